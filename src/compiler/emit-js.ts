@@ -1,0 +1,263 @@
+/**
+ * Lowers the typed IR to JavaScript source for the `cpu` target (and any target that runs
+ * generated JS, like workers). Values are JS numbers; bool is 0/1; integer results are
+ * wrapped to their width right after each operation (`|0`, `<<24>>24`, `Math.imul`, …) so
+ * they match NumPy's fixed-width arithmetic bit for bit; float32 results go through
+ * `Math.fround`. Only identifiers made here reach the output: locals are `v<id>`.
+ */
+
+import { castScalar } from '../core/array.js';
+import { type DType, INFO } from '../core/dtypes.js';
+import type { Expr, Stmt, Ty, TypedKernel } from './ir.js';
+import { isWeak } from './ir.js';
+
+/** Helpers generated code may call, passed in as `H`. */
+export const HELPERS = {
+  /** Uint8ClampedArray's conversion: clamp to [0, 255], round half to even. */
+  clampU8(x: number): number {
+    if (!(x > 0)) return 0;
+    if (x >= 255) return 255;
+    const f = Math.floor(x);
+    const d = x - f;
+    if (d > 0.5) return f + 1;
+    if (d < 0.5) return f;
+    return f % 2 === 0 ? f : f + 1;
+  },
+  /** Integer power with int32 wrap-around (exact, like C's fixed-width multiply). */
+  ipow(a: number, b: number): number {
+    if (b < 0) return a === 1 ? 1 : a === -1 ? (b % 2 === 0 ? 1 : -1) : 0;
+    let r = 1;
+    let base = a | 0;
+    let e = b >>> 0;
+    while (e > 0) {
+      if (e & 1) r = Math.imul(r, base);
+      base = Math.imul(base, base);
+      e >>>= 1;
+    }
+    return r;
+  },
+};
+export type Helpers = typeof HELPERS;
+
+/** JS source of a number constant (handles -0, NaN, ±Infinity, negatives). */
+export function numberLiteral(v: number): string {
+  if (Object.is(v, -0)) return '(-0)';
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Number.POSITIVE_INFINITY) return 'Infinity';
+  if (v === Number.NEGATIVE_INFINITY) return '(-Infinity)';
+  return v < 0 ? `(${String(v)})` : String(v);
+}
+
+/** Source that wraps an arbitrary JS number expression into `t`'s value range. */
+export function wrapTo(t: DType, code: string): string {
+  switch (t) {
+    case 'int32':
+      return `(${code}|0)`;
+    case 'uint32':
+      return `(${code}>>>0)`;
+    case 'int16':
+      return `(${code}<<16>>16)`;
+    case 'int8':
+      return `(${code}<<24>>24)`;
+    case 'uint16':
+      return `(${code}&65535)`;
+    case 'uint8':
+      return `(${code}&255)`;
+    case 'uint8_clamped':
+      return `H.clampU8(${code})`;
+    case 'float32':
+      return `Math.fround(${code})`;
+    case 'float64':
+      return code;
+    case 'bool':
+      return `(${code}!==0?1:0)`;
+  }
+}
+
+/** Does converting a `from` value to `to` change it for some value? */
+function needsConversion(from: Ty, to: DType): boolean {
+  if (from === to || to === 'float64') return false;
+  if (from === 'wint' || from === 'wfloat') return true;
+  if (to === 'bool') return true;
+  const fi = INFO[from];
+  const ti = INFO[to];
+  if (to === 'float32') return !(fi.kind !== 'f' && fi.bits <= 16);
+  if (to === 'uint8_clamped') return from !== 'bool' && from !== 'uint8';
+  return fi.kind === 'f' || fi.min < ti.min || fi.max > ti.max;
+}
+
+/** Source converting a value of type `from` to `to` (NumPy `astype` semantics, JS ToIntN for floats). */
+export function castCode(from: Ty, to: Ty, code: string): string {
+  if (isWeak(to)) return code;
+  return needsConversion(from, to) ? wrapTo(to, code) : code;
+}
+
+/** Emits one kernel: its statements, assigning its outputs to `outVars`. */
+export class JsEmitter {
+  private usesTemp = false;
+  private label = 'K';
+
+  constructor(private readonly k: TypedKernel) {}
+
+  /**
+   * Code that computes the kernel for parameter values `inputs` (expressions already of
+   * `paramTypes`) and stores results in the variables `outVars` (declared by the caller).
+   */
+  body(inputs: readonly string[], outVars: readonly string[], label = 'K'): string {
+    this.label = label;
+    const k = this.k;
+    const params = inputs.map(
+      (src, i) => `v${i}=${castCode(k.paramTypes[i], k.localTypes[i], src)}`,
+    );
+    const head = params.length ? `let ${params.join(',')};` : '';
+    // A body that is just `return e` needs no labelled block.
+    if (k.body.length === 1 && k.body[0].k === 'return') {
+      const code = this.returnAssign(k.body[0].values, outVars);
+      return `${head}${this.usesTemp ? 'let t$;' : ''}${code}`;
+    }
+    const stmts = k.body.map((s) => this.stmt(s, outVars)).join('\n');
+    return `${head}${this.usesTemp ? 'let t$;' : ''}\n${label}:{\n${stmts}\n}`;
+  }
+
+  private returnAssign(values: readonly Expr[], outVars: readonly string[]): string {
+    return values
+      .map((v, i) => `${outVars[i]}=${castCode(v.ty, this.k.outTypes[i], this.expr(v))};`)
+      .join('');
+  }
+
+  private stmts(list: readonly Stmt[], outVars: readonly string[]): string {
+    return list.map((s) => this.stmt(s, outVars)).join('\n');
+  }
+
+  private stmt(s: Stmt, outVars: readonly string[]): string {
+    switch (s.k) {
+      case 'let':
+        return `let v${s.id}=${s.init ? this.expr(s.init) : '0'};`;
+      case 'expr':
+        return `${this.expr(s.e)};`;
+      case 'if':
+        return `if(${this.test(s.test)}){\n${this.stmts(s.cons, outVars)}\n}${s.alt ? `else{\n${this.stmts(s.alt, outVars)}\n}` : ''}`;
+      case 'for':
+        return `{${this.stmts(s.init, outVars)}\nfor(;${s.test ? this.test(s.test) : ''};${s.update ? this.expr(s.update) : ''}){\n${this.stmts(s.body, outVars)}\n}}`;
+      case 'while':
+        return `while(${this.test(s.test)}){\n${this.stmts(s.body, outVars)}\n}`;
+      case 'dowhile':
+        return `do{\n${this.stmts(s.body, outVars)}\n}while(${this.test(s.test)});`;
+      case 'break':
+        return 'break;';
+      case 'continue':
+        return 'continue;';
+      case 'return':
+        return `{${this.returnAssign(s.values, outVars)}break ${this.label};}`;
+      case 'block':
+        return `{\n${this.stmts(s.body, outVars)}\n}`;
+    }
+  }
+
+  /** An expression whose value is only tested for truthiness: comparisons stay JS booleans. */
+  test(e: Expr): string {
+    if (e.k === 'compare') return `(${this.expr(e.l)}${e.op}${this.expr(e.r)})`;
+    if (e.k === 'unary' && e.op === '!') return `(!${this.test(e.arg)})`;
+    if (e.k === 'logical') return `(${this.test(e.l)}${e.op}${this.test(e.r)})`;
+    return this.expr(e);
+  }
+
+  expr(e: Expr): string {
+    switch (e.k) {
+      case 'const':
+        return numberLiteral(e.value);
+      case 'local':
+        return `v${e.id}`;
+      case 'free':
+        throw new Error(`internal: free variable ${e.name} reached JS lowering`);
+      case 'cast':
+        if (e.arg.k === 'const')
+          return numberLiteral(isWeak(e.ty) ? e.arg.value : castScalar(e.arg.value, e.ty));
+        return castCode(e.arg.ty, e.ty, this.expr(e.arg));
+      case 'binary':
+        return this.binary(e);
+      case 'compare':
+        return `(${this.expr(e.l)}${e.op}${this.expr(e.r)}?1:0)`;
+      case 'logical':
+        return `(${this.expr(e.l)}${e.op}${this.expr(e.r)})`;
+      case 'unary':
+        return this.unary(e);
+      case 'cond':
+        return `(${this.test(e.test)}?${this.expr(e.a)}:${this.expr(e.b)})`;
+      case 'math':
+        return this.math(e);
+      case 'assign':
+        return `(v${e.id}=${this.expr(e.value)})`;
+      case 'update':
+        return this.update(e);
+      case 'seq':
+        return `(${e.items.map((i) => this.expr(i)).join(',')})`;
+    }
+  }
+
+  private binary(e: Extract<Expr, { k: 'binary' }>): string {
+    const l = this.expr(e.l);
+    const r = this.expr(e.r);
+    const t = e.ty;
+    if (isWeak(t) || t === 'float64') return `(${l}${e.op}${r})`;
+    if (t === 'float32') return `Math.fround(${l}${e.op}${r})`;
+    switch (e.op) {
+      case '*':
+        if (t === 'int32') return `Math.imul(${l},${r})`;
+        if (t === 'uint32') return `(Math.imul(${l},${r})>>>0)`;
+        return wrapTo(t, `(${l}*${r})`);
+      case '**':
+        return wrapTo(t, `H.ipow(${l},${r})`);
+      case '&':
+      case '|':
+      case '^':
+        // Closed over every integer range (sign-extended), except uint32 which JS reads as int32.
+        return t === 'uint32' ? `((${l}${e.op}${r})>>>0)` : `(${l}${e.op}${r})`;
+      case '>>':
+        return t === 'uint32' ? `(${l}>>>${r})` : `(${l}>>${r})`;
+      case '>>>':
+        return t === 'uint32' ? `(${l}>>>${r})` : `(${l}>>${r})`;
+      default:
+        return wrapTo(t, `(${l}${e.op}${r})`);
+    }
+  }
+
+  private unary(e: Extract<Expr, { k: 'unary' }>): string {
+    const a = this.expr(e.arg);
+    const t = e.ty;
+    switch (e.op) {
+      case '!':
+        return `(${a}?0:1)`;
+      case '+':
+        return a;
+      case '-':
+        if (isWeak(t) || INFO[t].kind === 'f') return `(-${a})`;
+        return wrapTo(t, `(-${a})`);
+      case '~':
+        if (t === 'uint32' || t === 'uint8' || t === 'uint16') return wrapTo(t, `(~${a})`);
+        return `(~${a})`;
+    }
+  }
+
+  private math(e: Extract<Expr, { k: 'math' }>): string {
+    const args = e.args.map((a) => this.expr(a)).join(',');
+    if (e.ty === 'bool') return `(Number.${e.fn}(${args})?1:0)`;
+    const call = `Math.${e.fn}(${args})`;
+    if (isWeak(e.ty) || e.ty === 'float64' || e.fn === 'fround') return call;
+    if (e.ty === 'float32') return `Math.fround(${call})`;
+    // Integer results: abs(-128) must wrap back to -128 for int8, like NumPy.
+    return e.fn === 'abs' ? wrapTo(e.ty, call) : call;
+  }
+
+  private update(e: Extract<Expr, { k: 'update' }>): string {
+    const v = `v${e.id}`;
+    const t = e.ty;
+    const next =
+      isWeak(t) || t === 'float64'
+        ? `${v}${e.delta > 0 ? '+' : '-'}1`
+        : wrapTo(t, `(${v}${e.delta > 0 ? '+' : '-'}1)`);
+    if (e.prefix) return `(${v}=${next})`;
+    this.usesTemp = true;
+    return `(t$=${v},${v}=${next},t$)`;
+  }
+}

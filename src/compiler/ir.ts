@@ -1,0 +1,84 @@
+/**
+ * The typed intermediate form of a kernel, shared by every target. Type inference
+ * (`infer.ts`) produces it from the parsed source; lowering (`emit-js.ts`, and later the
+ * worker, gpu.js and WebAssembly targets) turns it into code. Every implicit conversion is
+ * an explicit `cast` node, so a lowering never has to re-derive NumPy's promotion rules.
+ */
+import type { DType } from '../core/dtypes.js';
+
+/**
+ * A value type: a dtype, or a weak JS literal type. Weak values (`wint`: an integer-valued
+ * literal, `wfloat`: any other number) take the dtype of what they meet, like Python
+ * scalars in NumPy 2. Weak arithmetic is plain double arithmetic.
+ */
+export type Ty = DType | 'wint' | 'wfloat';
+
+export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '**' | '&' | '|' | '^' | '<<' | '>>' | '>>>';
+export type CompareOp = '<' | '<=' | '>' | '>=' | '===' | '!==';
+
+export type Expr =
+  /** A number known at compile time (literal, `Math.PI`, a captured constant). */
+  | { k: 'const'; value: number; ty: Ty }
+  /** A local variable (kernel parameters are locals 0..nparams-1). */
+  | { k: 'local'; id: number; ty: Ty }
+  /** `l op r`; both operands already cast to `ty`, except shift counts (int32). */
+  | { k: 'binary'; op: BinaryOp; l: Expr; r: Expr; ty: Ty }
+  /** Comparison; operands cast to a common type where that matters. Result is bool (0/1). */
+  | { k: 'compare'; op: CompareOp; l: Expr; r: Expr; ty: 'bool' }
+  /** `&&`/`||` with JS value semantics; both sides cast to `ty`. */
+  | { k: 'logical'; op: '&&' | '||'; l: Expr; r: Expr; ty: Ty }
+  /** `-x`, `+x`, `~x` (operand cast to `ty`) and `!x` (bool). */
+  | { k: 'unary'; op: '-' | '+' | '~' | '!'; arg: Expr; ty: Ty }
+  /** `test ? a : b`, branches cast to `ty`. */
+  | { k: 'cond'; test: Expr; a: Expr; b: Expr; ty: Ty }
+  /** A `Math.*`/`Number.*` function; arguments cast to the function's operand type. */
+  | { k: 'math'; fn: string; args: Expr[]; ty: Ty }
+  /** Conversion of a value to another type (wrap, round to float32, 0/1 for bool, …). */
+  | { k: 'cast'; arg: Expr; ty: Ty }
+  /** Assignment to a local, as an expression (`x = v`, `x += v` already expanded). */
+  | { k: 'assign'; id: number; value: Expr; ty: Ty }
+  /** `++x`, `x--`, …: `prefix` tells whether the new or the old value is the result. */
+  | { k: 'update'; id: number; delta: 1 | -1; prefix: boolean; ty: Ty }
+  /** `a, b, c`: evaluates every item, value of the last. */
+  | { k: 'seq'; items: Expr[]; ty: Ty }
+  /** A free variable read in the `cpu` fallback (the kernel is then called as a function). */
+  | { k: 'free'; name: string; ty: 'float64' };
+
+export type Stmt =
+  | { k: 'let'; id: number; init: Expr | null }
+  | { k: 'expr'; e: Expr }
+  | { k: 'if'; test: Expr; cons: Stmt[]; alt: Stmt[] | null }
+  | { k: 'for'; init: Stmt[]; test: Expr | null; update: Expr | null; body: Stmt[] }
+  | { k: 'while'; test: Expr; body: Stmt[] }
+  | { k: 'dowhile'; body: Stmt[]; test: Expr }
+  | { k: 'break' }
+  | { k: 'continue' }
+  | { k: 'return'; values: Expr[] }
+  | { k: 'block'; body: Stmt[] };
+
+/** A kernel after type inference for one combination of parameter types. */
+export interface TypedKernel {
+  /** Parameter types as given to inference. */
+  readonly paramTypes: readonly DType[];
+  /** Type of every local, by id (parameters first). Weak types stay weak. */
+  readonly localTypes: readonly Ty[];
+  /** Source-level names of locals, by id (for comments in generated code only). */
+  readonly localNames: readonly string[];
+  readonly body: readonly Stmt[];
+  /** Output dtypes (weak results materialised: wint → int32, wfloat → float64). */
+  readonly outTypes: readonly DType[];
+  /**
+   * Free identifiers read by the kernel that were not given as `constants`. Non-empty means
+   * the `cpu` target calls the original function per element.
+   */
+  readonly freeNames: readonly string[];
+}
+
+/** The concrete dtype a weak type becomes when it must be stored. */
+export function materialize(t: Ty): DType {
+  return t === 'wint' ? 'int32' : t === 'wfloat' ? 'float64' : t;
+}
+
+export function isWeak(t: Ty): t is 'wint' | 'wfloat' {
+  return t === 'wint' || t === 'wfloat';
+}

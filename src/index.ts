@@ -1,0 +1,32 @@
+/**
+ * numbats: Numba's array compilers for TypeScript. `vectorize` turns a scalar function into
+ * a broadcasting NumPy-style ufunc compiled to specialised JS loops.
+ */
+export {
+  type AllocOptions,
+  type ArrayLike,
+  asarray,
+  astype,
+  copy,
+  dtypeOf,
+  empty,
+  full,
+  isNdarray,
+  type NdArray,
+  type NestedArray,
+  toArray,
+  toNested,
+  zeros,
+} from './core/array.js';
+export { broadcastShapes } from './core/broadcast.js';
+export {
+  BoolArray,
+  canCastSafely,
+  canCastSameKind,
+  DTYPES,
+  type DType,
+  promote as resultType,
+  type TypedArray,
+} from './core/dtypes.js';
+export { AxisError, BroadcastError, CompileError, IndexError, ValueError } from './core/errors.js';
+export * from './ufunc/index.js';

@@ -1,0 +1,124 @@
+/** A ufunc call: broadcasting, `out` (overlap-safe), `where`, `dtype`, weak scalars. */
+import {
+  asarray,
+  copy,
+  dtypeOf,
+  mayShareMemory,
+  type NdArray,
+  sameView,
+  toArray,
+  zeros,
+} from '../core/array.js';
+import { broadcastShapes, formatShape } from '../core/broadcast.js';
+import { canCastSameKind, type DType } from '../core/dtypes.js';
+import { BroadcastError, ValueError } from '../core/errors.js';
+import { type Operand, operandArray, resolveWeak, toOperand, type UfuncCore } from './core.js';
+import { runMap } from './execute.js';
+import { checkCallOptions, isOptionsObject } from './options.js';
+
+/** What a call returns: an array, a plain number for all-scalar calls, or one per output. */
+export type UfuncResult = NdArray | number;
+
+/** Splits `args` into inputs and an optional trailing options object. */
+export function splitArgs(
+  core: UfuncCore,
+  args: readonly unknown[],
+  method: string,
+): [unknown[], unknown] {
+  const n = core.nin;
+  if (args.length === n + 1 && isOptionsObject(args[n])) return [args.slice(0, n), args[n]];
+  if (args.length === n + 1 && args[n] === undefined) return [args.slice(0, n), undefined];
+  if (args.length !== n) {
+    throw new TypeError(
+      `${method}() takes ${n} input(s) (and an optional options object), got ${args.length} argument(s)`,
+    );
+  }
+  return [args.slice(), undefined];
+}
+
+export function callUfunc(core: UfuncCore, args: readonly unknown[]): UfuncResult | UfuncResult[] {
+  const [inputs, rawOpts] = splitArgs(core, args, core.name);
+  const opts = checkCallOptions(rawOpts, core.name, core.nout);
+  const ops = inputs.map((x) => toOperand(x, (v) => asarray(v as never)));
+  const res = execute(
+    core,
+    ops,
+    opts.out,
+    opts.where === undefined ? undefined : asarray(opts.where),
+    opts.dtype,
+  );
+  const allScalar = ops.every((o) => o.kind === 'scalar');
+  if (allScalar && !opts.out && opts.where === undefined) {
+    const vals = res.map((a) => toArray(a)[0]);
+    return core.nout === 1 ? vals[0] : vals;
+  }
+  return core.nout === 1 ? res[0] : res;
+}
+
+/**
+ * The elementwise engine behind call, outer and at: resolves types, validates everything,
+ * then runs. Returns the output arrays.
+ */
+export function execute(
+  core: UfuncCore,
+  ops: readonly Operand[],
+  out: readonly NdArray[] | null | undefined,
+  where: NdArray | undefined,
+  dtype: DType | undefined,
+): NdArray[] {
+  const kernel = core.resolve(ops, dtype);
+  const inTypes = core.signatures
+    ? kernel.inTypes
+    : dtype !== undefined
+      ? kernel.inTypes
+      : resolveWeak(ops);
+  let arrays = ops.map((op, i) => operandArray(op, inTypes[i]));
+  const inShapes = arrays.map((a) => a.shape);
+  const shapeList = where ? [...inShapes, where.shape] : inShapes;
+  let shape = broadcastShapes(shapeList);
+  const outDTypes: DType[] = kernel.outTypes.map((t) => dtype ?? t);
+  let outs: NdArray[];
+  if (out) {
+    const target = out[0].shape;
+    for (const o of out) {
+      let ok = o.shape.length >= shape.length;
+      if (ok) {
+        try {
+          ok = broadcastShapes([shape, o.shape]).every((d, i) => d === o.shape[i]);
+        } catch (e) {
+          if (!(e instanceof BroadcastError)) throw e;
+          ok = false;
+        }
+      }
+      if (!ok || o.shape.length !== target.length || o.shape.some((d, i) => d !== target[i])) {
+        throw new ValueError(
+          `non-broadcastable output operand with shape ${formatShape(o.shape)} doesn't match the broadcast shape ${formatShape(shape)}`,
+        );
+      }
+    }
+    out.forEach((o, j) => {
+      const from = outDTypes[j];
+      const to = dtypeOf(o);
+      if (!canCastSameKind(from, to)) {
+        throw new TypeError(
+          `Cannot cast ufunc '${core.name}' output from ${from} to ${to} with casting rule 'same_kind'`,
+        );
+      }
+    });
+    shape = target.slice();
+    // Inputs that share memory with an output (other than the very same view) are copied
+    // first, so the result is what it would be without overlap.
+    arrays = arrays.map((a) =>
+      out.some((o) => mayShareMemory(o, a) && !sameView(o, a)) ? copy(a) : a,
+    );
+    const w = where;
+    if (w && out.some((o) => mayShareMemory(o, w))) where = copy(w);
+    outs = out.slice();
+  } else {
+    outs = outDTypes.map((t) => zeros(shape, t));
+  }
+  // A kernel whose type differs from the out array's writes through a same-typed temporary
+  // only for bool (handled in the store); TypedArray stores convert every other dtype.
+  runMap(kernel, { inputs: arrays, outputs: outs, mask: where, shape });
+  return outs;
+}

@@ -1,0 +1,225 @@
+/**
+ * The state behind one ufunc: its parsed kernel, options, and compiled kernels, plus type
+ * resolution (NumPy 2 rules with weak JS scalars) shared by every method.
+ */
+
+import { type Constants, checkConstants, inferKernel } from '../compiler/infer.js';
+import { type ParsedKernel, parseKernel } from '../compiler/parse.js';
+import { allocData, castScalar, dtypeOf, isNdarray, type NdArray, wrap } from '../core/array.js';
+import {
+  canCastSafely,
+  canCastSameKind,
+  type DType,
+  INFO,
+  isDType,
+  promoteAll,
+} from '../core/dtypes.js';
+import { CompileError } from '../core/errors.js';
+import { CompiledKernel } from './kernel.js';
+import { formatSignature, type LoopSignature, parseSignature } from './signatures.js';
+
+/** Where a ufunc runs. Only `cpu` exists so far; the others are planned (see README). */
+export type Target = 'cpu' | 'parallel' | 'gpu';
+
+/** A reduction identity: a number, `'reorderable'` (no value, but any axis order), or null. */
+export type Identity = number | 'reorderable' | null;
+
+export interface VectorizeOptions {
+  /** Loops compiled eagerly, in NumPy's or Numba's notation; list narrow types first. */
+  signatures?: readonly string[];
+  /** Identity for reductions (default null: not reorderable, no empty reductions). */
+  identity?: Identity;
+  /** Where the loops run (default 'cpu'). */
+  target?: Target;
+  /** Name used in error messages and `inspect` (default: the function's name or 'ufunc'). */
+  name?: string;
+  /** Values of free variables the kernel reads (numbers or booleans), compiled in as constants. */
+  constants?: Readonly<Record<string, number | boolean>>;
+}
+
+/** An input after coercion: an array (strong dtype) or a weak JS scalar. */
+export type Operand = { kind: 'array'; a: NdArray } | { kind: 'scalar'; v: number; bool: boolean };
+
+export function toOperand(x: unknown, asarrayFn: (x: unknown) => NdArray): Operand {
+  if (typeof x === 'number') return { kind: 'scalar', v: x, bool: false };
+  if (typeof x === 'boolean') return { kind: 'scalar', v: x ? 1 : 0, bool: true };
+  return { kind: 'array', a: asarrayFn(x) };
+}
+
+const VALID_TARGETS: readonly string[] = ['cpu', 'parallel', 'gpu'];
+
+export class UfuncCore {
+  readonly parsed: ParsedKernel;
+  readonly name: string;
+  readonly identity: Identity;
+  readonly nin: number;
+  readonly nout: number;
+  readonly constants: Constants;
+  readonly signatures: readonly LoopSignature[] | null;
+  private readonly kernels = new Map<string, CompiledKernel>();
+  private readonly sigKernels: CompiledKernel[] = [];
+
+  constructor(
+    readonly fn: Function,
+    options: VectorizeOptions = {},
+  ) {
+    if (typeof fn !== 'function')
+      throw new TypeError('vectorize: the first argument must be a function');
+    if (options === null || typeof options !== 'object')
+      throw new TypeError('vectorize: options must be an object');
+    const target = options.target ?? 'cpu';
+    if (!VALID_TARGETS.includes(target as string)) {
+      throw new TypeError(
+        `target must be 'cpu', 'parallel' or 'gpu'; got ${JSON.stringify(target)}`,
+      );
+    }
+    if (target !== 'cpu') {
+      throw new TypeError(
+        `target '${target}' is not available in this version of numbats; use 'cpu'`,
+      );
+    }
+    const id = options.identity ?? null;
+    if (!(id === null || id === 'reorderable' || typeof id === 'number')) {
+      throw new TypeError(
+        `identity must be a number, 'reorderable' or null; got ${JSON.stringify(id)}`,
+      );
+    }
+    this.identity = id;
+    if (options.name !== undefined && typeof options.name !== 'string')
+      throw new TypeError('name must be a string');
+    this.name = options.name ?? (fn.name || 'ufunc');
+    this.constants = checkConstants(options.constants);
+    this.parsed = parseKernel(fn);
+    this.nin = this.parsed.params.length;
+    if (this.nin === 0)
+      throw new CompileError(`${this.name}: a ufunc kernel needs at least one parameter`);
+    if (options.signatures !== undefined) {
+      if (!Array.isArray(options.signatures) || options.signatures.length === 0) {
+        throw new TypeError('signatures must be a non-empty array of strings');
+      }
+      this.signatures = options.signatures.map(parseSignature);
+      for (const s of this.signatures) {
+        if (s.ins.length !== this.nin) {
+          throw new TypeError(
+            `signature ${formatSignature(s)} has ${s.ins.length} input(s) but the kernel takes ${this.nin}`,
+          );
+        }
+        this.sigKernels.push(new CompiledKernel(fn, this.parsed, s.ins, this.constants, s.outs));
+      }
+      this.nout = this.signatures[0].outs.length;
+      for (const s of this.signatures) {
+        if (s.outs.length !== this.nout)
+          throw new TypeError('every signature must have the same number of outputs');
+      }
+    } else {
+      this.signatures = null;
+      // Type-check once with float64 arguments so unsupported constructs fail at construction.
+      this.nout = inferKernel(
+        this.parsed,
+        new Array(this.nin).fill('float64'),
+        this.constants,
+      ).outTypes.length;
+    }
+  }
+
+  /** NumPy `types`: the compiled loops (all signatures, or the dynamic ones made so far). */
+  get types(): string[] {
+    if (this.signatures) return this.signatures.map(formatSignature);
+    return [...this.kernels.values()].map((k) =>
+      formatSignature({ ins: k.inTypes, outs: k.outTypes }),
+    );
+  }
+
+  /** The kernel for dynamic typing with these parameter types. */
+  kernelFor(inTypes: readonly DType[]): CompiledKernel {
+    const key = inTypes.join(',');
+    let k = this.kernels.get(key);
+    if (!k) {
+      k = new CompiledKernel(this.fn, this.parsed, inTypes, this.constants);
+      this.kernels.set(key, k);
+    }
+    return k;
+  }
+
+  /**
+   * Chooses the kernel for a call. Dynamic: each input keeps its dtype (weak scalars take the
+   * arrays' result type); with `dtype`, every input is typed as `dtype`. With signatures: the
+   * first loop every input casts to safely (same_kind when `dtype` picks the output).
+   */
+  resolve(ops: readonly Operand[], dtype?: DType): CompiledKernel {
+    if (this.signatures) return this.resolveSignature(ops, dtype);
+    if (dtype !== undefined) return this.kernelFor(ops.map(() => dtype));
+    return this.kernelFor(resolveWeak(ops));
+  }
+
+  private resolveSignature(ops: readonly Operand[], dtype?: DType): CompiledKernel {
+    const sigs = this.signatures!;
+    for (let i = 0; i < sigs.length; i++) {
+      const s = sigs[i];
+      if (dtype !== undefined && s.outs[0] !== dtype) continue;
+      let ok = true;
+      for (let j = 0; j < ops.length && ok; j++) {
+        const op = ops[j];
+        const to = s.ins[j];
+        if (op.kind === 'array') {
+          const from = dtypeOf(op.a);
+          ok = dtype !== undefined ? canCastSameKind(from, to) : canCastSafely(from, to);
+        } else ok = weakFits(op, to);
+      }
+      if (ok) return this.sigKernels[i];
+    }
+    const got = ops
+      .map((o) => (o.kind === 'array' ? dtypeOf(o.a) : o.bool ? 'bool' : 'number'))
+      .join(', ');
+    throw new TypeError(
+      `ufunc '${this.name}' has no loop for input types (${got})${dtype ? ` with dtype ${dtype}` : ''}: ` +
+        `no signature in [${sigs.map(formatSignature).join('; ')}] accepts them by safe casting`,
+    );
+  }
+}
+
+/** Can a weak JS scalar go into a loop of type `to` (NumPy 2's rule for Python scalars)? */
+function weakFits(op: Extract<Operand, { kind: 'scalar' }>, to: DType): boolean {
+  if (op.bool) return true;
+  const info = INFO[to];
+  if (info.kind === 'f') return true;
+  if (!Number.isInteger(op.v)) return false;
+  if (to === 'bool') return false;
+  return op.v >= info.min && op.v <= info.max;
+}
+
+/** The dtype each operand takes under dynamic typing. */
+export function resolveWeak(ops: readonly Operand[]): DType[] {
+  const strong: DType[] = [];
+  for (const o of ops) if (o.kind === 'array') strong.push(dtypeOf(o.a));
+  const s = strong.length ? promoteAll(strong) : undefined;
+  return ops.map((o) => (o.kind === 'array' ? dtypeOf(o.a) : weakDType(o, s)));
+}
+
+function weakDType(o: Extract<Operand, { kind: 'scalar' }>, s: DType | undefined): DType {
+  if (o.bool) return 'bool';
+  if (s === undefined) return 'float64';
+  const info = INFO[s];
+  if (info.kind === 'f') return s;
+  if (!Number.isInteger(o.v)) return 'float64';
+  if (s === 'bool') return o.v >= -2147483648 && o.v <= 2147483647 ? 'int32' : 'float64';
+  if (o.v < info.min || o.v > info.max) {
+    throw new RangeError(
+      `JS integer ${o.v} is out of bounds for ${s} (NumPy 2 raises OverflowError here)`,
+    );
+  }
+  return s;
+}
+
+/** A weak scalar materialised as a 0-d array of `dtype`. */
+export function scalarArray(v: number, dtype: DType): NdArray {
+  const data = allocData(dtype, 1);
+  data[0] = castScalar(v, dtype);
+  return wrap(data, []);
+}
+
+export function operandArray(op: Operand, dtype: DType): NdArray {
+  return op.kind === 'array' ? op.a : scalarArray(op.v, dtype);
+}
+
+export { isDType, isNdarray };

@@ -1,0 +1,91 @@
+/**
+ * A ufunc's compiled kernels: one per combination of parameter types, each holding its
+ * typed IR, its JS lowering, and the loops generated for it so far (per layout key).
+ */
+
+import { castCode, HELPERS, JsEmitter } from '../compiler/emit-js.js';
+import { type Constants, inferKernel } from '../compiler/infer.js';
+import type { TypedKernel } from '../compiler/ir.js';
+import type { ParsedKernel } from '../compiler/parse.js';
+import type { DType } from '../core/dtypes.js';
+import { CompileError } from '../core/errors.js';
+import {
+  buildLoop,
+  type KernelCode,
+  type LoopFn,
+  type LoopSpec,
+  loopKey,
+  loopSource,
+} from '../targets/cpu/loops.js';
+
+export class CompiledKernel {
+  readonly typed: TypedKernel;
+  readonly code: KernelCode;
+  /** True when the kernel reads free variables and is called as a function per element. */
+  readonly callsFunction: boolean;
+  private readonly loops = new Map<string, LoopFn>();
+  private scalar?: (...args: number[]) => number;
+
+  constructor(
+    readonly fn: Function,
+    parsed: ParsedKernel,
+    readonly inTypes: readonly DType[],
+    constants: Constants,
+    /** Output types fixed by a signature (the kernel's result is cast to them). */
+    outTypes?: readonly DType[],
+  ) {
+    let typed = inferKernel(parsed, inTypes, constants);
+    if (outTypes) {
+      if (outTypes.length !== typed.outTypes.length) {
+        throw new CompileError(
+          `signature gives ${outTypes.length} output(s) but the kernel returns ${typed.outTypes.length}`,
+        );
+      }
+      typed = { ...typed, outTypes: outTypes.slice() };
+    }
+    this.typed = typed;
+    this.callsFunction = typed.freeNames.length > 0;
+    if (this.callsFunction) {
+      const outs = typed.outTypes;
+      this.code = (inputs, outVars) => {
+        const call = `F(${inputs.join(',')})`;
+        if (outs.length === 1)
+          return `${outVars[0]}=${castCode('float64', outs[0], `(+${call})`)};`;
+        return `{const t$=${call};${outs.map((t, j) => `${outVars[j]}=${castCode('float64', t, `(+t$[${j}])`)};`).join('')}}`;
+      };
+    } else {
+      this.code = (inputs, outVars) => new JsEmitter(typed).body(inputs, outVars);
+    }
+  }
+
+  get outTypes(): readonly DType[] {
+    return this.typed.outTypes;
+  }
+
+  /** The loop for a layout, generated on first use. */
+  loop(spec: Omit<LoopSpec, 'kernel'>): LoopFn {
+    const key = loopKey(spec);
+    let fn = this.loops.get(key);
+    if (!fn) {
+      fn = buildLoop({ ...spec, kernel: this.code }, this.fn);
+      this.loops.set(key, fn);
+    }
+    return fn;
+  }
+
+  /** Source of a loop (for `inspect`). */
+  source(spec: Omit<LoopSpec, 'kernel'>): string {
+    return loopSource({ ...spec, kernel: this.code });
+  }
+
+  /** The kernel as a plain function of typed scalars returning output 0 (for `at`). */
+  scalarFn(): (...args: number[]) => number {
+    if (!this.scalar) {
+      const params = this.inTypes.map((_, i) => `a${i}`);
+      const outs = this.outTypes.map((_, j) => `r${j}`);
+      const src = `'use strict';return function(${params.join(',')}){let ${outs.join(',')};${this.code(params, outs)}return r0;}`;
+      this.scalar = new Function('H', 'F', src)(HELPERS, this.fn);
+    }
+    return this.scalar!;
+  }
+}

@@ -1,0 +1,120 @@
+/** Option objects of the ufunc methods, and their validation (before anything is written). */
+import { type ArrayLike, asarray, isNdarray, type NdArray } from '../core/array.js';
+import { checkDType, type DType, describe } from '../core/dtypes.js';
+
+/** Options of a ufunc call. */
+export interface CallOptions {
+  /** Output array (or one per output): written in place, even when it overlaps an input. */
+  out?: NdArray | readonly NdArray[];
+  /** Mask broadcast with the inputs: where false, `out` keeps its value (zeros in a new array). */
+  where?: ArrayLike;
+  /** Output dtype; with dynamic typing, every input is also read as this dtype. */
+  dtype?: DType;
+}
+
+/** Options of `reduce`. */
+export interface ReduceOptions {
+  /** Axis or axes to reduce (negative counts from the end); null reduces all. Default 0. */
+  axis?: number | readonly number[] | null;
+  keepdims?: boolean;
+  /** Starting value (defaults to the identity when it is a number). */
+  initial?: number;
+  /** Elements to include (broadcast against the input); needs an initial value or identity. */
+  where?: ArrayLike;
+  /** Accumulator and result dtype. */
+  dtype?: DType;
+  out?: NdArray;
+}
+
+/** Options of `accumulate` and `reduceat`. */
+export interface AxisOptions {
+  axis?: number;
+  dtype?: DType;
+  out?: NdArray;
+}
+
+/** Options of `outer`. */
+export type OuterOptions = CallOptions;
+
+const CALL_KEYS = new Set(['out', 'where', 'dtype']);
+const REDUCE_KEYS = new Set(['axis', 'keepdims', 'initial', 'where', 'dtype', 'out']);
+const AXIS_KEYS = new Set(['axis', 'dtype', 'out']);
+
+/** True for a plain options object (not an array-like input). */
+export function isOptionsObject(x: unknown): boolean {
+  return (
+    x !== null &&
+    typeof x === 'object' &&
+    !Array.isArray(x) &&
+    !ArrayBuffer.isView(x) &&
+    !isNdarray(x)
+  );
+}
+
+function checkKeys(o: object, allowed: Set<string>, method: string): void {
+  for (const k of Object.keys(o)) {
+    if (!allowed.has(k)) {
+      throw new TypeError(`${method}: unknown option '${k}' (expected ${[...allowed].join(', ')})`);
+    }
+  }
+}
+
+export function checkOutArray(x: unknown, what: string): NdArray {
+  if (!isNdarray(x)) throw new TypeError(`${what} must be an ndarray; got ${describe(x)}`);
+  asarray(x);
+  return x;
+}
+
+export function checkCallOptions(
+  o: unknown,
+  method: string,
+  nout: number,
+): {
+  out: NdArray[] | null;
+  where?: ArrayLike;
+  dtype?: DType;
+} {
+  if (o === undefined) return { out: null };
+  if (!isOptionsObject(o)) throw new TypeError(`${method}: options must be an object`);
+  const opts = o as CallOptions;
+  checkKeys(opts, CALL_KEYS, method);
+  let out: NdArray[] | null = null;
+  if (opts.out !== undefined && opts.out !== null) {
+    const list = Array.isArray(opts.out) ? opts.out : [opts.out];
+    if (list.length !== nout) {
+      throw new TypeError(`${method}: out must give ${nout} array(s), got ${list.length}`);
+    }
+    out = list.map((a, i) => checkOutArray(a, nout > 1 ? `out[${i}]` : 'out'));
+  }
+  return {
+    out,
+    where: opts.where,
+    dtype: opts.dtype === undefined ? undefined : checkDType(opts.dtype),
+  };
+}
+
+export function checkReduceOptions(o: unknown, method: string): ReduceOptions {
+  if (o === undefined) return {};
+  if (!isOptionsObject(o)) throw new TypeError(`${method}: options must be an object`);
+  const opts = o as ReduceOptions;
+  checkKeys(opts, REDUCE_KEYS, method);
+  if (opts.dtype !== undefined) checkDType(opts.dtype);
+  if (opts.out !== undefined && opts.out !== null) checkOutArray(opts.out, 'out');
+  if (opts.initial !== undefined && typeof opts.initial !== 'number') {
+    throw new TypeError(`${method}: initial must be a number`);
+  }
+  if (opts.keepdims !== undefined && typeof opts.keepdims !== 'boolean') {
+    throw new TypeError(`${method}: keepdims must be a boolean`);
+  }
+  return opts;
+}
+
+export function checkAxisOptions(o: unknown, method: string): AxisOptions {
+  if (o === undefined) return {};
+  if (!isOptionsObject(o)) throw new TypeError(`${method}: options must be an object`);
+  const opts = o as AxisOptions;
+  checkKeys(opts, AXIS_KEYS, method);
+  if (opts.dtype !== undefined) checkDType(opts.dtype);
+  if (opts.out !== undefined && opts.out !== null) checkOutArray(opts.out, 'out');
+  return opts;
+}

@@ -1,0 +1,31 @@
+/** `outer`: f(a[i, j, …], b[k, l, …]) over every pair (NumPy's `ufunc.outer`). */
+import { asarray, type NdArray, view } from '../core/array.js';
+import type { TypedArray } from '../core/dtypes.js';
+import { ValueError } from '../core/errors.js';
+import { callUfunc, type UfuncResult } from './call.js';
+import type { UfuncCore } from './core.js';
+
+export function outerUfunc(
+  core: UfuncCore,
+  x: unknown,
+  y: unknown,
+  opts: unknown,
+): UfuncResult | UfuncResult[] {
+  if (core.nin !== 2) throw new ValueError('outer product only supported for binary functions');
+  const a = asarray(x as never);
+  const b = asarray(y as never);
+  // a gets trailing length-1 dims, b leading ones: broadcasting then pairs every element.
+  const av = view(
+    a.data as TypedArray,
+    [...a.shape, ...b.shape.map(() => 1)],
+    [...a.stride, ...b.shape.map(() => 0)],
+    a.offset,
+  );
+  const bv: NdArray = view(
+    b.data as TypedArray,
+    [...a.shape.map(() => 1), ...b.shape],
+    [...a.shape.map(() => 0), ...b.stride],
+    b.offset,
+  );
+  return callUfunc(core, opts === undefined ? [av, bv] : [av, bv, opts]);
+}
