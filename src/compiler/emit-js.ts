@@ -92,12 +92,22 @@ export function castCode(from: Ty, to: Ty, code: string): string {
   return needsConversion(from, to) ? wrapTo(to, code) : code;
 }
 
+/** Lowers a KernelExtension's `ext` node, given its arguments' code. */
+export type ExtLowering = (
+  e: Extract<Expr, { k: 'ext' }>,
+  args: string[],
+  emitter: JsEmitter,
+) => string;
+
 /** Emits one kernel: its statements, assigning its outputs to `outVars`. */
 export class JsEmitter {
   private usesTemp = false;
   private label = 'K';
 
-  constructor(private readonly k: TypedKernel) {}
+  constructor(
+    private readonly k: TypedKernel,
+    private readonly ext?: ExtLowering,
+  ) {}
 
   /**
    * Code that computes the kernel for parameter values `inputs` (expressions already of
@@ -106,9 +116,12 @@ export class JsEmitter {
   body(inputs: readonly string[], outVars: readonly string[], label = 'K'): string {
     this.label = label;
     const k = this.k;
-    const params = inputs.map(
-      (src, i) => `v${i}=${castCode(k.paramTypes[i], k.localTypes[i], src)}`,
-    );
+    const params: string[] = [];
+    inputs.forEach((src, i) => {
+      if (!k.specialParams.includes(i)) {
+        params.push(`v${i}=${castCode(k.paramTypes[i], k.localTypes[i], src)}`);
+      }
+    });
     const head = params.length ? `let ${params.join(',')};` : '';
     // A body that is just `return e` needs no labelled block.
     if (k.body.length === 1 && k.body[0].k === 'return') {
@@ -190,6 +203,13 @@ export class JsEmitter {
         return `(v${e.id}=${this.expr(e.value)})`;
       case 'update':
         return this.update(e);
+      case 'ext':
+        if (!this.ext) throw new Error(`internal: no lowering for kernel construct '${e.op}'`);
+        return this.ext(
+          e,
+          e.args.map((a) => this.expr(a)),
+          this,
+        );
       case 'seq':
         return `(${e.items.map((i) => this.expr(i)).join(',')})`;
     }

@@ -62,18 +62,47 @@ interface Local {
 
 const MAX_PASSES = 32;
 
+/**
+ * How a capability adds constructs to the kernel language without touching the core walk:
+ * guvectorize's views (`x.get(i)`, `x.shape[0]`), stencil accessors (`u(-1, 0)`), jitclass
+ * fields (`this.x`). Hooks return an IR node (usually `{ k: 'ext' }`) or undefined to decline.
+ */
+export interface KernelExtension {
+  /** Parameters (by index) that are not numbers; reading one as a value is a CompileError. */
+  readonly specialParams?: ReadonlySet<number>;
+  /** Describes a special parameter in error messages (e.g. "view", "neighborhood accessor"). */
+  readonly specialName?: string;
+  call?(n: AstNode, cx: ExtContext): Expr | undefined;
+  member?(n: AstNode, cx: ExtContext): Expr | undefined;
+  /** Assignment (`=`, `+=`, …) to something that is not a local, e.g. `this.x += v`. */
+  assign?(n: AstNode, cx: ExtContext): Expr | undefined;
+  /** `this` outside a member access. */
+  thisValue?(n: AstNode, cx: ExtContext): Expr | undefined;
+}
+
+/** What an extension hook can use from the walker. */
+export interface ExtContext {
+  expr(n: AstNode): Expr;
+  fail(msg: string, n: AstNode): never;
+  /** The parameter index a name refers to at this point (undefined when shadowed or not a parameter). */
+  param(name: string): number | undefined;
+  /** Types `l op r` like the core does (for compound assignments). */
+  binary(op: string, l: Expr, r: Expr, n: AstNode): Expr;
+}
+
 /** Infers types for a kernel called with scalar parameters of `paramTypes`. */
 export function inferKernel(
   parsed: ParsedKernel,
   paramTypes: readonly DType[],
   constants: Constants = {},
+  ext?: KernelExtension,
 ): TypedKernel {
   if (paramTypes.length !== parsed.params.length) {
     throw new TypeError(`kernel takes ${parsed.params.length} arguments, got ${paramTypes.length}`);
   }
   let localTypes: (Ty | undefined)[] = paramTypes.slice();
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const w = new Walker(parsed, localTypes, constants);
+    const w = new Walker(parsed, localTypes, constants, ext);
     const body = w.run();
     if (!w.changed) {
       if (w.returnTypes.length === 0) {
@@ -86,6 +115,7 @@ export function inferKernel(
         body,
         outTypes: w.returnTypes.map(materialize),
         freeNames: [...w.free],
+        specialParams: [...(ext?.specialParams ?? [])],
       };
     }
     localTypes = w.types;
@@ -108,9 +138,20 @@ class Walker {
     private readonly p: ParsedKernel,
     prevTypes: readonly (Ty | undefined)[],
     private readonly constants: Constants,
+    private readonly ext?: KernelExtension,
   ) {
     this.types = prevTypes.slice();
   }
+
+  private readonly cx: ExtContext = {
+    expr: (n) => this.expr(n),
+    fail: (msg, n) => this.fail(msg, n),
+    param: (name) => {
+      const l = this.lookup(name);
+      return l !== undefined && l.id < this.p.params.length ? l.id : undefined;
+    },
+    binary: (op, l, r, n) => this.binaryOf(op as BinaryOp, l, r, n),
+  };
 
   private fail(msg: string, node: AstNode): never {
     throw new CompileError(msg, this.p.where(node));
@@ -344,6 +385,11 @@ class Walker {
         );
         return { k: 'seq', items, ty: items[items.length - 1].ty };
       }
+      case 'ThisExpression': {
+        const e = this.ext?.thisValue?.(n, this.cx);
+        if (e) return e;
+        return this.fail("unsupported expression: 'this'", n);
+      }
       default:
         return this.fail(`unsupported expression: ${describeNode(n)}`, n);
     }
@@ -351,6 +397,9 @@ class Walker {
 
   private identifier(n: AstNode): Expr {
     const local = this.lookup(n.name);
+    if (local && this.ext?.specialParams?.has(local.id) && local.id < this.p.params.length) {
+      this.fail(`'${n.name}' is a ${this.ext.specialName ?? 'special parameter'}, not a number`, n);
+    }
     if (local) return { k: 'local', id: local.id, ty: this.typeOf(local.id) };
     if (n.name === 'NaN') return { k: 'const', value: Number.NaN, ty: 'wfloat' };
     if (n.name === 'Infinity') return { k: 'const', value: Number.POSITIVE_INFINITY, ty: 'wfloat' };
@@ -374,6 +423,10 @@ class Walker {
   }
 
   private assignment(n: AstNode): Expr {
+    if (n.left.type !== 'Identifier' && this.ext?.assign) {
+      const e = this.ext.assign(n, this.cx);
+      if (e) return e;
+    }
     const local = this.target(n.left);
     const op: string = n.operator;
     let value = this.expr(n.right);
@@ -479,6 +532,8 @@ class Walker {
   }
 
   private member(n: AstNode): Expr {
+    const e = this.ext?.member?.(n, this.cx);
+    if (e) return e;
     if (!n.computed && n.object.type === 'Identifier' && !this.lookup(n.object.name)) {
       const table =
         n.object.name === 'Math'
@@ -498,6 +553,8 @@ class Walker {
   }
 
   private call(n: AstNode): Expr {
+    const e = this.ext?.call?.(n, this.cx);
+    if (e) return e;
     const c = n.callee;
     let name: string | undefined;
     let kind: MathKind | undefined;

@@ -41,6 +41,11 @@ export type Expr =
   | { k: 'update'; id: number; delta: 1 | -1; prefix: boolean; ty: Ty }
   /** `a, b, c`: evaluates every item, value of the last. */
   | { k: 'seq'; items: Expr[]; ty: Ty }
+  /**
+   * A construct added by a capability's KernelExtension (view access, stencil accessor,
+   * record field). `op` names it; `data` carries what its lowering needs.
+   */
+  | { k: 'ext'; op: string; args: Expr[]; data?: unknown; ty: Ty }
   /** A free variable read in the `cpu` fallback (the kernel is then called as a function). */
   | { k: 'free'; name: string; ty: 'float64' };
 
@@ -72,6 +77,8 @@ export interface TypedKernel {
    * the `cpu` target calls the original function per element.
    */
   readonly freeNames: readonly string[];
+  /** Parameters that are not numbers (views, accessors): they get no local variable. */
+  readonly specialParams: readonly number[];
 }
 
 /** The concrete dtype a weak type becomes when it must be stored. */

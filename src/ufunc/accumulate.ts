@@ -46,6 +46,7 @@ export function accumulateUfunc(core: UfuncCore, x: unknown, rawOpts: unknown): 
         inputs: [prev, sliceAxis(a, axis, 1, n)],
         outputs: [next],
         shape: next.shape,
+        scan: true,
       });
     }
   }

@@ -14,7 +14,6 @@ import {
   type KernelCode,
   type LoopFn,
   type LoopSpec,
-  loopKey,
   loopSource,
 } from '../targets/cpu/loops.js';
 
@@ -62,12 +61,11 @@ export class CompiledKernel {
     return this.typed.outTypes;
   }
 
-  /** The loop for a layout, generated on first use. */
-  loop(spec: Omit<LoopSpec, 'kernel'>): LoopFn {
-    const key = loopKey(spec);
+  /** The loop for a layout key, generated from `spec()` on first use. */
+  loopByKey(key: string, spec: () => Omit<LoopSpec, 'kernel'>): LoopFn {
     let fn = this.loops.get(key);
     if (!fn) {
-      fn = buildLoop({ ...spec, kernel: this.code }, this.fn);
+      fn = buildLoop({ ...spec(), kernel: this.code }, this.fn);
       this.loops.set(key, fn);
     }
     return fn;

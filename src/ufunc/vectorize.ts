@@ -122,6 +122,8 @@ function inspectUfunc(core: UfuncCore, sig?: string): string {
         contiguous: true,
         zeroOffsets: false,
         innerZero: [],
+        innerOne: [],
+        scan: false,
       });
       const nd = k.source({
         ...base,
@@ -129,6 +131,8 @@ function inspectUfunc(core: UfuncCore, sig?: string): string {
         contiguous: false,
         zeroOffsets: false,
         innerZero: base.inArrays.map(() => false).concat(outs.map(() => false)),
+        innerOne: base.inArrays.map(() => false).concat(outs.map(() => false)),
+        scan: false,
       });
       return `${header.join('\n')}\n// contiguous operands: one flat loop\n${flat}\n// strided / broadcast operands (2-D nest, innermost = smallest strides)\n${nd}`;
     })

@@ -38,6 +38,13 @@ export interface LoopSpec {
   readonly accumulate: boolean;
   /** Per operand: innermost stride is 0 (value hoisted out of the inner loop). */
   readonly innerZero: readonly boolean[];
+  /** Per operand: innermost stride is 1 (indexed as base + i). */
+  readonly innerOne: readonly boolean[];
+  /**
+   * Scan along the innermost dim (accumulate): input 0 is output 0 one step back, so the
+   * previous result is carried in a register instead of being read back from memory.
+   */
+  readonly scan: boolean;
 }
 
 export type LoopFn = (
@@ -46,21 +53,6 @@ export type LoopFn = (
   N: readonly number[],
   S: readonly number[],
 ) => void;
-
-/** A key that identifies everything `buildLoop` specialises on, apart from the kernel. */
-export function loopKey(s: Omit<LoopSpec, 'kernel'>): string {
-  return [
-    s.inArrays.join(','),
-    s.inKernel.join(','),
-    s.outArrays.join(','),
-    s.outKernel.join(','),
-    s.ndim,
-    s.contiguous ? (s.zeroOffsets ? 'cz' : 'c') : 's',
-    s.hasMask ? 'm' : '',
-    s.accumulate ? 'a' : '',
-    s.innerZero.map((z) => (z ? 1 : 0)).join(''),
-  ].join('|');
-}
 
 /** Builds the loop function source. */
 export function loopSource(s: LoopSpec): string {
@@ -96,23 +88,35 @@ export function loopSource(s: LoopSpec): string {
     return lines.join('\n');
   }
 
-  // Strided nest: q<op>_<level> is operand op's position at loop level `level`.
+  // Strided nest: q<op>_<level> is operand op's position at loop level `level`. In the
+  // innermost loop, operands with stride 1 are indexed as q+i (no pointer bump), operands
+  // with stride 0 are read once before the loop, and a reduction's accumulator input
+  // (operand 0) shares output 0's pointer.
   lines.push(`const ${Array.from({ length: nd }, (_, l) => `n${l}=N[${l}]`).join(',')};`);
+  const tracked = ops.filter((o) => !(s.accumulate && o === 0));
   const strideDecl: string[] = [];
-  for (let o = 0; o < nops; o++)
+  for (const o of tracked)
     for (let l = 0; l < nd; l++) strideDecl.push(`s${o}_${l}=S[${o * nd + l}]`);
   lines.push(`const ${strideDecl.join(',')};`);
-  lines.push(`let ${ops.map((o) => `q${o}_0=P[${o}]`).join(',')};`);
+  lines.push(`let ${tracked.map((o) => `q${o}_0=P[${o}]`).join(',')};`);
   const inner = nd - 1;
-  const innerPtr = (o: number) => `q${o}_${inner}`;
+  const iv = `i${inner}`;
+  const at = (o: number) => (s.innerOne[o] ? `q${o}_${inner}+${iv}` : `q${o}_${inner}`);
   // The accumulator register for reductions whose output does not move in the inner loop.
   const accReg = s.accumulate && s.innerZero[nin];
+  const outAt = (j: number) => at(nin + j);
 
   const innerBody = (): string => {
     const inputs: string[] = [];
     for (let o = 0; o < nin; o++) {
-      if (s.accumulate && o === 0) inputs.push(accReg ? 'acc' : read(0, innerPtr(nin)));
-      else inputs.push(s.innerZero[o] ? `h${o}` : read(o, innerPtr(o)));
+      // The accumulator is read through the output's own array variable: V8 then sees one
+      // array loaded and stored, as in a hand-written `out[j] += x`.
+      if (s.accumulate && o === 0)
+        inputs.push(
+          accReg ? 'acc' : castCode(s.inArrays[0], s.inKernel[0], `d${nin}[${outAt(0)}]`),
+        );
+      else if (s.scan && o === 0) inputs.push('acc');
+      else inputs.push(s.innerZero[o] ? `h${o}` : read(o, at(o)));
     }
     let body: string;
     if (accReg) {
@@ -120,31 +124,40 @@ export function loopSource(s: LoopSpec): string {
         s.outKernel[0] === s.outArrays[0]
           ? s.kernel(inputs, ['acc', ...outVars.slice(1)])
           : `${s.kernel(inputs, outVars)}acc=${castCode(s.outKernel[0], s.outArrays[0], 'r0')};`;
-    } else
-      body =
-        s.kernel(inputs, outVars) + outVars.map((_, j) => store(j, innerPtr(nin + j))).join('');
-    if (s.hasMask) body = `if(d${maskOp}[${innerPtr(maskOp)}]!==0){${body}}`;
-    const advance = ops
-      .filter((o) => !s.innerZero[o])
-      .map((o) => `${innerPtr(o)}+=s${o}_${inner};`)
+    } else {
+      body = s.kernel(inputs, outVars) + outVars.map((_, j) => store(j, outAt(j))).join('');
+      if (s.scan)
+        body += `acc=${castCode(s.outKernel[0], s.inKernel[0], castCode(s.outKernel[0], s.outArrays[0], 'r0'))};`;
+    }
+    if (s.hasMask) body = `if(d${maskOp}[${at(maskOp)}]!==0){${body}}`;
+    const advance = tracked
+      .filter((o) => !s.innerZero[o] && !s.innerOne[o])
+      .map((o) => `q${o}_${inner}+=s${o}_${inner};`)
       .join('');
     return `${body}${advance}`;
   };
 
   const level = (l: number): string => {
-    const enter = l === 0 ? '' : `let ${ops.map((o) => `q${o}_${l}=q${o}_${l - 1}`).join(',')};`;
+    const enter =
+      l === 0 ? '' : `let ${tracked.map((o) => `q${o}_${l}=q${o}_${l - 1}`).join(',')};`;
     if (l === inner) {
       const hoist: string[] = [];
       for (let o = 0; o < nin; o++) {
         if (s.innerZero[o] && !(s.accumulate && o === 0))
-          hoist.push(`const h${o}=${read(o, innerPtr(o))};`);
+          hoist.push(`const h${o}=${read(o, `q${o}_${l}`)};`);
       }
       // Reductions keep the output array in the kernel's type, so the register needs no cast.
-      const accLoad = accReg ? `let acc=d${nin}[${innerPtr(nin)}];` : '';
-      const accStore = accReg ? `d${nin}[${innerPtr(nin)}]=acc;` : '';
-      return `${enter}${hoist.join('')}${accLoad}for(let i${l}=0;i${l}<n${l};i${l}++){${innerBody()}}${accStore}`;
+      let accLoad = '';
+      let accStore = '';
+      if (accReg) {
+        accLoad = `let acc=d${nin}[q${nin}_${l}];`;
+        accStore = `d${nin}[q${nin}_${l}]=acc;`;
+      } else if (s.scan) {
+        accLoad = `let acc=${read(0, `q0_${l}`)};`;
+      }
+      return `${enter}${hoist.join('')}${accLoad}for(let ${iv}=0;${iv}<n${l};${iv}++){${innerBody()}}${accStore}`;
     }
-    const advance = ops.map((o) => `q${o}_${l}+=s${o}_${l};`).join('');
+    const advance = tracked.map((o) => `q${o}_${l}+=s${o}_${l};`).join('');
     return `${enter}for(let i${l}=0;i${l}<n${l};i${l}++){${level(l + 1)}${advance}}`;
   };
   lines.push(level(0));
