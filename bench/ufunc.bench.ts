@@ -5,16 +5,7 @@
 import ndarray from 'ndarray';
 import ops from 'ndarray-ops';
 import { type NdArray, vectorize } from '../src/index.js';
-import { type Contender, sideBySide } from './harness.js';
-
-export interface Row {
-  key: string;
-  workload: string;
-  numbats: number;
-  hand: number;
-  ndarrayOps?: number;
-  note?: string;
-}
+import { type Contender, type Row, runPython, sideBySide } from './harness.js';
 
 function rand(n: number): Float64Array {
   const a = new Float64Array(n);
@@ -363,6 +354,10 @@ export function ufuncBenchmarks(rounds: number): Row[] {
   console.log(
     `${smallRow.workload.padEnd(34)} numbats ${(smallRow.numbats * 1000).toFixed(2)} µs | hand ${(smallRow.hand * 1000).toFixed(3)} µs | ndarray-ops ${(smallRow.ndarrayOps! * 1000).toFixed(2)} µs (target < 2 µs)`,
   );
+  smallRow.unit = 'µs';
   rows.push(smallRow);
+  console.log('running the NumPy side (numpy_bench.py)…');
+  const np = runPython(new URL('./numpy_bench.py', import.meta.url), [String(rounds)]);
+  if (np) for (const r of rows) if (np[r.key] !== undefined) r.python = { NumPy: np[r.key] };
   return rows;
 }
