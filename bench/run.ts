@@ -31,8 +31,16 @@ for (const [name, suite] of Object.entries(suites)) {
 const peers = [...new Set(rows.flatMap((r) => Object.keys(r.python ?? {})))];
 const fmt = (v: number | undefined, unit: string) =>
   v === undefined ? '—' : unit === 'µs' ? `${(v * 1000).toFixed(2)} µs` : `${v.toFixed(2)} ms`;
-const ratio = (a: number, b: number | undefined) => (b === undefined ? '—' : `${(a / b).toFixed(2)}x`);
-const head = ['workload', 'numbats', 'hand loop', 'numbats/hand', 'ndarray-ops', 'numbats/ndarray-ops'];
+const ratio = (a: number, b: number | undefined) =>
+  b === undefined ? '—' : `${(a / b).toFixed(2)}x`;
+const head = [
+  'workload',
+  'numbats',
+  'hand loop',
+  'numbats/hand',
+  'ndarray-ops',
+  'numbats/ndarray-ops',
+];
 for (const p of peers) head.push(p, `numbats/${p}`);
 console.log(`| ${head.join(' | ')} |`);
 console.log(`|${head.map(() => '---').join('|')}|`);

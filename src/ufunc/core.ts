@@ -154,6 +154,9 @@ export class UfuncCore {
 
   private resolveSignature(ops: readonly Operand[], dtype?: DType): CompiledKernel {
     const sigs = this.signatures!;
+    // Weak JS scalars first take their NumPy 2 dtype (an int8 array with 2.5 gives float64),
+    // then every input must cast safely to the loop's type.
+    const weak = resolveWeak(ops);
     for (let i = 0; i < sigs.length; i++) {
       const s = sigs[i];
       if (dtype !== undefined && s.outs[0] !== dtype) continue;
@@ -164,7 +167,7 @@ export class UfuncCore {
         if (op.kind === 'array') {
           const from = dtypeOf(op.a);
           ok = dtype !== undefined ? canCastSameKind(from, to) : canCastSafely(from, to);
-        } else ok = weakFits(op, to);
+        } else ok = canCastSafely(weak[j], to);
       }
       if (ok) return this.sigKernels[i];
     }
@@ -176,16 +179,6 @@ export class UfuncCore {
         `no signature in [${sigs.map(formatSignature).join('; ')}] accepts them by safe casting`,
     );
   }
-}
-
-/** Can a weak JS scalar go into a loop of type `to` (NumPy 2's rule for Python scalars)? */
-function weakFits(op: Extract<Operand, { kind: 'scalar' }>, to: DType): boolean {
-  if (op.bool) return true;
-  const info = INFO[to];
-  if (info.kind === 'f') return true;
-  if (!Number.isInteger(op.v)) return false;
-  if (to === 'bool') return false;
-  return op.v >= info.min && op.v <= info.max;
 }
 
 /** The dtype each operand takes under dynamic typing. */
