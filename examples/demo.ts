@@ -21,7 +21,7 @@ function best(f: () => unknown, runs = 3): number {
 
 // ---- 1. Mandelbrot: one scalar escape-time kernel, broadcast over a grid -------------------
 console.log('[1/2] Mandelbrot set with vectorize (escape time, 100 iterations)…');
-const escape = vectorize(
+const escapeTime = vectorize(
   (cx: number, cy: number) => {
     let x = 0;
     let y = 0;
@@ -42,8 +42,8 @@ const xs = zeros([1, W]);
 const ys = zeros([H, 1]);
 for (let j = 0; j < W; j++) xs.set(0, j, -2.2 + (3.2 * j) / (W - 1));
 for (let i = 0; i < H; i++) ys.set(i, 0, -1.2 + (2.4 * i) / (H - 1));
-const [iters, firstMs] = time(() => escape(xs, ys) as NdArray); // (1,W) with (H,1) broadcasts to (H,W)
-const mandelMs = best(() => escape(xs, ys));
+const [iters, firstMs] = time(() => escapeTime(xs, ys) as NdArray); // (1,W) with (H,1) broadcasts to (H,W)
+const mandelMs = best(() => escapeTime(xs, ys));
 function handMandel(out: Int32Array, w: number, h: number) {
   for (let i = 0; i < h; i++) {
     const cy = -1.2 + (2.4 * i) / (h - 1);
