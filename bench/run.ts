@@ -6,7 +6,10 @@
  * runs some suites only.
  */
 import os from 'node:os';
+import { gufuncBenchmarks } from './gufunc.bench.js';
 import type { Row } from './harness.js';
+import { jitclassBenchmarks } from './jitclass.bench.js';
+import { stencilBenchmarks } from './stencil.bench.js';
 import { ufuncBenchmarks } from './ufunc.bench.js';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -15,6 +18,9 @@ const only = process.env.BENCH_ONLY?.split(',');
 /** Each suite prints progress lines and returns its rows (Python peers included). */
 const suites: Record<string, (rounds: number) => Row[]> = {
   ufunc: ufuncBenchmarks,
+  gufunc: gufuncBenchmarks,
+  jitclass: jitclassBenchmarks,
+  stencil: stencilBenchmarks,
 };
 
 console.log(

@@ -10,6 +10,7 @@ import { castScalar } from '../core/array.js';
 import { type DType, INFO } from '../core/dtypes.js';
 import type { Expr, Stmt, Ty, TypedKernel } from './ir.js';
 import { isWeak } from './ir.js';
+import { NUMBER_PREDICATES } from './types.js';
 
 /** Helpers generated code may call, passed in as `H`. */
 export const HELPERS = {
@@ -261,7 +262,9 @@ export class JsEmitter {
 
   private math(e: Extract<Expr, { k: 'math' }>): string {
     const args = e.args.map((a) => this.expr(a)).join(',');
-    if (e.ty === 'bool') return `(Number.${e.fn}(${args})?1:0)`;
+    // Number.isNaN/isFinite/… are the bool-typed math calls; Math.min/max of bools are
+    // bool-typed too but must stay Math calls (lowering them to `Number.max` threw).
+    if (NUMBER_PREDICATES.has(e.fn)) return `(Number.${e.fn}(${args})?1:0)`;
     const call = `Math.${e.fn}(${args})`;
     if (isWeak(e.ty) || e.ty === 'float64' || e.fn === 'fround') return call;
     if (e.ty === 'float32') return `Math.fround(${call})`;

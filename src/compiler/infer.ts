@@ -78,6 +78,10 @@ export interface KernelExtension {
   assign?(n: AstNode, cx: ExtContext): Expr | undefined;
   /** `this` outside a member access. */
   thisValue?(n: AstNode, cx: ExtContext): Expr | undefined;
+  /** `++`/`--` on something that is not a local, e.g. `this.n++`; `discard`: the value is unused. */
+  update?(n: AstNode, cx: ExtContext, discard: boolean): Expr | undefined;
+  /** The kernel may return nothing (`return;`, or no return at all): its `outTypes` are then `[]`. */
+  readonly allowVoid?: boolean;
 }
 
 /** What an extension hook can use from the walker. */
@@ -105,7 +109,7 @@ export function inferKernel(
     const w = new Walker(parsed, localTypes, constants, ext);
     const body = w.run();
     if (!w.changed) {
-      if (w.returnTypes.length === 0) {
+      if (w.returnTypes.length === 0 && !ext?.allowVoid) {
         throw new CompileError('kernel never returns a value', parsed.where(parsed.body));
       }
       return {
@@ -166,9 +170,11 @@ class Walker {
       this.names.push(name);
     }
     if (this.p.expressionBody) {
-      const e = this.expr(this.p.body);
-      this.addReturn([e], this.p.body);
-      return [{ k: 'return', values: [e] }];
+      // `(a, b) => [a + b, a - b]` gives several outputs, like `return [a + b, a - b]`.
+      const body = this.p.body;
+      const values = body.type === 'ArrayExpression' ? this.returnValues(body) : [this.expr(body)];
+      this.addReturn(values, body);
+      return [{ k: 'return', values }];
     }
     return this.block(this.p.body.body, false);
   }
@@ -299,16 +305,16 @@ class Walker {
         out.push({ k: n.type === 'BreakStatement' ? 'break' : 'continue' });
         return;
       case 'ReturnStatement': {
+        if (!n.argument && this.ext?.allowVoid) {
+          this.addReturn([], n);
+          out.push({ k: 'return', values: [] });
+          return;
+        }
         if (!n.argument) this.fail('return without a value: a kernel must return its result', n);
         const values =
           n.argument.type === 'ArrayExpression'
-            ? (n.argument.elements as (AstNode | null)[]).map((el) => {
-                if (!el || el.type === 'SpreadElement')
-                  this.fail('return [..] must list plain values', n.argument);
-                return this.expr(el);
-              })
+            ? this.returnValues(n.argument)
             : [this.expr(n.argument)];
-        if (values.length === 0) this.fail('return [] gives no output', n);
         this.addReturn(values, n);
         out.push({ k: 'return', values });
         return;
@@ -316,6 +322,16 @@ class Walker {
       default:
         this.fail(`unsupported statement: ${describeNode(n)}`, n);
     }
+  }
+
+  /** The outputs listed by `[a, b, …]` in a return position. */
+  private returnValues(arr: AstNode): Expr[] {
+    const values = (arr.elements as (AstNode | null)[]).map((el) => {
+      if (!el || el.type === 'SpreadElement') this.fail('return [..] must list plain values', arr);
+      return this.expr(el);
+    });
+    if (values.length === 0) this.fail('return [] gives no output', arr);
+    return values;
   }
 
   private declaration(n: AstNode, out: Stmt[]): void {
@@ -356,6 +372,10 @@ class Walker {
       case 'UnaryExpression':
         return this.unary(n);
       case 'UpdateExpression': {
+        if (n.argument.type !== 'Identifier' && this.ext?.update) {
+          const e = this.ext.update(n, this.cx, discard);
+          if (e) return e;
+        }
         const local = this.target(n.argument);
         const ty = this.assignTy(local.id, arithTy(this.typeOf(local.id), 'wint'));
         return {

@@ -4,9 +4,8 @@
  * random *view* (transposed, step-sliced, reversed, broadcast with stride 0, at an offset),
  * tuples of broadcast-compatible shapes, and axis arguments.
  *
- * Generated ndarrays carry fast-check's `cloneMethod` (each run gets a fresh copy of the
- * data, so a test may write into them) and `toStringMethod` (counterexamples print as
- * readable views).
+ * Generated ndarrays carry fast-check's `toStringMethod` (counterexamples print as readable
+ * views) and, with `clone: true`, its `cloneMethod`.
  */
 import fc from 'fast-check';
 import ndarray from 'ndarray';
@@ -161,6 +160,15 @@ export interface NdarrayOptions extends ValueOptions, ShapeOptions {
    * element has its own memory, as NumPy requires of outputs.
    */
   writable?: boolean;
+  /**
+   * Give the arrays fast-check's `cloneMethod`, so that every run (and every replay while
+   * shrinking) gets a fresh copy of the data even when a test writes into it. Off by
+   * default: fast-check 4.10 loses the non-cloneable values that follow a cloneable one in a
+   * tuple when it clones the tuple, so only use it where the array is the last (or only)
+   * generated value. Without it, a test that writes into a generated array should compute
+   * its expectations from a copy taken first.
+   */
+  clone?: boolean;
 }
 
 /** How one dim of a generated view is laid out in its buffer. */
@@ -230,6 +238,7 @@ function buildView(
   plan: ViewPlan,
   values: readonly number[],
   filler: number,
+  clone: boolean,
 ): NdArray {
   const nd = shape.length;
   const { perm, dims, pre, post } = plan;
@@ -274,22 +283,22 @@ function buildView(
       view.offset,
     ) as NdArray;
   }
-  return decorate(view);
+  return decorate(view, clone);
 }
 
-/** Gives an ndarray fast-check's clone and toString hooks. Returns the same object. */
-function decorate(a: NdArray): NdArray {
-  Object.defineProperty(a, fc.cloneMethod, {
-    value: () =>
-      decorate(
-        ndarray(
-          (a.data as TypedArray).slice(),
-          a.shape.slice(),
-          a.stride.slice(),
-          a.offset,
-        ) as NdArray,
-      ),
-  });
+/** Gives an ndarray fast-check's toString (and optionally clone) hooks. Returns the same object. */
+function decorate(a: NdArray, clone: boolean): NdArray {
+  if (clone) {
+    Object.defineProperty(a, fc.cloneMethod, {
+      value: () => {
+        const data = (a.data as TypedArray).slice();
+        return decorate(
+          ndarray(data, a.shape.slice(), a.stride.slice(), a.offset) as NdArray,
+          true,
+        );
+      },
+    });
+  }
   Object.defineProperty(a, fc.toStringMethod, { value: () => describeArray(a) });
   return a;
 }
@@ -340,7 +349,9 @@ export function ndarrayArb(options: NdarrayOptions = {}): fc.Arbitrary<NdArray> 
       const vals = valueArb(dtype, options);
       return fc
         .tuple(fc.array(vals, { minLength: n, maxLength: n }), vals)
-        .map(([values, filler]) => buildView(dtype, shape, plan, values, filler));
+        .map(([values, filler]) =>
+          buildView(dtype, shape, plan, values, filler, options.clone ?? false),
+        );
     }),
   );
 }

@@ -180,6 +180,8 @@ export function refReduce(fn: RefFn, input: RefInput, options: RefReduceOptions 
     const list = typeof axisOpt === 'number' ? [axisOpt] : axisOpt;
     axes = list.map((ax) => normalizeAxisRef(ax, nd));
     if (new Set(axes).size !== axes.length) throw new RangeError("duplicate value in 'axis'");
+    // Reduced dims are visited in C order whatever order the axes were listed in.
+    axes.sort((x, y) => x - y);
   }
   const start =
     options.initial !== undefined

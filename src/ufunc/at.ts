@@ -30,7 +30,9 @@ export type AtIndices =
 
 function indexArrays(indices: unknown): NdArray[] {
   if (typeof indices === 'number') return [asarray(indices)];
-  if (Array.isArray(indices) && indices.length > 0 && indices.every((i) => typeof i === 'number')) {
+  // A flat list of numbers (the empty list included) is one index array for axis 0: NumPy's
+  // np.add.at(a, [], b) does nothing, it does not apply b to the whole of `a`.
+  if (Array.isArray(indices) && indices.every((i) => typeof i === 'number')) {
     return [asarray(indices as number[])];
   }
   if (Array.isArray(indices)) return indices.map((i) => asarray(i as never));

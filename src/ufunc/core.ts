@@ -131,11 +131,11 @@ export class UfuncCore {
   }
 
   /** The kernel for dynamic typing with these parameter types. */
-  kernelFor(inTypes: readonly DType[]): CompiledKernel {
-    const key = inTypes.join(',');
+  kernelFor(inTypes: readonly DType[], outTypes?: readonly DType[]): CompiledKernel {
+    const key = outTypes ? `${inTypes.join(',')}->${outTypes.join(',')}` : inTypes.join(',');
     let k = this.kernels.get(key);
     if (!k) {
-      k = new CompiledKernel(this.fn, this.parsed, inTypes, this.constants);
+      k = new CompiledKernel(this.fn, this.parsed, inTypes, this.constants, outTypes);
       this.kernels.set(key, k);
     }
     return k;
@@ -148,7 +148,13 @@ export class UfuncCore {
    */
   resolve(ops: readonly Operand[], dtype?: DType): CompiledKernel {
     if (this.signatures) return this.resolveSignature(ops, dtype);
-    if (dtype !== undefined) return this.kernelFor(ops.map(() => dtype));
+    // `dtype` is the loop's type (NumPy: signature (dtype, …) -> dtype): inputs are read as
+    // dtype and the kernel's result is cast to it before it reaches `out`.
+    if (dtype !== undefined)
+      return this.kernelFor(
+        ops.map(() => dtype),
+        new Array(this.nout).fill(dtype),
+      );
     return this.kernelFor(resolveWeak(ops));
   }
 
@@ -167,7 +173,11 @@ export class UfuncCore {
         if (op.kind === 'array') {
           const from = dtypeOf(op.a);
           ok = dtype !== undefined ? canCastSameKind(from, to) : canCastSafely(from, to);
-        } else ok = canCastSafely(weak[j], to);
+        } else {
+          // With `dtype`, NumPy casts every input same_kind, weak scalars included
+          // (np.add(np.int32([7]), 1, dtype=np.int16) uses the int16 loop).
+          ok = dtype !== undefined ? canCastSameKind(weak[j], to) : canCastSafely(weak[j], to);
+        }
       }
       if (ok) return this.sigKernels[i];
     }

@@ -1,9 +1,10 @@
 /** `outer`: f(a[i, j, …], b[k, l, …]) over every pair (NumPy's `ufunc.outer`). */
-import { asarray, type NdArray, view } from '../core/array.js';
+import { asarray, type NdArray, toArray, view } from '../core/array.js';
 import type { TypedArray } from '../core/dtypes.js';
 import { ValueError } from '../core/errors.js';
 import { callUfunc, type UfuncResult } from './call.js';
 import type { UfuncCore } from './core.js';
+import { isOptionsObject } from './options.js';
 
 export function outerUfunc(
   core: UfuncCore,
@@ -27,5 +28,13 @@ export function outerUfunc(
     [...a.shape.map(() => 0), ...b.stride],
     b.offset,
   );
-  return callUfunc(core, opts === undefined ? [av, bv] : [av, bv, opts]);
+  const res = callUfunc(core, opts === undefined ? [av, bv] : [av, bv, opts]);
+  // Like a call, two scalars and no `out` give plain numbers (NumPy returns a scalar too).
+  const scalar = (v: unknown) => typeof v === 'number' || typeof v === 'boolean';
+  const hasOut = isOptionsObject(opts) && (opts as { out?: unknown }).out != null;
+  if (scalar(x) && scalar(y) && !hasOut) {
+    const first = (r: UfuncResult) => (typeof r === 'number' ? r : toArray(r)[0]);
+    return Array.isArray(res) ? res.map(first) : first(res);
+  }
+  return res;
 }

@@ -55,7 +55,7 @@ export function reductionKernel(
   }
   let t = dtype ?? elem;
   for (let i = 0; i < 8; i++) {
-    const k = core.kernelFor([t, t]);
+    const k = dtype !== undefined ? core.kernelFor([t, t], [t]) : core.kernelFor([t, t]);
     const o = k.outTypes[0];
     if (o === t || dtype !== undefined) return [k, t];
     t = o;

@@ -99,11 +99,7 @@ describe('asarray', () => {
     );
     expectError(() => asarray({} as never), TypeError, /got \[object Object\]$/);
     expectError(
-      () =>
-        asarray([
-          [1, 2],
-          [3] as never,
-        ]),
+      () => asarray([[1, 2], [3] as never]),
       ValueError,
       'setting an array element with a sequence: nested arrays are not rectangular',
     );
@@ -196,10 +192,7 @@ describe('views, copies and conversion', () => {
     fc.assert(
       fc.property(
         ndarrayArb({ maxDims: 3, special: true }).chain((src) =>
-          fc.tuple(
-            fc.constant(src),
-            ndarrayArb({ shape: src.shape, writable: true }),
-          ),
+          fc.tuple(fc.constant(src), ndarrayArb({ shape: src.shape, writable: true })),
         ),
         ([src, dst]) => {
           const expected = refAstype(src, dtypeOf(dst));

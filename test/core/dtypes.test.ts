@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkDType, INFO, isFloat, isInteger, promoteAll, STORAGE } from '../../src/core/dtypes.js';
+import {
+  checkDType,
+  INFO,
+  isFloat,
+  isInteger,
+  promoteAll,
+  STORAGE,
+} from '../../src/core/dtypes.js';
 import {
   BoolArray,
   canCastSafely,

@@ -1,0 +1,49 @@
+/**
+ * The checked description of one jitclass that every other part works from: its fields
+ * (with column numbers), its members, and the constants its compiled methods may read.
+ */
+import { type Constants, checkConstants } from '../compiler/infer.js';
+import { describe } from '../core/dtypes.js';
+import { checkClassBody } from './class-source.js';
+import { checkSpec, collectMembers, type FieldInfo, type MemberInfo } from './spec.js';
+
+export interface ClassModel {
+  /** The class name used in messages (the user's class name, or `JitRecord`). */
+  readonly name: string;
+  readonly fields: readonly FieldInfo[];
+  readonly fieldByName: ReadonlyMap<string, FieldInfo>;
+  readonly members: ReadonlyMap<string, MemberInfo>;
+  /** Names of the plain methods (what `.call` runs), in declaration order. */
+  readonly methodNames: readonly string[];
+  readonly constants: Constants;
+  readonly userClass: Function;
+}
+
+/** Validates everything about a definition; nothing is compiled yet. */
+export function buildModel(spec: unknown, cls: unknown, options: unknown): ClassModel {
+  const fields = checkSpec(spec);
+  if (typeof cls !== 'function' || cls.prototype === null || typeof cls.prototype !== 'object') {
+    throw new TypeError(`jitclass expects a class as its second argument; got ${describe(cls)}`);
+  }
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new TypeError(`jitclass options must be an object; got ${describe(options)}`);
+  }
+  const name = cls.name && /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(cls.name) ? cls.name : 'JitRecord';
+  checkClassBody(cls, name);
+  const members = collectMembers(cls, fields);
+  const constants = checkConstants((options as { constants?: unknown } | undefined)?.constants);
+  return {
+    name,
+    fields,
+    fieldByName: new Map(fields.map((f) => [f.name, f])),
+    members: new Map(members.map((m) => [m.name, m])),
+    methodNames: members.filter((m) => m.method).map((m) => m.name),
+    constants,
+    userClass: cls,
+  };
+}
+
+/** "x, y, vx" — for messages that list what exists. */
+export function fieldList(model: ClassModel): string {
+  return model.fields.map((f) => f.name).join(', ');
+}

@@ -1,0 +1,139 @@
+/**
+ * A stencil call: sorts arguments into arrays and numbers, validates everything (shapes,
+ * ndim, modes, out) before anything is written, copies inputs that overlap `out`, picks
+ * the loop for (dtypes, ndim, axis order) and runs it.
+ */
+
+import { literalTy } from '../compiler/infer.js';
+import type { Ty } from '../compiler/ir.js';
+import {
+  asarray,
+  copy,
+  dtypeOf,
+  mayShareMemory,
+  type NdArray,
+  sizeOf,
+  zeros,
+} from '../core/array.js';
+import { formatShape } from '../core/broadcast.js';
+import { type DType, describe } from '../core/dtypes.js';
+import { ValueError } from '../core/errors.js';
+import { isOptionsObject } from '../ufunc/options.js';
+import type { StencilCore } from './core.js';
+import { checkCallOptions } from './options.js';
+import { runStencil } from './run.js';
+
+/** Splits off a trailing options object. */
+function splitArgs(core: StencilCore, args: readonly unknown[]): [unknown[], unknown] {
+  const n = core.nparams;
+  if (args.length === n + 1 && (args[n] === undefined || isOptionsObject(args[n])))
+    return [args.slice(0, n), args[n]];
+  if (args.length !== n) {
+    throw new TypeError(
+      `${core.name}() takes ${n} argument(s) (and an optional options object), got ${args.length}`,
+    );
+  }
+  return [args.slice(), undefined];
+}
+
+/** An argument after coercion. */
+type Operand = { kind: 'array'; a: NdArray } | { kind: 'scalar'; v: number; bool: boolean };
+
+/**
+ * The kernel's parameter types: an array's dtype, and for a number the weak type of a
+ * literal of its value. So an extra argument behaves in the kernel exactly as if its value
+ * were written there: `k * u(0)` stays in u's dtype (NumPy 2's weak Python scalars), and
+ * `u(k)` is a plain integer offset whatever the arrays' dtypes.
+ */
+function paramTypes(ops: readonly Operand[]): Ty[] {
+  return ops.map((o) => (o.kind === 'array' ? dtypeOf(o.a) : o.bool ? 'bool' : literalTy(o.v)));
+}
+
+/** Coerces each argument by its parameter's role: arrays for accessors, numbers otherwise. */
+function operands(core: StencilCore, inputs: readonly unknown[]): Operand[] {
+  return inputs.map((x, p) => {
+    const pname = core.parsed.params[p];
+    if (core.accessors.has(p)) {
+      if (typeof x === 'number' || typeof x === 'boolean') {
+        throw new TypeError(
+          `${core.name}: '${pname}' is read as ${pname}(…) in the kernel, so it must be an array; got ${describe(x)}`,
+        );
+      }
+      return { kind: 'array', a: asarray(x as never) };
+    }
+    if (typeof x === 'number') return { kind: 'scalar', v: x, bool: false };
+    if (typeof x === 'boolean') return { kind: 'scalar', v: x ? 1 : 0, bool: true };
+    throw new TypeError(
+      `${core.name}: '${pname}' is not read through an accessor in the kernel, so it must be a number; got ${describe(x)}`,
+    );
+  });
+}
+
+export function callStencil(core: StencilCore, args: readonly unknown[]): NdArray {
+  const name = core.name;
+  const [inputs, rawOpts] = splitArgs(core, args);
+  const opts = checkCallOptions(rawOpts, name);
+  const ops = operands(core, inputs);
+  let arrays: NdArray[] = [];
+  const arrayParams: number[] = [];
+  ops.forEach((op, p) => {
+    if (op.kind === 'array') {
+      arrays.push(op.a);
+      arrayParams.push(p);
+    }
+  });
+  if (arrays.length === 0) {
+    throw new TypeError(
+      `${name}: the kernel reads no parameter through a relative accessor (like u(0, 0)), so there is no array to run over`,
+    );
+  }
+  const shape = arrays[0].shape.slice();
+  const pname = (j: number) => `'${core.parsed.params[arrayParams[j]]}'`;
+  arrays.forEach((a, j) => {
+    if (a.shape.length !== shape.length || a.shape.some((d, i) => d !== shape[i])) {
+      throw new ValueError(
+        `${name}: input ${pname(j)} has shape ${formatShape(a.shape)} but input ${pname(0)} has shape ${formatShape(shape)}; every array input must have the same shape`,
+      );
+    }
+  });
+  const nd = shape.length;
+  if (core.ndim !== null && nd !== core.ndim) {
+    throw new ValueError(
+      `${name}: the kernel indexes ${core.ndim} axes but the inputs have ${nd} (shape ${formatShape(shape)})`,
+    );
+  }
+  const modes = core.modesFor(nd);
+  const types = paramTypes(ops);
+  const out = opts.out;
+  if (out) {
+    if (out.shape.length !== nd || out.shape.some((d, i) => d !== shape[i])) {
+      throw new ValueError(
+        `${name}: out has shape ${formatShape(out.shape)} but the inputs have shape ${formatShape(shape)}`,
+      );
+    }
+    dtypeOf(out);
+    if (sizeOf(shape) > 0 && out.shape.some((d, i) => d > 1 && out.stride[i] === 0)) {
+      throw new ValueError(`${name}: out has a stride-0 (broadcast) axis; it must be writable`);
+    }
+  }
+  const outDtype: DType = out ? dtypeOf(out) : (core.dtype ?? dtypeOf(arrays[0]));
+  const cval = opts.cval ?? core.cval;
+  const typing = core.typing(types);
+  // Validation is over; from here on the call writes.
+  if (out) arrays = arrays.map((a) => (mayShareMemory(out, a) ? copy(a) : a));
+  const result = out ?? zeros(shape, outDtype);
+  if (sizeOf(shape) === 0) return result;
+
+  runStencil(core, {
+    typing,
+    ops,
+    arrays,
+    arrayParams,
+    result,
+    outDtype,
+    modes,
+    cval,
+    fill: !out,
+  });
+  return result;
+}

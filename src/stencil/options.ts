@@ -1,0 +1,122 @@
+/** Validation of `stencil` options and call options: every mistake fails before any work. */
+import { isNdarray, type NdArray } from '../core/array.js';
+import { checkDType, type DType, describe } from '../core/dtypes.js';
+import { BOUNDARIES, type Boundary, type Extent, type StencilOptions } from './types.js';
+
+/** Options after validation. */
+export interface CheckedOptions {
+  /** One mode, or one per axis (length checked against the kernel's ndim later). */
+  readonly boundary: Boundary | readonly Boundary[];
+  readonly cval: number;
+  readonly neighborhood: readonly Extent[] | null;
+  readonly dtype: DType | null;
+  readonly name: string | null;
+  readonly constants: unknown;
+}
+
+const OPTION_KEYS = new Set([
+  'boundary',
+  'cval',
+  'neighborhood',
+  'dtype',
+  'name',
+  'target',
+  'constants',
+]);
+const CALL_KEYS = new Set(['out', 'cval']);
+
+function checkKeys(o: object, allowed: Set<string>, what: string): void {
+  for (const k of Object.keys(o)) {
+    if (!allowed.has(k)) {
+      throw new TypeError(`${what}: unknown option '${k}' (expected ${[...allowed].join(', ')})`);
+    }
+  }
+}
+
+function checkBoundary(b: unknown): Boundary {
+  if (typeof b !== 'string' || !(BOUNDARIES as readonly string[]).includes(b)) {
+    throw new TypeError(
+      `boundary must be one of ${BOUNDARIES.map((m) => `'${m}'`).join(', ')} (or an array of them, one per axis); got ${describe(b)}`,
+    );
+  }
+  return b as Boundary;
+}
+
+function checkCval(c: unknown, what: string): number {
+  if (typeof c === 'boolean') return c ? 1 : 0;
+  if (typeof c !== 'number') throw new TypeError(`${what} must be a number; got ${describe(c)}`);
+  return c;
+}
+
+/** `[[lo, hi], …]` with integer bounds, lo <= hi. */
+function checkNeighborhood(n: unknown): Extent[] {
+  const bad = (why: string): never => {
+    throw new TypeError(
+      `neighborhood must be an array of [lo, hi] integer pairs, one per axis (lo <= hi): ${why}`,
+    );
+  };
+  if (!Array.isArray(n)) return bad(`got ${describe(n)}`);
+  if (n.length === 0) return bad('got an empty array');
+  return n.map((p: unknown, a) => {
+    if (!Array.isArray(p) || p.length !== 2) return bad(`axis ${a} is ${describe(p)}`);
+    const [lo, hi] = p as unknown[];
+    if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi))
+      return bad(`axis ${a} is [${String(lo)}, ${String(hi)}]`);
+    if ((lo as number) > (hi as number)) return bad(`axis ${a} has lo ${lo} > hi ${hi}`);
+    return [lo as number, hi as number] as const;
+  });
+}
+
+export function checkStencilOptions(o: unknown): CheckedOptions {
+  if (o === undefined) o = {};
+  if (o === null || typeof o !== 'object' || Array.isArray(o))
+    throw new TypeError('stencil: options must be an object');
+  const opts = o as StencilOptions;
+  checkKeys(opts, OPTION_KEYS, 'stencil');
+  const target = opts.target ?? 'cpu';
+  if (target !== 'cpu' && target !== 'parallel' && target !== 'gpu') {
+    throw new TypeError(
+      `target must be 'cpu', 'parallel' or 'gpu'; got ${describe(target as unknown)}`,
+    );
+  }
+  if (target !== 'cpu') {
+    throw new TypeError(
+      `target '${target}' is not available for stencil in this version of numbats; use 'cpu'`,
+    );
+  }
+  const raw = opts.boundary ?? 'skip';
+  let boundary: Boundary | Boundary[];
+  if (Array.isArray(raw)) {
+    if (raw.length === 0) throw new TypeError('boundary: an empty array gives no mode');
+    boundary = raw.map(checkBoundary);
+  } else boundary = checkBoundary(raw);
+  if (opts.name !== undefined && typeof opts.name !== 'string')
+    throw new TypeError(`name must be a string; got ${describe(opts.name)}`);
+  return {
+    boundary,
+    cval: opts.cval === undefined ? 0 : checkCval(opts.cval, 'cval'),
+    neighborhood: opts.neighborhood === undefined ? null : checkNeighborhood(opts.neighborhood),
+    dtype: opts.dtype === undefined ? null : checkDType(opts.dtype),
+    name: opts.name ?? null,
+    constants: opts.constants,
+  };
+}
+
+/** A call's options after validation. */
+export interface CheckedCall {
+  readonly out: NdArray | null;
+  readonly cval: number | null;
+}
+
+export function checkCallOptions(o: unknown, name: string): CheckedCall {
+  if (o === undefined) return { out: null, cval: null };
+  const opts = o as { out?: unknown; cval?: unknown };
+  checkKeys(opts, CALL_KEYS, name);
+  let out: NdArray | null = null;
+  if (opts.out !== undefined && opts.out !== null) {
+    if (!isNdarray(opts.out))
+      throw new TypeError(`${name}: out must be an ndarray; got ${describe(opts.out)}`);
+    out = opts.out;
+  }
+  return { out, cval: opts.cval === undefined ? null : checkCval(opts.cval, `${name}: cval`) };
+}

@@ -1,0 +1,106 @@
+/**
+ * A gufunc call: coerces the inputs, resolves the kernel, checks dtypes and shapes (all
+ * before anything is written), allocates missing outputs, then runs the generated loop
+ * over the planned loop dims.
+ */
+import { asarray, copy, dtypeOf, mayShareMemory, type NdArray, zeros } from '../../core/array.js';
+import { canCastSameKind, checkDType, type DType, type TypedArray } from '../../core/dtypes.js';
+import { type Operand, operandArray, toOperand } from '../core.js';
+import { checkOutArray, isOptionsObject } from '../options.js';
+import type { GufuncCore } from './core.js';
+import { runGufunc } from './run.js';
+import { planShapes, type ShapePlan } from './shapes.js';
+
+/** Options of a gufunc call. */
+export interface GufuncCallOptions {
+  /** Output array, or one per output: written in place (inputs overlapping it are copied first). */
+  out?: NdArray | readonly NdArray[];
+  /** Type of every input and output of the loop (with dynamic typing), or of the outputs (with signatures). */
+  dtype?: DType;
+}
+
+/** What a gufunc call gives per output: an array, or a number for an all-scalar call with a 0-d result. */
+export type GufuncResult = NdArray | number;
+
+export function callGufunc(
+  core: GufuncCore,
+  args: readonly unknown[],
+): GufuncResult | GufuncResult[] {
+  const { nin, nout } = core.layout;
+  let inputs = args;
+  let raw: unknown;
+  if (args.length === nin + 1 && (isOptionsObject(args[nin]) || args[nin] === undefined)) {
+    inputs = args.slice(0, nin);
+    raw = args[nin];
+  } else if (args.length !== nin) {
+    throw new TypeError(
+      `${core.name}() takes ${nin} input(s) (and an optional options object), got ${args.length} argument(s)`,
+    );
+  }
+  const opts = checkOptions(raw, core.name, nout);
+  const ops = inputs.map((x) => toOperand(x, (v) => asarray(v as never)));
+  const outs = executeGufunc(core, ops, opts.out, opts.dtype);
+  const plain = !opts.out && ops.every((o) => o.kind === 'scalar');
+  const res = outs.map((a) =>
+    plain && a.shape.length === 0 ? (a.data as TypedArray)[a.offset] : a,
+  );
+  return nout === 1 ? res[0] : res;
+}
+
+function checkOptions(o: unknown, name: string, nout: number): { out?: NdArray[]; dtype?: DType } {
+  if (o === undefined) return {};
+  const opts = o as GufuncCallOptions;
+  for (const k of Object.keys(opts)) {
+    if (k !== 'out' && k !== 'dtype') {
+      throw new TypeError(`${name}: unknown option '${k}' (expected out, dtype)`);
+    }
+  }
+  let out: NdArray[] | undefined;
+  if (opts.out !== undefined && opts.out !== null) {
+    const list = Array.isArray(opts.out) ? opts.out : [opts.out];
+    if (list.length !== nout) {
+      throw new TypeError(`${name}: out must give ${nout} array(s), got ${list.length}`);
+    }
+    out = list.map((a, i) => checkOutArray(a, nout > 1 ? `out[${i}]` : 'out'));
+  }
+  return { out, dtype: opts.dtype === undefined ? undefined : checkDType(opts.dtype) };
+}
+
+/** Runs a call; returns the output arrays. */
+export function executeGufunc(
+  core: GufuncCore,
+  ops: readonly Operand[],
+  out: readonly NdArray[] | undefined,
+  dtype: DType | undefined,
+): NdArray[] {
+  const { layout, name } = core;
+  const { nin } = layout;
+  const kernel = core.resolve(ops, dtype);
+  const { inTypes, outTypes } = kernel.t;
+  out?.forEach((o, j) => {
+    const to = dtypeOf(o);
+    if (!canCastSameKind(outTypes[j], to)) {
+      throw new TypeError(
+        `Cannot cast ufunc '${name}' output from ${outTypes[j]} to ${to} with casting rule 'same_kind'`,
+      );
+    }
+  });
+  let inputs = ops.map((op, i) => operandArray(op, inTypes[i]));
+  const outShapes = out ? out.map((o) => o.shape) : outTypes.map(() => null);
+  const plan = planShapes(name, layout, [...inputs.map((a) => a.shape), ...outShapes]);
+  const outs =
+    out?.slice() ??
+    outTypes.map((t, j) =>
+      zeros([...plan.loopShape, ...coreShape(plan, layout.operands[nin + j])], t),
+    );
+  // A kernel may read any element of its inputs after writing outputs, so an input that
+  // shares memory with an output (even the very same view) is copied first.
+  if (out) inputs = inputs.map((a) => (out.some((o) => mayShareMemory(o, a)) ? copy(a) : a));
+  runGufunc(kernel, layout, plan, [...inputs, ...outs]);
+  return outs;
+}
+
+/** The core shape of an output in this call (missing optional dims left out). */
+function coreShape(plan: ShapePlan, labels: readonly number[]): number[] {
+  return labels.filter((l) => !plan.missing[l]).map((l) => plan.sizes[l]);
+}

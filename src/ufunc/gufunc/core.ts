@@ -1,0 +1,205 @@
+/**
+ * The state behind one gufunc: options, layout, the kernel's form (outputs as view
+ * parameters, or returned), and its typed kernels (eager per signature, or one per
+ * combination of input types under dynamic typing) with their generated loops.
+ */
+import { checkConstants } from '../../compiler/infer.js';
+import { parseKernel } from '../../compiler/parse.js';
+import { dtypeOf } from '../../core/array.js';
+import { canCastSafely, canCastSameKind, type DType, describe, INFO } from '../../core/dtypes.js';
+import { type Operand, resolveWeak, type Target } from '../core.js';
+import { formatSignature, type LoopSignature } from '../signatures.js';
+import { type GufuncForm, type TypedGufunc, typeGufunc } from './compile.js';
+import { type GufuncLayout, parseLayout } from './layout.js';
+import { buildGufuncLoop, type GufuncLoopFn, type GufuncLoopSpec } from './loops.js';
+import { parseGufuncSignature } from './signature.js';
+
+/** Options of `guvectorize`. */
+export interface GuvectorizeOptions {
+  /**
+   * Loops compiled eagerly, in Numba's form (`'void(float64[:], float64[:], float64[:])'`,
+   * `float64[:,:]`, `float64` for a `()` operand) or NumPy's (`'float64,float64->float64'`).
+   * A call uses the first one every input casts to safely: list narrow types first.
+   */
+  signatures?: string | readonly string[];
+  /** Where the loops run (default 'cpu', the only target so far). */
+  target?: Target;
+  /** Name used in error messages and `inspect` (default: the function's name or 'gufunc'). */
+  name?: string;
+  /** Values of free variables the kernel reads (numbers or booleans), compiled in as constants. */
+  constants?: Readonly<Record<string, number | boolean>>;
+}
+
+const OPTION_KEYS = new Set(['signatures', 'target', 'name', 'constants']);
+const VALID_TARGETS: readonly string[] = ['cpu', 'parallel', 'gpu'];
+
+/** Loops with literal core sizes a kernel may make before it sticks to generic ones. */
+const MAX_LITERAL_LOOPS = 8;
+
+/** A typed kernel and the loops generated for it so far. */
+export class CompiledGufunc {
+  private readonly loops = new Map<string, GufuncLoopFn>();
+  private literalLoops = 0;
+  constructor(readonly t: TypedGufunc) {}
+
+  /** May a call get a loop specialised for its literal sizes `key` (bounded, so varied shapes stay cheap)? */
+  literalOk(key: string): boolean {
+    return this.loops.has(key) || this.literalLoops < MAX_LITERAL_LOOPS;
+  }
+
+  loop(key: string, spec: () => GufuncLoopSpec): GufuncLoopFn {
+    let fn = this.loops.get(key);
+    if (!fn) {
+      const sp = spec();
+      if (sp.literal) this.literalLoops++;
+      fn = buildGufuncLoop(this.t, sp);
+      this.loops.set(key, fn);
+    }
+    return fn;
+  }
+}
+
+export class GufuncCore {
+  readonly form: GufuncForm;
+  readonly name: string;
+  readonly layout: GufuncLayout;
+  readonly signatures: readonly LoopSignature[] | null;
+  private readonly sigKernels: CompiledGufunc[] = [];
+  private readonly kernels = new Map<string, CompiledGufunc>();
+  private checked?: [string, CompiledGufunc];
+
+  constructor(fn: unknown, layoutArg: unknown, options: GuvectorizeOptions = {}) {
+    if (typeof fn !== 'function')
+      throw new TypeError('guvectorize: the first argument must be a function');
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError('guvectorize: options must be an object');
+    }
+    for (const k of Object.keys(options)) {
+      if (!OPTION_KEYS.has(k)) {
+        throw new TypeError(
+          `guvectorize: unknown option '${k}' (expected ${[...OPTION_KEYS].join(', ')})`,
+        );
+      }
+    }
+    const target = options.target ?? 'cpu';
+    if (!VALID_TARGETS.includes(target as string)) {
+      throw new TypeError(`target must be 'cpu', 'parallel' or 'gpu'; got ${describe(target)}`);
+    }
+    if (target !== 'cpu') {
+      throw new TypeError(
+        `target '${target}' is not available in this version of numbats; use 'cpu'`,
+      );
+    }
+    if (options.name !== undefined && typeof options.name !== 'string') {
+      throw new TypeError('name must be a string');
+    }
+    this.name = options.name ?? (fn.name || 'gufunc');
+    this.layout = parseLayout(layoutArg);
+    const { nin, nout, operands } = this.layout;
+    const parsed = parseKernel(fn);
+    const np = parsed.params.length;
+    const scalarOuts = operands.slice(nin).every((o) => o.length === 0);
+    if (np !== nin + nout && !(np === nin && scalarOuts)) {
+      throw new TypeError(
+        `${this.name}: the kernel takes ${np} parameter(s) but layout '${this.layout.source}' has ${nin} input(s) and ${nout} output(s): ` +
+          `give it ${nin + nout} (the inputs, then the output views)${scalarOuts ? ` or ${nin} (and return the outputs)` : ''}`,
+      );
+    }
+    this.form = {
+      name: this.name,
+      parsed,
+      layout: this.layout,
+      constants: checkConstants(options.constants),
+      returns: np !== nin + nout,
+    };
+    if (options.signatures !== undefined) {
+      const list =
+        typeof options.signatures === 'string' ? [options.signatures] : options.signatures;
+      if (!Array.isArray(list) || list.length === 0) {
+        throw new TypeError('signatures must be a string or a non-empty array of strings');
+      }
+      this.signatures = list.map((s) => parseGufuncSignature(s, this.layout));
+      for (const s of this.signatures) {
+        this.sigKernels.push(new CompiledGufunc(typeGufunc(this.form, s.ins, s.outs)));
+      }
+    } else {
+      this.signatures = null;
+      // Type-check once with float64 inputs so unsupported constructs fail at construction;
+      // the result serves a first float64 call (`types` lists it only from then on).
+      const f64: DType[] = new Array(nin).fill('float64');
+      this.checked = [kernelKey(f64), new CompiledGufunc(typeGufunc(this.form, f64))];
+    }
+  }
+
+  /** NumPy `types`: the compiled loops (every signature, or the dynamic ones so far). */
+  get types(): string[] {
+    const ks = this.signatures ? this.sigKernels : [...this.kernels.values()];
+    return ks.map((k) => formatSignature({ ins: k.t.inTypes, outs: k.t.outTypes }));
+  }
+
+  /** The dynamic kernel for these input types (output types fixed, or inferred). */
+  kernelFor(ins: readonly DType[], outs?: readonly DType[]): CompiledGufunc {
+    const key = kernelKey(ins, outs);
+    let k = this.kernels.get(key);
+    if (!k) {
+      k =
+        this.checked?.[0] === key
+          ? this.checked[1]
+          : new CompiledGufunc(typeGufunc(this.form, ins, outs));
+      this.checked = undefined;
+      this.kernels.set(key, k);
+    }
+    return k;
+  }
+
+  /**
+   * The kernel for a call. Dynamic: inputs keep their dtypes (weak scalars take the arrays'
+   * result type); with `dtype`, inputs and outputs are all `dtype`. With signatures: the
+   * first loop every input casts to safely (same_kind when `dtype` picks the outputs).
+   */
+  resolve(ops: readonly Operand[], dtype?: DType): CompiledGufunc {
+    if (this.signatures) return this.resolveSignature(ops, dtype);
+    if (dtype !== undefined) {
+      return this.kernelFor(
+        ops.map(() => dtype),
+        this.layout.operands.slice(this.layout.nin).map(() => dtype),
+      );
+    }
+    return this.kernelFor(resolveWeak(ops));
+  }
+
+  private resolveSignature(ops: readonly Operand[], dtype?: DType): CompiledGufunc {
+    const sigs = this.signatures!;
+    for (let i = 0; i < sigs.length; i++) {
+      const s = sigs[i];
+      if (dtype !== undefined && s.outs.some((t) => t !== dtype)) continue;
+      const ok = ops.every((op, j) => {
+        const to = s.ins[j];
+        if (op.kind === 'scalar') return weakFits(op, to);
+        const from = dtypeOf(op.a);
+        return dtype !== undefined ? canCastSameKind(from, to) : canCastSafely(from, to);
+      });
+      if (ok) return this.sigKernels[i];
+    }
+    const got = ops
+      .map((o) => (o.kind === 'array' ? dtypeOf(o.a) : o.bool ? 'bool' : 'number'))
+      .join(', ');
+    throw new TypeError(
+      `ufunc '${this.name}' has no loop for input types (${got})${dtype ? ` with dtype ${dtype}` : ''}: ` +
+        `no signature in [${sigs.map(formatSignature).join('; ')}] accepts them by safe casting`,
+    );
+  }
+}
+
+function kernelKey(ins: readonly DType[], outs?: readonly DType[]): string {
+  return `${ins.join(',')}->${outs ? outs.join(',') : '*'}`;
+}
+
+/** Can a weak JS scalar go into a loop of type `to` (NumPy 2's rule for Python scalars)? */
+function weakFits(op: Extract<Operand, { kind: 'scalar' }>, to: DType): boolean {
+  if (op.bool) return true;
+  const info = INFO[to];
+  if (info.kind === 'f') return true;
+  if (!Number.isInteger(op.v) || to === 'bool') return false;
+  return op.v >= info.min && op.v <= info.max;
+}
