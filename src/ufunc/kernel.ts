@@ -14,7 +14,7 @@ import {
   type KernelCode,
   type LoopFn,
   type LoopSpec,
-  loopSource,
+  loopFunctionSource,
 } from '../targets/cpu/loops.js';
 
 export class CompiledKernel {
@@ -73,7 +73,7 @@ export class CompiledKernel {
 
   /** Source of a loop (for `inspect`). */
   source(spec: Omit<LoopSpec, 'kernel'>): string {
-    return loopSource({ ...spec, kernel: this.code });
+    return loopFunctionSource({ ...spec, kernel: this.code });
   }
 
   /** The kernel as a plain function of typed scalars returning output 0 (for `at`). */

@@ -63,7 +63,6 @@ export function loopSource(s: LoopSpec): string {
   const nd = s.ndim;
   const lines: string[] = [];
   const ops = Array.from({ length: nops }, (_, o) => o);
-  lines.push(`const ${ops.map((o) => `d${o}=D[${o}]`).join(',')};`);
   const outVars = Array.from({ length: nout }, (_, j) => `r${j}`);
   lines.push(`let ${outVars.join(',')};`);
 
@@ -166,11 +165,21 @@ export function loopSource(s: LoopSpec): string {
 
 /** Compiles a loop. `fallback` is the user's function, for kernels that call it per element. */
 export function buildLoop(s: LoopSpec, fallback?: Function): LoopFn {
-  const src = loopSource(s);
-  const factory = new Function(
-    'H',
-    'F',
-    `'use strict';return function numbatsLoop(D,P,N,S){\n${src}\n}`,
-  );
+  const factory = new Function('H', 'F', `'use strict';${loopFunctionSource(s)}\nreturn numbatsLoop;`);
   return factory(HELPERS, fallback) as LoopFn;
+}
+
+/**
+ * The loop as source: the data arrays arrive as parameters of the function holding the
+ * loop. Loading them from the array `D` inside it (keyed loads of mixed TypedArray kinds)
+ * made V8 deoptimise hot loops; a thin entry function unpacks them instead.
+ */
+export function loopFunctionSource(s: LoopSpec): string {
+  const nops = s.inArrays.length + s.outArrays.length + (s.hasMask ? 1 : 0);
+  const ds = Array.from({ length: nops }, (_, o) => `d${o}`);
+  const unpack = Array.from({ length: nops }, (_, o) => `D[${o}]`);
+  return (
+    `function numbatsKernelLoop(${ds.join(',')},P,N,S){\n${loopSource(s)}\n}\n` +
+    `function numbatsLoop(D,P,N,S){numbatsKernelLoop(${unpack.join(',')},P,N,S);}`
+  );
 }
