@@ -159,36 +159,51 @@ export class UfuncCore {
   }
 
   private resolveSignature(ops: readonly Operand[], dtype?: DType): CompiledKernel {
-    const sigs = this.signatures!;
-    // Weak JS scalars first take their NumPy 2 dtype (an int8 array with 2.5 gives float64),
-    // then every input must cast safely to the loop's type.
-    const weak = resolveWeak(ops);
-    for (let i = 0; i < sigs.length; i++) {
-      const s = sigs[i];
-      if (dtype !== undefined && s.outs[0] !== dtype) continue;
-      let ok = true;
-      for (let j = 0; j < ops.length && ok; j++) {
-        const op = ops[j];
-        const to = s.ins[j];
-        if (op.kind === 'array') {
-          const from = dtypeOf(op.a);
-          ok = dtype !== undefined ? canCastSameKind(from, to) : canCastSafely(from, to);
-        } else {
-          // With `dtype`, NumPy casts every input same_kind, weak scalars included
-          // (np.add(np.int32([7]), 1, dtype=np.int16) uses the int16 loop).
-          ok = dtype !== undefined ? canCastSameKind(weak[j], to) : canCastSafely(weak[j], to);
-        }
-      }
-      if (ok) return this.sigKernels[i];
-    }
-    const got = ops
-      .map((o) => (o.kind === 'array' ? dtypeOf(o.a) : o.bool ? 'bool' : 'number'))
-      .join(', ');
-    throw new TypeError(
-      `ufunc '${this.name}' has no loop for input types (${got})${dtype ? ` with dtype ${dtype}` : ''}: ` +
-        `no signature in [${sigs.map(formatSignature).join('; ')}] accepts them by safe casting`,
-    );
+    return this.sigKernels[selectSignature(this.name, this.signatures!, ops, dtype)];
   }
+}
+
+/**
+ * Index of the first signature every input casts to safely (NumPy's loop search; with
+ * `dtype`, the loop must produce dtype and inputs cast same_kind, weak scalars included, as
+ * in np.add(np.int32([7]), 1, dtype=np.int16)). Weak JS scalars first take their NumPy 2
+ * dtype (an int8 array with 2.5 gives float64). Throws a TypeError naming the input types.
+ */
+export function selectSignature(
+  name: string,
+  sigs: readonly LoopSignature[],
+  ops: readonly Operand[],
+  dtype: DType | undefined,
+): number {
+  const weak = resolveWeak(ops);
+  const cast = dtype !== undefined ? canCastSameKind : canCastSafely;
+  const fits = (j: number, to: DType) => {
+    if (cast(weak[j], to)) return true;
+    // An integer-valued JS number also fills an integer slot it fits in, whatever the arrays
+    // are (NumPy: np.ldexp(float_array, 3) uses the (float64, int32) loop).
+    const op = ops[j];
+    const info = INFO[to];
+    return (
+      op.kind === 'scalar' &&
+      !op.bool &&
+      (info.kind === 'i' || info.kind === 'u') &&
+      Number.isInteger(op.v) &&
+      op.v >= info.min &&
+      op.v <= info.max
+    );
+  };
+  for (let i = 0; i < sigs.length; i++) {
+    const s = sigs[i];
+    if (dtype !== undefined && s.outs.some((t) => t !== dtype)) continue;
+    if (ops.every((_, j) => fits(j, s.ins[j]))) return i;
+  }
+  const got = ops
+    .map((o) => (o.kind === 'array' ? dtypeOf(o.a) : o.bool ? 'bool' : 'number'))
+    .join(', ');
+  throw new TypeError(
+    `ufunc '${name}' has no loop for input types (${got})${dtype ? ` with dtype ${dtype}` : ''}: ` +
+      `no signature in [${sigs.map(formatSignature).join('; ')}] accepts them by safe casting`,
+  );
 }
 
 /** The dtype each operand takes under dynamic typing. */

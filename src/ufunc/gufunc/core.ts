@@ -5,9 +5,8 @@
  */
 import { checkConstants } from '../../compiler/infer.js';
 import { parseKernel } from '../../compiler/parse.js';
-import { dtypeOf } from '../../core/array.js';
-import { canCastSafely, canCastSameKind, type DType, describe, INFO } from '../../core/dtypes.js';
-import { type Operand, resolveWeak, type Target } from '../core.js';
+import { type DType, describe } from '../../core/dtypes.js';
+import { type Operand, resolveWeak, selectSignature, type Target } from '../core.js';
 import { formatSignature, type LoopSignature } from '../signatures.js';
 import { type GufuncForm, type TypedGufunc, typeGufunc } from './compile.js';
 import { type GufuncLayout, parseLayout } from './layout.js';
@@ -169,37 +168,10 @@ export class GufuncCore {
   }
 
   private resolveSignature(ops: readonly Operand[], dtype?: DType): CompiledGufunc {
-    const sigs = this.signatures!;
-    for (let i = 0; i < sigs.length; i++) {
-      const s = sigs[i];
-      if (dtype !== undefined && s.outs.some((t) => t !== dtype)) continue;
-      const ok = ops.every((op, j) => {
-        const to = s.ins[j];
-        if (op.kind === 'scalar') return weakFits(op, to);
-        const from = dtypeOf(op.a);
-        return dtype !== undefined ? canCastSameKind(from, to) : canCastSafely(from, to);
-      });
-      if (ok) return this.sigKernels[i];
-    }
-    const got = ops
-      .map((o) => (o.kind === 'array' ? dtypeOf(o.a) : o.bool ? 'bool' : 'number'))
-      .join(', ');
-    throw new TypeError(
-      `ufunc '${this.name}' has no loop for input types (${got})${dtype ? ` with dtype ${dtype}` : ''}: ` +
-        `no signature in [${sigs.map(formatSignature).join('; ')}] accepts them by safe casting`,
-    );
+    return this.sigKernels[selectSignature(this.name, this.signatures!, ops, dtype)];
   }
 }
 
 function kernelKey(ins: readonly DType[], outs?: readonly DType[]): string {
   return `${ins.join(',')}->${outs ? outs.join(',') : '*'}`;
-}
-
-/** Can a weak JS scalar go into a loop of type `to` (NumPy 2's rule for Python scalars)? */
-function weakFits(op: Extract<Operand, { kind: 'scalar' }>, to: DType): boolean {
-  if (op.bool) return true;
-  const info = INFO[to];
-  if (info.kind === 'f') return true;
-  if (!Number.isInteger(op.v) || to === 'bool') return false;
-  return op.v >= info.min && op.v <= info.max;
 }
