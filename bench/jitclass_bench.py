@@ -10,20 +10,9 @@ import sys
 import time
 
 import numpy as np
+from pytiming import med
 
 N = 1_000_000
-
-
-def med(f, rounds):
-    f()
-    f()
-    ts = []
-    for _ in range(rounds):
-        t0 = time.perf_counter()
-        f()
-        ts.append((time.perf_counter() - t0) * 1e3)
-    ts.sort()
-    return ts[len(ts) // 2]
 
 
 def main():
@@ -48,8 +37,8 @@ def main():
         y[under] = -y[under]
         vy[under] = -0.9 * vy[under]
 
-    r['jitStep.NumPy'] = med(np_step, rounds)
-    r['jitFall.NumPy'] = med(np_fall, rounds)
+    r['jitStep.NumPy'] = med(np_step, rounds, warmup=2)
+    r['jitFall.NumPy'] = med(np_fall, rounds, warmup=2)
 
     try:
         from numba import float64
@@ -81,8 +70,8 @@ def main():
                     self.vy[k] = -0.9 * self.vy[k]
 
     ps = Particles(x, y, vx, vy)
-    r['jitStep.Numba'] = med(lambda: ps.step(dt), rounds)
-    r['jitFall.Numba'] = med(lambda: ps.fall(dt, g), rounds)
+    r['jitStep.Numba'] = med(lambda: ps.step(dt), rounds, warmup=2)
+    r['jitFall.Numba'] = med(lambda: ps.fall(dt, g), rounds, warmup=2)
     print(json.dumps(r))
 
 

@@ -4,17 +4,7 @@ import sys
 import time
 
 import numpy as np
-
-
-def med(f, rounds):
-    f()
-    ts = []
-    for _ in range(rounds):
-        t0 = time.perf_counter()
-        f()
-        ts.append((time.perf_counter() - t0) * 1e3)
-    ts.sort()
-    return ts[len(ts) // 2]
+from pytiming import med
 
 
 def main():

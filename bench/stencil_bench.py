@@ -8,20 +8,10 @@ import sys
 import time
 
 import numpy as np
+from pytiming import med
 import scipy.ndimage as ndi
 
 N = 4096
-
-
-def med(f, rounds):
-    f()
-    ts = []
-    for _ in range(rounds):
-        t0 = time.perf_counter()
-        f()
-        ts.append((time.perf_counter() - t0) * 1e3)
-    ts.sort()
-    return ts[len(ts) // 2]
 
 
 def main():
