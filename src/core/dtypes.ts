@@ -155,9 +155,17 @@ export function promote(a: DType, b: DType): DType {
 
 /** `result_type` over several dtypes. */
 export function promoteAll(types: readonly DType[]): DType {
-  let r = types[0];
-  for (let i = 1; i < types.length; i++) r = promote(r, types[i]);
-  return r;
+  // Integers (and bool) fold pairwise; floats are combined last, so the result does not
+  // depend on the order: NumPy gives float32 for (int16, uint16, float32), where a
+  // left-to-right fold would first make int32 and then float64.
+  let ints: DType | undefined;
+  let floats: DType | undefined;
+  for (const t of types) {
+    if (INFO[t].kind === 'f') floats = floats === undefined ? t : promote(floats, t);
+    else ints = ints === undefined ? t : promote(ints, t);
+  }
+  if (floats === undefined) return ints!;
+  return ints === undefined ? floats : promote(ints, floats);
 }
 
 /** NumPy's `can_cast(from, to, 'safe')`: every value of `from` is representable in `to`. */

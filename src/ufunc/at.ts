@@ -82,12 +82,6 @@ export function atUfunc(core: UfuncCore, target: unknown, indices: unknown, b: u
   const ops: Operand[] = [{ kind: 'array', a }];
   if (core.nin === 2) ops.push(toOperand(b, (v) => asarray(v as never)));
   const kernel = core.resolve(ops);
-  const outType = kernel.outTypes[0];
-  if (!canCastSameKind(outType, dtypeOf(a))) {
-    throw new TypeError(
-      `Cannot cast ufunc '${core.name}' output from ${outType} to ${dtypeOf(a)} with casting rule 'same_kind'`,
-    );
-  }
   const inTypes = core.signatures ? kernel.inTypes : resolveWeak(ops);
   let bArr = core.nin === 2 ? operandArray(ops[1], inTypes[1]) : undefined;
   const fullShape = [...ishape, ...subShape];
@@ -108,6 +102,13 @@ export function atUfunc(core: UfuncCore, target: unknown, indices: unknown, b: u
     }
     if (mayShareMemory(bArr, a)) bArr = copy(bArr);
   }
+  // NumPy checks the value's shape before the output cast.
+  const outType = kernel.outTypes[0];
+  if (!canCastSameKind(outType, dtypeOf(a))) {
+    throw new TypeError(
+      `Cannot cast ufunc '${core.name}' output from ${outType} to ${dtypeOf(a)} with casting rule 'same_kind'`,
+    );
+  }
   if (count === 0) return;
   const data = a.data as TypedArray;
   if (subShape.length === 0 || sizeOf(subShape) === 1) {
@@ -115,11 +116,10 @@ export function atUfunc(core: UfuncCore, target: unknown, indices: unknown, b: u
     const f = kernel.scalarFn();
     const t0 = kernel.inTypes[0];
     const aIsBool = dtypeOf(a) === 'bool';
-    const subOff = 0;
     const bVals = bArr ? toArray(broadcastView(bArr, fullShape)) : null;
     const t1 = kernel.inTypes[1];
     for (let p = 0; p < count; p++) {
-      const off = offsets[p] + subOff;
+      const off = offsets[p];
       const x = castScalar(data[off], t0);
       const r = bVals ? f(x, castScalar(bVals[p], t1)) : f(x);
       data[off] = aIsBool ? (r !== 0 ? 1 : 0) : r;
