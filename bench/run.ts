@@ -9,6 +9,7 @@ import os from 'node:os';
 import { gufuncBenchmarks } from './gufunc.bench.js';
 import type { Row } from './harness.js';
 import { jitclassBenchmarks } from './jitclass.bench.js';
+import { parallelBenchmarks } from './parallel.bench.js';
 import { stencilBenchmarks } from './stencil.bench.js';
 import { ufuncBenchmarks } from './ufunc.bench.js';
 
@@ -21,6 +22,7 @@ const suites: Record<string, (rounds: number) => Row[]> = {
   gufunc: gufuncBenchmarks,
   jitclass: jitclassBenchmarks,
   stencil: stencilBenchmarks,
+  parallel: parallelBenchmarks,
 };
 
 console.log(
@@ -34,11 +36,12 @@ for (const [name, suite] of Object.entries(suites)) {
   console.log('');
 }
 
-const peers = [...new Set(rows.flatMap((r) => Object.keys(r.python ?? {})))];
 const fmt = (v: number | undefined, unit: string) =>
   v === undefined ? '—' : unit === 'µs' ? `${(v * 1000).toFixed(2)} µs` : `${v.toFixed(2)} ms`;
 const ratio = (a: number, b: number | undefined) =>
   b === undefined ? '—' : `${(a / b).toFixed(2)}x`;
+// Python peers differ per workload (NumPy, einsum, Numba, SciPy…): one cell lists them all
+// as "name time (numbats/name)".
 const head = [
   'workload',
   'numbats',
@@ -46,12 +49,15 @@ const head = [
   'numbats/hand',
   'ndarray-ops',
   'numbats/ndarray-ops',
+  'Python peers (numbats/peer)',
 ];
-for (const p of peers) head.push(p, `numbats/${p}`);
 console.log(`| ${head.join(' | ')} |`);
 console.log(`|${head.map(() => '---').join('|')}|`);
 for (const r of rows) {
   const u = r.unit ?? 'ms';
+  const peers = Object.entries(r.python ?? {})
+    .map(([name, v]) => `${name} ${fmt(v, u)} (${ratio(r.numbats, v)})`)
+    .join('; ');
   const cells = [
     r.workload,
     fmt(r.numbats, u),
@@ -59,7 +65,7 @@ for (const r of rows) {
     ratio(r.numbats, r.hand),
     fmt(r.ndarrayOps, u),
     ratio(r.numbats, r.ndarrayOps),
+    peers || '—',
   ];
-  for (const p of peers) cells.push(fmt(r.python?.[p], u), ratio(r.numbats, r.python?.[p]));
   console.log(`| ${cells.join(' | ')} |`);
 }
