@@ -216,7 +216,7 @@ progress('A fountain: 200 000 jitclass particles, 300 compiled steps, binned wit
     for (let s = 0; s < 300; s++) drops.call('step', 0.004);
   };
   // The same steps over plain Float64Arrays, written by hand.
-  const cols = ['x', 'y', 'vx', 'vy'].map((f) =>
+  const cols = (['x', 'y', 'vx', 'vy'] as const).map((f) =>
     (fountain(N).field(f).data as Float64Array).slice(),
   );
   const handSteps = () => {
