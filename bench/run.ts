@@ -6,6 +6,7 @@
  * runs some suites only.
  */
 import os from 'node:os';
+import { gpuBenchmarks } from './gpu.bench.js';
 import { gufuncBenchmarks } from './gufunc.bench.js';
 import type { Row } from './harness.js';
 import { jitclassBenchmarks } from './jitclass.bench.js';
@@ -23,6 +24,7 @@ const suites: Record<string, (rounds: number) => Row[]> = {
   jitclass: jitclassBenchmarks,
   stencil: stencilBenchmarks,
   parallel: parallelBenchmarks,
+  gpu: gpuBenchmarks,
 };
 
 console.log(

@@ -31,5 +31,12 @@ export {
 export { AxisError, BroadcastError, CompileError, IndexError, ValueError } from './core/errors.js';
 export * from './jitclass/index.js';
 export * from './stencil/index.js';
+export {
+  type GpuBackend,
+  type GpuStatus,
+  gpuStatus,
+  setGpuBackend,
+} from './targets/gpu/backend.js';
+export * from './targets/parallel/index.js';
 export * from './ufunc/guvectorize.js';
 export * from './ufunc/index.js';

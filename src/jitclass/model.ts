@@ -17,6 +17,8 @@ export interface ClassModel {
   readonly methodNames: readonly string[];
   readonly constants: Constants;
   readonly userClass: Function;
+  /** Where `.call` runs. */
+  readonly target: 'cpu' | 'parallel';
 }
 
 /** Validates everything about a definition; nothing is compiled yet. */
@@ -32,6 +34,10 @@ export function buildModel(spec: unknown, cls: unknown, options: unknown): Class
   checkClassBody(cls, name);
   const members = collectMembers(cls, fields);
   const constants = checkConstants((options as { constants?: unknown } | undefined)?.constants);
+  const target = (options as { target?: unknown } | undefined)?.target ?? 'cpu';
+  if (target !== 'cpu' && target !== 'parallel') {
+    throw new TypeError(`jitclass target must be 'cpu' or 'parallel'; got ${describe(target)}`);
+  }
   return {
     name,
     fields,
@@ -40,6 +46,7 @@ export function buildModel(spec: unknown, cls: unknown, options: unknown): Class
     methodNames: members.filter((m) => m.method).map((m) => m.name),
     constants,
     userClass: cls,
+    target,
   };
 }
 

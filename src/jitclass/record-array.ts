@@ -6,6 +6,8 @@
 import { type NdArray, wrap, zeros } from '../core/array.js';
 import { describe, type TypedArray } from '../core/dtypes.js';
 import { IndexError } from '../core/errors.js';
+import { useWorkers } from '../targets/parallel/pool.js';
+import { runRecordsParallel } from '../targets/parallel/records.js';
 import type { ClassCompiler, CompiledCall, RecordLoop } from './compiler.js';
 import { type ClassModel, fieldList } from './model.js';
 import type { RecordClass } from './record.js';
@@ -68,6 +70,14 @@ export class RecordArrayImpl {
 
   call(method: unknown, ...args: unknown[]): NdArray | undefined {
     const { call, values } = this.#rt.compiler.prepare(method, args);
+    if (this.#rt.model.target === 'parallel' && useWorkers(this.length)) {
+      const out =
+        call.outType === undefined
+          ? undefined
+          : zeros([this.length], call.outType, { shared: true });
+      const R = out?.data as TypedArray | undefined;
+      if (runRecordsParallel(call, this.#cols, this.length, values, R)) return out;
+    }
     let loop = this.#loops.get(call);
     if (!loop) {
       loop = call.instantiate(this.#cols);

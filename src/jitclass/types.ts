@@ -64,6 +64,11 @@ export interface JitclassOptions {
    * booleans), like vectorize's `constants`. A compiled method cannot see closures otherwise.
    */
   constants?: Readonly<Record<string, number | boolean>>;
+  /**
+   * Where `.call` runs (default 'cpu'). 'parallel' splits the records over the worker pool
+   * (arrays made with `{ shared: true }` are used in place, others are copied).
+   */
+  target?: 'cpu' | 'parallel';
 }
 
 /**

@@ -18,6 +18,8 @@ import {
 import { formatShape } from '../core/broadcast.js';
 import { type DType, describe } from '../core/dtypes.js';
 import { ValueError } from '../core/errors.js';
+import { runGpuStencil } from '../targets/gpu/stencil.js';
+import { useWorkers } from '../targets/parallel/pool.js';
 import { isOptionsObject } from '../ufunc/options.js';
 import type { StencilCore } from './core.js';
 import { checkCallOptions } from './options.js';
@@ -121,9 +123,24 @@ export function callStencil(core: StencilCore, args: readonly unknown[]): NdArra
   const typing = core.typing(types);
   // Validation is over; from here on the call writes.
   if (out) arrays = arrays.map((a) => (mayShareMemory(out, a) ? copy(a) : a));
-  const result = out ?? zeros(shape, outDtype);
+  const shared = core.target === 'parallel' && useWorkers(sizeOf(shape));
+  const result = out ?? zeros(shape, outDtype, shared ? { shared } : undefined);
   if (sizeOf(shape) === 0) return result;
 
+  if (core.target === 'gpu') {
+    runGpuStencil({
+      typed: typing.typed,
+      arrays,
+      arrayParams,
+      scalars: ops.map((op) => (op.kind === 'scalar' ? op.v : undefined)),
+      result,
+      modes,
+      extents: core.extentsFor(nd),
+      cval,
+      fill: !out,
+    });
+    return result;
+  }
   runStencil(core, {
     typing,
     ops,

@@ -126,6 +126,12 @@ class Generator {
         (_, l) => `n${l}=N[${l}],b${l}=R[${2 * l}],e${l}=R[${2 * l + 1}]`,
       );
       head.push(`const ${ext.join(',')};`);
+      // Rows u0..v0-1 of the outermost level (all of them unless R carries a band: the
+      // parallel target's row bands), with the interior clipped to the band.
+      head.push(
+        `const u0=R.length>${2 * nd}?R[${2 * nd}]:0,v0=R.length>${2 * nd}?R[${2 * nd + 1}]:n0,` +
+          'B0=Math.min(Math.max(b0,u0),v0),E0=Math.max(Math.min(e0,v0),B0);',
+      );
       const st: string[] = [];
       for (const o of ops) for (let l = 0; l < nd; l++) st.push(`s${o}_${l}=S[${o * nd + l}]`);
       head.push(`const ${st.join(',')};`);
@@ -160,26 +166,36 @@ class Generator {
     const i = `i${l}`;
     const skip = modes[perm[l]] === 'skip';
     if (path === 'int') {
+      const [start, end, b, e] = this.bounds(l);
       const interior =
         l === nd - 1
           ? this.innerSegment(l)
-          : `for(;${i}<e${l};${i}++){${this.enterInterior(l)}\n${this.level(l + 1, 'int')}}`;
-      if (skip) return `{let ${i}=b${l};${interior}}\n${this.fillEdges(l)}`;
-      return `for(let ${i}=0;${i}<n${l};${i}++){\nif(${i}===b${l}){${interior}\nif(${i}>=n${l})break;}\n{${this.enterBorder(l)}\n${this.level(l + 1, 'bord', l)}}}`;
+          : `for(;${i}<${e};${i}++){${this.enterInterior(l)}\n${this.level(l + 1, 'int')}}`;
+      if (skip) return `{let ${i}=${b};${interior}}\n${this.fillEdges(l)}`;
+      return `for(let ${i}=${start};${i}<${end};${i}++){\nif(${i}===${b}){${interior}\nif(${i}>=${end})break;}\n{${this.enterBorder(l)}\n${this.level(l + 1, 'bord', l)}}}`;
     }
     const body = `${this.enterBorder(l)}\n${this.level(l + 1, 'bord', from)}`;
     if (skip) return `for(let ${i}=b${l};${i}<e${l};${i}++){${body}}\n${this.fillEdges(l)}`;
     return `for(let ${i}=0;${i}<n${l};${i}++){${body}}`;
   }
 
+  /**
+   * Loop start, end, interior begin and interior end of level `l` on the interior path:
+   * the outermost level runs the rows of its band (u0..v0) only.
+   */
+  private bounds(l: number): [string, string, string, string] {
+    return l === 0 ? ['u0', 'v0', 'B0', 'E0'] : ['0', `n${l}`, `b${l}`, `e${l}`];
+  }
+
   /** The hot loop: the innermost interior segment. */
   private innerSegment(l: number): string {
     const { shared, unit } = this.s.layout;
+    const e = this.bounds(l)[3];
     if (shared) {
       this.ctx = { path: 'int' };
       const base = this.prevQ(0, l);
-      if (unit) return `for(;i${l}<e${l};i${l}++){const p=${base}+i${l};${this.cell()}}`;
-      return `{let p=${base}+i${l}*s0_${l};\nfor(;i${l}<e${l};i${l}++){${this.cell()}p+=s0_${l};}}`;
+      if (unit) return `for(;i${l}<${e};i${l}++){const p=${base}+i${l};${this.cell()}}`;
+      return `{let p=${base}+i${l}*s0_${l};\nfor(;i${l}<${e};i${l}++){${this.cell()}p+=s0_${l};}}`;
     }
     const ops = Array.from({ length: this.s.nin + 1 }, (_, o) => o);
     const init = ops.map(
@@ -188,7 +204,7 @@ class Generator {
     this.ctx = { path: 'int' };
     const cell = this.cell();
     const bump = ops.map((o) => `p${o}+=s${o}_${l};`).join('');
-    return `{let ${init.join(',')};\nfor(;i${l}<e${l};i${l}++){${cell}${bump}}}`;
+    return `{let ${init.join(',')};\nfor(;i${l}<${e};i${l}++){${cell}${bump}}}`;
   }
 
   /** Positions (and identity contributions for border cells further in) of an interior coordinate. */
@@ -231,7 +247,8 @@ class Generator {
   private fillEdges(l: number): string {
     const i = `i${l}`;
     const row = this.fillFrom(l);
-    return `if(F){for(let ${i}=0;${i}<b${l};${i}++){${row}}for(let ${i}=e${l};${i}<n${l};${i}++){${row}}}`;
+    const [start, end, b, e] = this.bounds(l);
+    return `if(F){for(let ${i}=${start};${i}<${b};${i}++){${row}}for(let ${i}=${e};${i}<${end};${i}++){${row}}}`;
   }
 
   private fillFrom(l: number): string {

@@ -8,6 +8,7 @@ import type { Ty, TypedKernel } from '../compiler/ir.js';
 import { type ParsedKernel, parseKernel } from '../compiler/parse.js';
 import type { DType } from '../core/dtypes.js';
 import { CompileError } from '../core/errors.js';
+import { checkGpuStencil } from '../targets/gpu/stencil.js';
 import { accessorParams, type RelNode, relExtension, relNodes } from './accessors.js';
 import { buildStencilLoop, type LoopSpec, type StencilLoop } from './codegen.js';
 import { deferIntegerWraps } from './defer-wraps.js';
@@ -40,6 +41,7 @@ export class StencilCore {
   readonly boundary: Boundary | readonly Boundary[];
   readonly cval: number;
   readonly dtype: DType | null;
+  readonly target: 'cpu' | 'parallel' | 'gpu';
   private readonly constants: Constants;
   private readonly typings = new Map<string, Typing>();
   private readonly loops = new Map<string, CompiledLoop>();
@@ -51,6 +53,7 @@ export class StencilCore {
     this.boundary = o.boundary;
     this.cval = o.cval;
     this.dtype = o.dtype;
+    this.target = o.target;
     this.declared = o.neighborhood;
     this.constants = checkConstants(o.constants);
     this.parsed = parseKernel(fn);
@@ -58,7 +61,8 @@ export class StencilCore {
     this.accessors = accessorParams(this.parsed);
     // Type once with float64 everywhere: compile errors surface now, and the accessor
     // reads (which do not depend on dtypes) give the ndim and the neighborhood.
-    const { sites } = this.typing(new Array<DType>(this.nparams).fill('float64'));
+    const { sites, typed } = this.typing(new Array<DType>(this.nparams).fill('float64'));
+    if (this.target === 'gpu') checkGpuStencil(typed, this.name);
     let ndim: number | null = this.declared ? this.declared.length : null;
     if (ndim === null && sites.length > 0) ndim = sites[0].data.offsets.length;
     this.ndim = ndim;
@@ -132,6 +136,11 @@ export class StencilCore {
       this.loops.set(key, l);
     }
     return l.fn;
+  }
+
+  /** Body source of a compiled loop (for the parallel target's workers). */
+  loopSource(key: string): string {
+    return this.loops.get(key)!.source;
   }
 
   /** Sources of the loops compiled so far. */

@@ -12,6 +12,7 @@ export interface CheckedOptions {
   readonly dtype: DType | null;
   readonly name: string | null;
   readonly constants: unknown;
+  readonly target: 'cpu' | 'parallel' | 'gpu';
 }
 
 const OPTION_KEYS = new Set([
@@ -79,7 +80,7 @@ export function checkStencilOptions(o: unknown): CheckedOptions {
       `target must be 'cpu', 'parallel' or 'gpu'; got ${describe(target as unknown)}`,
     );
   }
-  if (target !== 'cpu') {
+  if (target !== 'cpu' && target !== 'parallel' && target !== 'gpu') {
     throw new TypeError(
       `target '${target}' is not available for stencil in this version of numbats; use 'cpu'`,
     );
@@ -99,6 +100,7 @@ export function checkStencilOptions(o: unknown): CheckedOptions {
     dtype: opts.dtype === undefined ? null : checkDType(opts.dtype),
     name: opts.name ?? null,
     constants: opts.constants,
+    target,
   };
 }
 

@@ -3,8 +3,10 @@
  * (or compiles) the loop for that specialisation and hands it flat arrays of extents,
  * strides and interior bounds.
  */
-import { castScalar, dtypeOf, type NdArray } from '../core/array.js';
-import type { DType } from '../core/dtypes.js';
+import { castScalar, dtypeOf, type NdArray, sizeOf } from '../core/array.js';
+import type { DType, TypedArray } from '../core/dtypes.js';
+import { useWorkers } from '../targets/parallel/pool.js';
+import { runStencilParallel } from '../targets/parallel/stencil.js';
 import type { Layout } from './codegen.js';
 import type { StencilCore, Typing } from './core.js';
 import type { Boundary } from './types.js';
@@ -101,13 +103,10 @@ export function runStencil(core: StencilCore, r: StencilRun): void {
   // cval as each input holds it ('constant'), then the fill value and whether to write it ('skip').
   const C = arrays.map((a) => castScalar(r.cval, dtypeOf(a)));
   C.push(fill, r.fill && !Object.is(fill, 0) ? 1 : 0);
-  loop(
-    all.map((x) => x.data),
-    all.map((x) => x.offset),
-    N,
-    S,
-    R,
-    A,
-    C,
-  );
+  const D = all.map((x) => x.data);
+  const P = all.map((x) => x.offset);
+  if (core.target === 'parallel' && useWorkers(sizeOf(shape))) {
+    if (runStencilParallel(core, key, D as TypedArray[], P, N, S, R, A, C)) return;
+  }
+  loop(D, P, N, S, R, A, C);
 }

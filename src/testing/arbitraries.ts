@@ -383,8 +383,9 @@ export function broadcastShapesArb(
 
 /** Options of {@link broadcastArraysArb}: ndarray options, with one dtype choice per array. */
 export interface BroadcastArraysOptions extends Omit<NdarrayOptions, 'shape' | 'dtype'> {
-  /** The dtype choice for every array, or one per array. */
+  /** The dtype choice for every array (as in {@link NdarrayOptions}). */
   dtype?: NdarrayOptions['dtype'];
+  /** One dtype choice per array; an `undefined` entry falls back to `dtype`. */
   dtypes?: readonly NdarrayOptions['dtype'][];
 }
 

@@ -47,6 +47,8 @@ export function accumulateUfunc(core: UfuncCore, x: unknown, rawOpts: unknown): 
         outputs: [next],
         shape: next.shape,
         scan: true,
+        scanAxis: axis,
+        parallel: core.target === 'parallel',
       });
     }
   }

@@ -6,12 +6,15 @@ import {
   mayShareMemory,
   type NdArray,
   sameView,
+  sizeOf,
   toArray,
   zeros,
 } from '../core/array.js';
 import { broadcastShapes, formatShape } from '../core/broadcast.js';
 import { canCastSameKind, type DType } from '../core/dtypes.js';
 import { BroadcastError, ValueError } from '../core/errors.js';
+import { runGpuMap } from '../targets/gpu/map.js';
+import { useWorkers } from '../targets/parallel/pool.js';
 import { type Operand, operandArray, resolveWeak, toOperand, type UfuncCore } from './core.js';
 import { runMap } from './execute.js';
 import { checkCallOptions, isOptionsObject } from './options.js';
@@ -115,10 +118,22 @@ export function execute(
     if (w && out.some((o) => mayShareMemory(o, w))) where = copy(w);
     outs = out.slice();
   } else {
-    outs = outDTypes.map((t) => zeros(shape, t));
+    // On the parallel target, results the workers will write are allocated shared.
+    const shared = core.target === 'parallel' && useWorkers(sizeOf(shape));
+    outs = outDTypes.map((t) => zeros(shape, t, shared ? { shared } : undefined));
   }
   // A kernel whose type differs from the out array's writes through a same-typed temporary
   // only for bool (handled in the store); TypedArray stores convert every other dtype.
-  runMap(kernel, { inputs: arrays, outputs: outs, mask: where, shape });
+  if (core.target === 'gpu') {
+    runGpuMap(kernel.typed, { inputs: arrays, outputs: outs, mask: where, shape });
+    return outs;
+  }
+  runMap(kernel, {
+    inputs: arrays,
+    outputs: outs,
+    mask: where,
+    shape,
+    parallel: core.target === 'parallel',
+  });
   return outs;
 }

@@ -15,10 +15,11 @@ import {
   promoteAll,
 } from '../core/dtypes.js';
 import { CompileError } from '../core/errors.js';
+import { GpuEmitter } from '../targets/gpu/lower.js';
 import { CompiledKernel } from './kernel.js';
 import { formatSignature, type LoopSignature, parseSignature } from './signatures.js';
 
-/** Where a ufunc runs. Only `cpu` exists so far; the others are planned (see README). */
+/** Where a ufunc runs. */
 export type Target = 'cpu' | 'parallel' | 'gpu';
 
 /** A reduction identity: a number, `'reorderable'` (no value, but any axis order), or null. */
@@ -56,6 +57,8 @@ export class UfuncCore {
   readonly nout: number;
   readonly constants: Constants;
   readonly signatures: readonly LoopSignature[] | null;
+  /** Where the loops run. */
+  readonly target: Target;
   private readonly kernels = new Map<string, CompiledKernel>();
   private readonly sigKernels: CompiledKernel[] = [];
 
@@ -73,11 +76,12 @@ export class UfuncCore {
         `target must be 'cpu', 'parallel' or 'gpu'; got ${JSON.stringify(target)}`,
       );
     }
-    if (target !== 'cpu') {
+    if (target !== 'cpu' && target !== 'parallel' && target !== 'gpu') {
       throw new TypeError(
         `target '${target}' is not available in this version of numbats; use 'cpu'`,
       );
     }
+    this.target = target as Target;
     const id = options.identity ?? null;
     if (!(id === null || id === 'reorderable' || typeof id === 'number')) {
       throw new TypeError(
@@ -106,20 +110,20 @@ export class UfuncCore {
         }
         this.sigKernels.push(new CompiledKernel(fn, this.parsed, s.ins, this.constants, s.outs));
       }
+      // Every signature's output count was checked against the kernel when it compiled.
       this.nout = this.signatures[0].outs.length;
-      for (const s of this.signatures) {
-        if (s.outs.length !== this.nout)
-          throw new TypeError('every signature must have the same number of outputs');
-      }
     } else {
       this.signatures = null;
       // Type-check once with float64 arguments so unsupported constructs fail at construction.
-      this.nout = inferKernel(
-        this.parsed,
-        new Array(this.nin).fill('float64'),
-        this.constants,
-      ).outTypes.length;
+      const typed = inferKernel(this.parsed, new Array(this.nin).fill('float64'), this.constants);
+      this.nout = typed.outTypes.length;
+      if (this.target === 'parallel') requireNoFreeNames(this.name, typed.freeNames);
+      if (this.target === 'gpu') GpuEmitter.check(typed, this.name);
     }
+    if (this.target === 'parallel')
+      for (const k of this.sigKernels) requireNoFreeNames(this.name, k.typed.freeNames);
+    if (this.target === 'gpu')
+      for (const k of this.sigKernels) GpuEmitter.check(k.typed, this.name);
   }
 
   /** NumPy `types`: the compiled loops (all signatures, or the dynamic ones made so far). */
@@ -203,6 +207,17 @@ export function selectSignature(
   throw new TypeError(
     `ufunc '${name}' has no loop for input types (${got})${dtype ? ` with dtype ${dtype}` : ''}: ` +
       `no signature in [${sigs.map(formatSignature).join('; ')}] accepts them by safe casting`,
+  );
+}
+
+/** Workers compile loops from source: a kernel reading free variables cannot go there. */
+function requireNoFreeNames(name: string, freeNames: readonly string[]): void {
+  if (freeNames.length === 0) return;
+  throw new CompileError(
+    `${name}: the kernel reads ${freeNames.map((n) => `'${n}'`).join(', ')} from the enclosing scope, ` +
+      `which the 'parallel' target's workers cannot see; pass ${freeNames.length > 1 ? 'them' : 'it'} as constants: { ${freeNames.map((n) => `${n}: …`).join(', ')} }`,
+    undefined,
+    [...freeNames],
   );
 }
 

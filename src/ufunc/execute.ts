@@ -4,11 +4,13 @@
  * per-call work is kept small: C-contiguous operands of the full shape skip layout
  * planning, and loops are looked up by a short string key.
  */
-import { dtypeOf, type NdArray } from '../core/array.js';
+import { dtypeOf, type NdArray, sizeOf } from '../core/array.js';
 import { broadcastStrides } from '../core/broadcast.js';
 import { DTYPES, type DType, type TypedArray } from '../core/dtypes.js';
 import { planLayout } from '../core/layout.js';
 import type { LoopSpec } from '../targets/cpu/loops.js';
+import { type MapPlan, runParallel, type ScanSplit } from '../targets/parallel/map.js';
+import { useWorkers } from '../targets/parallel/pool.js';
 import type { CompiledKernel } from './kernel.js';
 
 export interface MapOperands {
@@ -25,6 +27,15 @@ export interface MapOperands {
   readonly accumulate?: boolean;
   /** Input 0 is output 0 one step back along some axis (accumulate). */
   readonly scan?: boolean;
+  /** The scan's axis in `shape` (lets the `parallel` target split along the others). */
+  readonly scanAxis?: number;
+  /** Run on the `parallel` target's workers when the call is large enough. */
+  readonly parallel?: boolean;
+  /**
+   * A reduction's numeric identity (the ufunc is reorderable): lets the parallel target
+   * reduce into one element through per-worker partials.
+   */
+  readonly identity?: number;
 }
 
 const CODE: Record<DType, string> = Object.fromEntries(
@@ -47,15 +58,55 @@ function isFullC(a: NdArray, shape: readonly number[]): boolean {
 
 /** Runs `k` over the operands. Callers have validated shapes, dtypes and overlap. */
 export function runMap(k: CompiledKernel, ops: MapOperands): void {
+  const par = ops.parallel === true && useWorkers(sizeOf(ops.shape));
+  const plan = planMap(ops, par);
+  if (!plan) return;
+  if (par) {
+    const scan = ops.scan && ops.scanAxis !== undefined ? scanSplit(ops) : undefined;
+    if (runParallel(k, plan, scan, ops.identity)) return;
+  }
+  k.loopByKey(plan.key, () => specOfPlan(k, plan))(plan.D, plan.P, plan.N, plan.S);
+}
+
+function scanSplit(ops: MapOperands): ScanSplit {
+  const nin = ops.inputs.length;
+  const nout = ops.outputs.length;
+  const arrays = [...ops.inputs, ...ops.outputs];
+  if (ops.mask) arrays.push(ops.mask);
+  return {
+    arrays,
+    shape: ops.shape,
+    axis: ops.scanAxis!,
+    plan: (a, shape) =>
+      planMap(
+        {
+          ...ops,
+          inputs: a.slice(0, nin),
+          outputs: a.slice(nin, nin + nout),
+          mask: ops.mask ? a[nin + nout] : undefined,
+          shape,
+        },
+        true,
+      ),
+  };
+}
+
+/**
+ * Plans the loop call for `ops`: data, offsets, extents, strides and the loop's cache key
+ * (null when there is nothing to do). `split` plans for the `parallel` target, whose
+ * chunks move the offsets (so the zero-offset loop form is not used).
+ */
+export function planMap(ops: MapOperands, split = false): MapPlan | null {
   const { inputs, outputs, mask, shape } = ops;
   const nin = inputs.length;
+  const nout = outputs.length;
   const arrays: NdArray[] = mask ? [...inputs, ...outputs, mask] : [...inputs, ...outputs];
   const nops = arrays.length;
   const D: TypedArray[] = new Array(nops);
   const P: number[] = new Array(nops);
   let key = '';
   let flat = !ops.outStrides && !ops.scan;
-  let zero = true;
+  let zero = !split;
   for (let i = 0; i < nops; i++) {
     const a = arrays[i];
     D[i] = a.data as TypedArray;
@@ -68,13 +119,9 @@ export function runMap(k: CompiledKernel, ops: MapOperands): void {
   if (flat) {
     let n = 1;
     for (let i = 0; i < shape.length; i++) n *= shape[i];
-    if (n === 0) return;
+    if (n === 0) return null;
     key += zero ? '|cz' : '|c';
-    const loop = k.loopByKey(key, () =>
-      specOf(k, inputs, outputs, 1, true, zero, !!mask, false, [], [], false),
-    );
-    loop(D, P, [n], EMPTY);
-    return;
+    return flatPlan(key, D, P, [n], ops, zero, false);
   }
   const strides = arrays.map((a, i) => {
     const o = i - nin;
@@ -82,19 +129,23 @@ export function runMap(k: CompiledKernel, ops: MapOperands): void {
     return broadcastStrides(a.shape, a.stride, shape);
   });
   const layout = planLayout(shape, strides);
-  if (layout.size === 0) return;
+  if (layout.size === 0) return null;
   const nd = layout.shape.length;
   if (nd === 0) {
     // A single element: a one-iteration flat loop.
     key += '|1';
-    const loop = k.loopByKey(key, () =>
-      specOf(k, inputs, outputs, 1, true, false, !!mask, !!ops.accumulate, [], [], false),
-    );
-    loop(D, P, ONE, EMPTY);
-    return;
+    return flatPlan(key, D, P, ONE, ops, false, !!ops.accumulate);
   }
   const innerZero = layout.strides.map((s) => s[nd - 1] === 0);
   const innerOne = layout.strides.map((s) => s[nd - 1] === 1);
+  // An operand that starts at 0 and only moves in the inner loop (a reduction's output row,
+  // a broadcast row vector) is indexed by the inner counter alone, as a hand-written
+  // `out[j] += a[base + j]` is. Needs an outer dim: splitting the only dim would move it.
+  // Not for the parallel target (`split`), whose chunks may move any operand's start.
+  const innerBase0 = layout.strides.map(
+    (s, o) =>
+      !split && nd >= 2 && innerOne[o] && P[o] === 0 && s.every((v, l) => l === nd - 1 || v === 0),
+  );
   // A scan keeps its running value in a register when the innermost loop walks the scan
   // axis: output 0 is then exactly one inner step ahead of input 0.
   const step = layout.strides[nin][nd - 1];
@@ -104,25 +155,85 @@ export function runMap(k: CompiledKernel, ops: MapOperands): void {
   const z = contiguous && zero;
   key += `|${nd}${contiguous ? (z ? 'cz' : 'c') : 's'}${ops.accumulate ? 'a' : ''}${scan ? 'S' : ''}`;
   if (!contiguous)
-    for (let i = 0; i < nops; i++) key += innerZero[i] ? '0' : innerOne[i] ? '1' : 'n';
-  const loop = k.loopByKey(key, () =>
-    specOf(
-      k,
-      inputs,
-      outputs,
-      nd,
-      contiguous,
-      z,
-      !!mask,
-      !!ops.accumulate,
-      innerZero,
-      innerOne,
-      scan,
-    ),
-  );
+    for (let i = 0; i < nops; i++) {
+      key += innerZero[i] ? '0' : innerBase0[i] ? 'z' : innerOne[i] ? '1' : 'n';
+    }
   const S: number[] = [];
   for (const s of layout.strides) for (const v of s) S.push(v);
-  loop(D, P, layout.shape, S);
+  return {
+    key,
+    spec: specOfPlan,
+    D,
+    P,
+    N: layout.shape,
+    S,
+    nin,
+    nout,
+    inputs,
+    outputs,
+    ndim: nd,
+    contiguous,
+    zeroOffsets: z,
+    hasMask: !!mask,
+    accumulate: !!ops.accumulate,
+    innerZero,
+    innerOne,
+    innerBase0,
+    scan,
+  };
+}
+
+/** A one-dim contiguous plan (the flat loop, or a single element). */
+function flatPlan(
+  key: string,
+  D: TypedArray[],
+  P: number[],
+  N: number[],
+  ops: MapOperands,
+  zeroOffsets: boolean,
+  accumulate: boolean,
+): MapPlan {
+  return {
+    key,
+    spec: specOfPlan,
+    D,
+    P,
+    N,
+    S: EMPTY,
+    nin: ops.inputs.length,
+    nout: ops.outputs.length,
+    inputs: ops.inputs,
+    outputs: ops.outputs,
+    ndim: 1,
+    contiguous: true,
+    zeroOffsets,
+    hasMask: !!ops.mask,
+    accumulate,
+    innerZero: EMPTY_FLAGS,
+    innerOne: EMPTY_FLAGS,
+    innerBase0: EMPTY_FLAGS,
+    scan: false,
+  };
+}
+
+const EMPTY_FLAGS: boolean[] = [];
+
+/** The loop spec of a plan (built only when its loop is not compiled yet). */
+function specOfPlan(k: CompiledKernel, p: MapPlan): Omit<LoopSpec, 'kernel'> {
+  return specOf(
+    k,
+    p.inputs,
+    p.outputs,
+    p.ndim,
+    p.contiguous,
+    p.zeroOffsets,
+    p.hasMask,
+    p.accumulate,
+    p.innerZero,
+    p.innerOne,
+    p.scan,
+    p.innerBase0,
+  );
 }
 
 const EMPTY: number[] = [];
@@ -140,6 +251,7 @@ function specOf(
   innerZero: boolean[],
   innerOne: boolean[],
   scan: boolean,
+  innerBase0: boolean[] = [],
 ): Omit<LoopSpec, 'kernel'> {
   return {
     inArrays: inputs.map(dtypeOf),
@@ -153,6 +265,7 @@ function specOf(
     accumulate: accumulate && !contiguous,
     innerZero: contiguous ? [] : innerZero,
     innerOne: contiguous ? [] : innerOne,
+    innerBase0: contiguous ? [] : innerBase0,
     scan,
   };
 }

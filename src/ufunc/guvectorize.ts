@@ -7,6 +7,7 @@
  */
 import { type ArrayLike, type NdArray, zeros } from '../core/array.js';
 import type { DType } from '../core/dtypes.js';
+import { runDeferred } from '../targets/parallel/map.js';
 import { callGufunc, type GufuncCallOptions, type GufuncResult } from './gufunc/call.js';
 import { GufuncCore, type GuvectorizeOptions } from './gufunc/core.js';
 import { gufuncLoopSource } from './gufunc/loops.js';
@@ -101,7 +102,12 @@ export function guvectorize<L extends string>(
   const call = (...args: unknown[]) => callGufunc(core, args);
   const g = call as unknown as Gufunc<L>;
   Object.defineProperties(g, {
-    async: { value: (...args: unknown[]) => Promise.resolve().then(() => callGufunc(core, args)) },
+    async: {
+      value: (...args: unknown[]) =>
+        core.target === 'parallel'
+          ? runDeferred(() => callGufunc(core, args))
+          : Promise.resolve().then(() => callGufunc(core, args)),
+    },
     nin: { value: core.layout.nin, enumerable: true },
     nout: { value: core.layout.nout, enumerable: true },
     signature: { value: core.layout.source, enumerable: true },

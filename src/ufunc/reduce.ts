@@ -140,6 +140,8 @@ export function reduceUfunc(core: UfuncCore, x: unknown, rawOpts: unknown): NdAr
         mask: where,
         shape: a.shape,
         accumulate: true,
+        parallel: core.target === 'parallel',
+        identity: typeof core.identity === 'number' ? core.identity : undefined,
       });
     } else {
       foldNoInitial(core, kernel, a, accKept, axes);
@@ -222,10 +224,10 @@ function foldNoInitial(
       outStrides: [dstStrides],
       shape: rest.shape,
       accumulate: true,
+      parallel: core.target === 'parallel',
     });
     src = dst;
   }
-  void core;
 }
 
 /** `a[..., lo:hi, ...]` along `axis` (no copy). */

@@ -4,6 +4,7 @@
  */
 import { type ArrayLike, type NdArray, zeros } from '../core/array.js';
 import type { DType } from '../core/dtypes.js';
+import { runDeferred } from '../targets/parallel/map.js';
 import { accumulateUfunc } from './accumulate.js';
 import { type AtIndices, atUfunc } from './at.js';
 import { callUfunc, type UfuncResult } from './call.js';
@@ -73,7 +74,12 @@ export function vectorize<F extends ScalarKernel>(fn: F, options?: VectorizeOpti
   const call = (...args: unknown[]) => callUfunc(core, args);
   const u = call as unknown as Ufunc<F> & Record<string, unknown>;
   Object.defineProperties(u, {
-    async: { value: (...args: unknown[]) => Promise.resolve().then(() => callUfunc(core, args)) },
+    async: {
+      value: (...args: unknown[]) =>
+        core.target === 'parallel'
+          ? runDeferred(() => callUfunc(core, args))
+          : Promise.resolve().then(() => callUfunc(core, args)),
+    },
     reduce: { value: (a: unknown, o?: unknown) => reduceUfunc(core, a, o) },
     accumulate: { value: (a: unknown, o?: unknown) => accumulateUfunc(core, a, o) },
     reduceat: { value: (a: unknown, i: unknown, o?: unknown) => reduceatUfunc(core, a, i, o) },

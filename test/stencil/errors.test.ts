@@ -59,11 +59,6 @@ describe('stencil options', () => {
       /dtype must be one of/,
     );
     expectError(
-      () => stencil(lapKernel, { target: 'gpu' }),
-      TypeError,
-      /not available for stencil/,
-    );
-    expectError(
       () => stencil(lapKernel, { name: 3 as never }),
       TypeError,
       'name must be a string; got 3',

@@ -40,6 +40,8 @@ export interface LoopSpec {
   readonly innerZero: readonly boolean[];
   /** Per operand: innermost stride is 1 (indexed as base + i). */
   readonly innerOne: readonly boolean[];
+  /** Per operand: stride 1 inside, 0 outside, offset 0 — indexed by the inner counter alone. */
+  readonly innerBase0?: readonly boolean[];
   /**
    * Scan along the innermost dim (accumulate): input 0 is output 0 one step back, so the
    * previous result is carried in a register instead of being read back from memory.
@@ -100,7 +102,8 @@ export function loopSource(s: LoopSpec): string {
   lines.push(`let ${tracked.map((o) => `q${o}_0=P[${o}]`).join(',')};`);
   const inner = nd - 1;
   const iv = `i${inner}`;
-  const at = (o: number) => (s.innerOne[o] ? `q${o}_${inner}+${iv}` : `q${o}_${inner}`);
+  const at = (o: number) =>
+    s.innerBase0?.[o] ? iv : s.innerOne[o] ? `q${o}_${inner}+${iv}` : `q${o}_${inner}`;
   // The accumulator register for reductions whose output does not move in the inner loop.
   const accReg = s.accumulate && s.innerZero[nin];
   const outAt = (j: number) => at(nin + j);
@@ -165,7 +168,11 @@ export function loopSource(s: LoopSpec): string {
 
 /** Compiles a loop. `fallback` is the user's function, for kernels that call it per element. */
 export function buildLoop(s: LoopSpec, fallback?: Function): LoopFn {
-  const factory = new Function('H', 'F', `'use strict';${loopFunctionSource(s)}\nreturn numbatsLoop;`);
+  const factory = new Function(
+    'H',
+    'F',
+    `'use strict';${loopFunctionSource(s)}\nreturn numbatsLoop;`,
+  );
   return factory(HELPERS, fallback) as LoopFn;
 }
 

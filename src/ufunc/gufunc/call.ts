@@ -3,8 +3,18 @@
  * before anything is written), allocates missing outputs, then runs the generated loop
  * over the planned loop dims.
  */
-import { asarray, copy, dtypeOf, mayShareMemory, type NdArray, zeros } from '../../core/array.js';
+import {
+  asarray,
+  copy,
+  dtypeOf,
+  mayShareMemory,
+  type NdArray,
+  sizeOf,
+  zeros,
+} from '../../core/array.js';
 import { canCastSameKind, checkDType, type DType, type TypedArray } from '../../core/dtypes.js';
+import { runGpuGufunc } from '../../targets/gpu/gufunc.js';
+import { useWorkers } from '../../targets/parallel/pool.js';
 import { type Operand, operandArray, toOperand } from '../core.js';
 import { checkOutArray, isOptionsObject } from '../options.js';
 import type { GufuncCore } from './core.js';
@@ -88,15 +98,21 @@ export function executeGufunc(
   let inputs = ops.map((op, i) => operandArray(op, inTypes[i]));
   const outShapes = out ? out.map((o) => o.shape) : outTypes.map(() => null);
   const plan = planShapes(name, layout, [...inputs.map((a) => a.shape), ...outShapes]);
+  const par = core.target === 'parallel' && useWorkers(sizeOf(plan.loopShape));
   const outs =
     out?.slice() ??
     outTypes.map((t, j) =>
-      zeros([...plan.loopShape, ...coreShape(plan, layout.operands[nin + j])], t),
+      zeros(
+        [...plan.loopShape, ...coreShape(plan, layout.operands[nin + j])],
+        t,
+        par ? { shared: true } : undefined,
+      ),
     );
   // A kernel may read any element of its inputs after writing outputs, so an input that
   // shares memory with an output (even the very same view) is copied first.
   if (out) inputs = inputs.map((a) => (out.some((o) => mayShareMemory(o, a)) ? copy(a) : a));
-  runGufunc(kernel, layout, plan, [...inputs, ...outs]);
+  if (core.target === 'gpu') runGpuGufunc(kernel.t, layout, plan, [...inputs, ...outs], !!out);
+  else runGufunc(kernel, layout, plan, [...inputs, ...outs], par);
   return outs;
 }
 

@@ -6,6 +6,7 @@
 import { checkConstants } from '../../compiler/infer.js';
 import { parseKernel } from '../../compiler/parse.js';
 import { type DType, describe } from '../../core/dtypes.js';
+import { checkGpuGufunc } from '../../targets/gpu/gufunc.js';
 import { type Operand, resolveWeak, selectSignature, type Target } from '../core.js';
 import { formatSignature, type LoopSignature } from '../signatures.js';
 import { type GufuncForm, type TypedGufunc, typeGufunc } from './compile.js';
@@ -21,7 +22,7 @@ export interface GuvectorizeOptions {
    * A call uses the first one every input casts to safely: list narrow types first.
    */
   signatures?: string | readonly string[];
-  /** Where the loops run (default 'cpu', the only target so far). */
+  /** Where the loops run (default 'cpu'; 'parallel' splits the loop dims over workers). */
   target?: Target;
   /** Name used in error messages and `inspect` (default: the function's name or 'gufunc'). */
   name?: string;
@@ -63,6 +64,8 @@ export class GufuncCore {
   readonly name: string;
   readonly layout: GufuncLayout;
   readonly signatures: readonly LoopSignature[] | null;
+  /** Where the loops run. */
+  readonly target: Target;
   private readonly sigKernels: CompiledGufunc[] = [];
   private readonly kernels = new Map<string, CompiledGufunc>();
   private checked?: [string, CompiledGufunc];
@@ -84,11 +87,12 @@ export class GufuncCore {
     if (!VALID_TARGETS.includes(target as string)) {
       throw new TypeError(`target must be 'cpu', 'parallel' or 'gpu'; got ${describe(target)}`);
     }
-    if (target !== 'cpu') {
+    if (target !== 'cpu' && target !== 'parallel' && target !== 'gpu') {
       throw new TypeError(
         `target '${target}' is not available in this version of numbats; use 'cpu'`,
       );
     }
+    this.target = target as Target;
     if (options.name !== undefined && typeof options.name !== 'string') {
       throw new TypeError('name must be a string');
     }
@@ -121,12 +125,15 @@ export class GufuncCore {
       for (const s of this.signatures) {
         this.sigKernels.push(new CompiledGufunc(typeGufunc(this.form, s.ins, s.outs)));
       }
+      if (this.target === 'gpu')
+        for (const k of this.sigKernels) checkGpuGufunc(k.t, this.layout, this.name);
     } else {
       this.signatures = null;
       // Type-check once with float64 inputs so unsupported constructs fail at construction;
       // the result serves a first float64 call (`types` lists it only from then on).
       const f64: DType[] = new Array(nin).fill('float64');
       this.checked = [kernelKey(f64), new CompiledGufunc(typeGufunc(this.form, f64))];
+      if (this.target === 'gpu') checkGpuGufunc(this.checked[1].t, this.layout, this.name);
     }
   }
 

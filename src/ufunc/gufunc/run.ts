@@ -7,6 +7,7 @@ import { dtypeOf, type NdArray } from '../../core/array.js';
 import { broadcastStrides } from '../../core/broadcast.js';
 import { DTYPES, type DType, type TypedArray } from '../../core/dtypes.js';
 import { planLayout } from '../../core/layout.js';
+import { runGufuncParallel } from '../../targets/parallel/gufunc.js';
 import type { CompiledGufunc } from './core.js';
 import type { GufuncLayout } from './layout.js';
 import type { LoopStrideClass, StrideClass } from './loops.js';
@@ -26,6 +27,8 @@ export function runGufunc(
   layout: GufuncLayout,
   plan: ShapePlan,
   all: readonly NdArray[],
+  /** On the parallel target, above the size threshold: split the loop dims over workers. */
+  parallel = false,
 ): void {
   const nop = all.length;
   const loopStrides = all.map((a, o) => {
@@ -48,7 +51,8 @@ export function runGufunc(
   for (let o = 0; o < nop; o++) {
     const a = all[o];
     arrTypes[o] = dtypeOf(a);
-    zeroOffsets[o] = a.offset === 0;
+    // Parallel chunks move the offsets, so they need the loop form that reads them.
+    zeroOffsets[o] = !parallel && a.offset === 0;
     // Operands with the same start and loop strides share one base offset in the loop.
     let k = 0;
     while (k < o && !(all[k].offset === a.offset && sameList(lay.strides[k], lay.strides[o]))) k++;
@@ -96,7 +100,7 @@ export function runGufunc(
       literal = { sizes: plan.sizes, strides: coreStrides, loopStrides: lay.strides };
     }
   }
-  const loop = kernel.loop(key, () => ({
+  const spec = () => ({
     layout,
     arrTypes,
     ndim: nd,
@@ -106,18 +110,17 @@ export function runGufunc(
     zeroOffsets,
     alias,
     loopStrides: loopClasses,
-  }));
+  });
+  const loop = kernel.loop(key, spec);
   const C = plan.sizes.slice();
   for (const st of coreStrides) for (const v of st) C.push(v);
   const S: number[] = [];
   for (const st of lay.strides) for (const v of st) S.push(v);
-  loop(
-    all.map((a) => a.data as TypedArray),
-    all.map((a) => a.offset),
-    lay.shape,
-    S,
-    C,
-  );
+  const D = all.map((a) => a.data as TypedArray);
+  const P = all.map((a) => a.offset);
+  if (parallel && runGufuncParallel(kernel, key, spec, all, layout.nin, D, P, lay.shape, S, C))
+    return;
+  loop(D, P, lay.shape, S, C);
 }
 
 function sameList(a: readonly number[], b: readonly number[]): boolean {

@@ -1,0 +1,55 @@
+/**
+ * guvectorize on the `parallel` target: the loop dims of the gufunc's `cpu` loop are split
+ * like a ufunc's (chunks along a loop dim where no output repeats), each worker running
+ * whole kernel calls (core dims are never split), so results equal `cpu`'s.
+ */
+import { extent, type NdArray } from '../../core/array.js';
+import type { TypedArray } from '../../core/dtypes.js';
+import type { CompiledGufunc } from '../../ufunc/gufunc/core.js';
+import { type GufuncLoopSpec, gufuncLoopSource } from '../../ufunc/gufunc/loops.js';
+import { type Chunk, dispatch, loopRef } from './map.js';
+import { chunkCount } from './pool.js';
+
+/** Runs a planned gufunc loop on the workers; false when no loop dim can be split. */
+export function runGufuncParallel(
+  kernel: CompiledGufunc,
+  key: string,
+  spec: () => GufuncLoopSpec,
+  all: readonly NdArray[],
+  nin: number,
+  D: TypedArray[],
+  P: number[],
+  N: number[],
+  S: number[],
+  C: number[],
+): boolean {
+  const nd = N.length;
+  let d = -1;
+  for (let l = 0; l < nd; l++) {
+    let ok = true;
+    for (let o = nin; o < all.length; o++) if (S[o * nd + l] === 0) ok = false;
+    if (ok && (d < 0 || N[l] > N[d])) d = l;
+  }
+  if (d < 0 || N[d] < 2) return false;
+  const ref = loopRef(kernel, key, () => `'use strict';\n${gufuncLoopSource(kernel.t, spec())}`);
+  const n = N[d];
+  const parts = chunkCount(n);
+  const chunks: Chunk[] = [];
+  for (let c = 0; c < parts; c++) {
+    const lo = Math.floor((c * n) / parts);
+    const hi = Math.floor(((c + 1) * n) / parts);
+    const Nc = N.slice();
+    Nc[d] = hi - lo;
+    chunks.push({ ref, P: P.map((p, o) => p + lo * S[o * nd + d]), args: [Nc, S, C] });
+  }
+  const ext = all.map(extent);
+  dispatch(
+    D,
+    ext.map((e) => e[0]),
+    ext.map((e) => e[1]),
+    nin,
+    all.length - nin,
+    chunks,
+  );
+  return true;
+}

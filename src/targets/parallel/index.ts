@@ -1,0 +1,16 @@
+/** The `parallel` target's public controls. */
+import { dropScratch } from './map.js';
+import { stopWorkers } from './pool.js';
+
+export {
+  type ParallelOptions,
+  type ParallelStatus,
+  parallelStatus,
+  setParallelOptions,
+} from './pool.js';
+
+/** Stops the pool's workers and frees its scratch memory; the next parallel call restarts it. */
+export function closePool(): void {
+  stopWorkers();
+  dropScratch();
+}

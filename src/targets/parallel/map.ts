@@ -1,0 +1,410 @@
+/**
+ * Runs a planned elementwise loop (a ufunc call, a reduction, a scan) on the pool. The
+ * loop code is the `cpu` target's, unchanged: a plan is split into contiguous chunks along
+ * one loop dim by moving the offsets `P` and shortening that dim's extent in `N`.
+ *
+ * - Elementwise calls and reductions split along a dim where no output has stride 0, so no
+ *   two workers write one element and every element is computed by the same sequence of
+ *   operations as on `cpu` (bit-identical results). A reduction over every axis has no such
+ *   dim and runs on the calling thread.
+ * - Scans (`accumulate`) split the arrays along an axis other than the scan axis.
+ * - Data on a SharedArrayBuffer is used in place. Other data is copied into shared scratch
+ *   first (only the byte range the call touches) and outputs are copied back afterwards.
+ */
+import { allocData, castScalar, dtypeOfData, type NdArray, view } from '../../core/array.js';
+import type { TypedArray } from '../../core/dtypes.js';
+import type { CompiledKernel } from '../../ufunc/kernel.js';
+import type { LoopSpec } from '../cpu/loops.js';
+import {
+  chunkCount,
+  type Job,
+  type JobData,
+  post,
+  type Task,
+  waitAsync,
+  waitSync,
+} from './pool.js';
+
+/** A loop call planned by `planMap` (src/ufunc/execute.ts). */
+export interface MapPlan {
+  key: string;
+  /** Builds the loop spec (a plain function of the plan: plans hold no closures). */
+  spec: (k: CompiledKernel, plan: MapPlan) => Omit<LoopSpec, 'kernel'>;
+  /** What `spec` needs: the operands and the layout class. */
+  inputs: readonly NdArray[];
+  outputs: readonly NdArray[];
+  ndim: number;
+  contiguous: boolean;
+  zeroOffsets: boolean;
+  hasMask: boolean;
+  accumulate: boolean;
+  innerZero: boolean[];
+  innerOne: boolean[];
+  innerBase0: boolean[];
+  scan: boolean;
+  D: TypedArray[];
+  P: number[];
+  N: number[];
+  /** Flattened [op][dim] strides; empty for the flat contiguous loop (all strides 1). */
+  S: number[];
+  /** Operand count split: inputs, outputs (then an optional mask). */
+  nin: number;
+  nout: number;
+}
+
+export interface ScanSplit {
+  /** Arrays of the call (inputs, outputs, mask) in operand order, and the iteration shape. */
+  arrays: readonly NdArray[];
+  shape: readonly number[];
+  axis: number;
+  /** Re-plans the call over sub-views of the arrays. */
+  plan: (arrays: NdArray[], shape: number[]) => MapPlan | null;
+}
+
+let nextLoopId = 1;
+const sources = new WeakMap<object, Map<string, LoopRef>>();
+
+/** A loop as the workers know it: an id and the body of its factory `(H, B, F) => loop`. */
+export interface LoopRef {
+  id: number;
+  src: string;
+}
+
+/** The worker-side id and source of `owner`'s loop `key` (made once). */
+export function loopRef(owner: object, key: string, factoryBody: () => string): LoopRef {
+  let m = sources.get(owner);
+  if (!m) sources.set(owner, (m = new Map()));
+  let r = m.get(key);
+  if (!r) {
+    r = { id: nextLoopId++, src: factoryBody() };
+    m.set(key, r);
+  }
+  return r;
+}
+
+function ufuncLoopRef(k: CompiledKernel, plan: MapPlan): LoopRef {
+  return loopRef(
+    k,
+    plan.key,
+    () => `'use strict';${k.source(plan.spec(k, plan))}\nreturn numbatsLoop;`,
+  );
+}
+
+const stride = (p: MapPlan, o: number, d: number) =>
+  p.S.length === 0 ? 1 : p.S[o * p.N.length + d];
+
+/** Async calls (`ufunc.async`) collect their pending jobs here instead of blocking. */
+let asyncSink: Promise<void>[] | null = null;
+
+/** Runs `fn` with parallel jobs left pending; resolves when they are all done. */
+export function runDeferred<T>(fn: () => T): Promise<T> {
+  const prev = asyncSink;
+  const sink: Promise<void>[] = [];
+  asyncSink = sink;
+  let r: T;
+  try {
+    r = fn();
+  } catch (e) {
+    return Promise.all(sink).then(
+      () => Promise.reject(e),
+      () => Promise.reject(e),
+    );
+  } finally {
+    asyncSink = prev;
+  }
+  return Promise.all(sink).then(() => r);
+}
+
+/**
+ * Runs a plan on the workers. Returns false (nothing done) when it cannot be split; the
+ * caller then runs it inline.
+ */
+export function runParallel(
+  k: CompiledKernel,
+  plan: MapPlan,
+  scan?: ScanSplit,
+  identity?: number,
+): boolean {
+  const chunks: { plan: MapPlan; P: number[]; N: number[] }[] = [];
+  if (scan) {
+    let d = -1;
+    for (let i = 0; i < scan.shape.length; i++)
+      if (i !== scan.axis && (d < 0 || scan.shape[i] > scan.shape[d])) d = i;
+    if (d < 0 || scan.shape[d] < 2) return false;
+    const n = scan.shape[d];
+    const parts = chunkCount(n);
+    for (let c = 0; c < parts; c++) {
+      const lo = Math.floor((c * n) / parts);
+      const hi = Math.floor(((c + 1) * n) / parts);
+      const sub = scan.arrays.map((a) => sliceView(a, d, lo, hi));
+      const shape = scan.shape.slice();
+      shape[d] = hi - lo;
+      const p = scan.plan(sub, shape);
+      if (p) chunks.push({ plan: p, P: p.P, N: p.N });
+    }
+  } else {
+    const nd = plan.N.length;
+    let d = -1;
+    for (let i = 0; i < nd; i++) {
+      let ok = true;
+      for (let o = plan.nin; o < plan.nin + plan.nout; o++)
+        if (stride(plan, o, i) === 0) ok = false;
+      if (ok && (d < 0 || plan.N[i] > plan.N[d])) d = i;
+    }
+    if (d < 0 && identity !== undefined && plan.nout === 1 && !asyncSink)
+      return reduceByPartials(k, plan, identity);
+    if (d < 0 || plan.N[d] < 2) return false;
+    const n = plan.N[d];
+    const parts = chunkCount(n);
+    for (let c = 0; c < parts; c++) {
+      const lo = Math.floor((c * n) / parts);
+      const hi = Math.floor(((c + 1) * n) / parts);
+      const N = plan.N.slice();
+      N[d] = hi - lo;
+      chunks.push({ plan, P: plan.P.map((p, o) => p + lo * stride(plan, o, d)), N });
+    }
+  }
+  if (chunks.length === 0) return true;
+  const nops = plan.D.length;
+  // Element range each operand touches, over every chunk.
+  const lo = new Array<number>(nops).fill(Number.POSITIVE_INFINITY);
+  const hi = new Array<number>(nops).fill(Number.NEGATIVE_INFINITY);
+  for (const c of chunks) {
+    for (let o = 0; o < nops; o++) {
+      let a = c.P[o];
+      let b = c.P[o];
+      for (let i = 0; i < c.N.length; i++) {
+        const span = stride(c.plan, o, i) * (c.N[i] - 1);
+        if (span < 0) a += span;
+        else b += span;
+      }
+      if (a < lo[o]) lo[o] = a;
+      if (b > hi[o]) hi[o] = b;
+    }
+  }
+  dispatch(
+    plan.D,
+    lo,
+    hi,
+    plan.nin,
+    plan.nout,
+    chunks.map((c) => ({ ref: ufuncLoopRef(k, c.plan), P: c.P, args: [c.N, c.plan.S] })),
+  );
+  return true;
+}
+
+/** One chunk of work: a loop, its operand offsets and its other arguments. */
+export interface Chunk {
+  ref: LoopRef;
+  P: number[];
+  args: unknown[];
+}
+
+/**
+ * Runs chunks (taken by the workers in order as they go) over data `D`, whose operands touch elements
+ * `lo[o]..hi[o]`; operands `nin..nin+nout-1` are written. Blocks until done, or in an
+ * async call (`runDeferred`) leaves the job pending.
+ */
+export function dispatch(
+  D: readonly TypedArray[],
+  lo: readonly number[],
+  hi: readonly number[],
+  nin: number,
+  nout: number,
+  chunks: readonly Chunk[],
+): void {
+  const shared = shareData(D, lo, hi, nin, nout);
+  const tasks: Task[] = chunks.map((c) => ({
+    loop: c.ref.id,
+    src: c.ref.src,
+    P: c.P,
+    args: c.args,
+  }));
+  let job: Job;
+  try {
+    job = post({ D: shared.D, tasks });
+  } catch (e) {
+    shared.release(false);
+    throw e;
+  }
+  if (asyncSink) {
+    asyncSink.push(waitAsync(job).finally(() => shared.release(true)));
+    return;
+  }
+  try {
+    waitSync(job);
+  } finally {
+    shared.release(true);
+  }
+}
+
+/**
+ * A reduction into a single element (every axis reduced) with a numeric identity: each
+ * chunk folds its part into its own partial (starting from the identity) in shared
+ * memory, and the calling thread folds the partials into the accumulator in chunk order.
+ * The grouping differs from `cpu`'s single pass, so float results may differ in the last
+ * bits (as with Numba's parallel reductions).
+ */
+function reduceByPartials(k: CompiledKernel, plan: MapPlan, identity: number): boolean {
+  const nd = plan.N.length;
+  let d = -1;
+  for (let i = 0; i < nd; i++) if (d < 0 || plan.N[i] > plan.N[d]) d = i;
+  if (d < 0 || plan.N[d] < 2) return false;
+  const nin = plan.nin;
+  const accData = plan.D[nin];
+  const accAt = plan.P[nin];
+  const t = dtypeOfData(accData)!;
+  const n = plan.N[d];
+  const parts = chunkCount(n);
+  const partials = allocData(t, parts, true);
+  partials.fill(castScalar(identity, t));
+  // The accumulator (input 0 and output 0) becomes one partial per chunk.
+  const D = plan.D.slice();
+  D[0] = partials;
+  D[nin] = partials;
+  const chunks: Chunk[] = [];
+  const lo = plan.P.slice();
+  const hi = plan.P.slice();
+  for (let o = 0; o < D.length; o++) {
+    for (let i = 0; i < nd; i++) {
+      const span = stride(plan, o, i) * (plan.N[i] - 1);
+      if (span < 0) lo[o] += span;
+      else hi[o] += span;
+    }
+  }
+  lo[0] = lo[nin] = 0;
+  hi[0] = hi[nin] = parts - 1;
+  const ref = ufuncLoopRef(k, plan);
+  for (let c = 0; c < parts; c++) {
+    const a = Math.floor((c * n) / parts);
+    const b = Math.floor(((c + 1) * n) / parts);
+    const N = plan.N.slice();
+    N[d] = b - a;
+    const P = plan.P.map((p, o) => p + a * stride(plan, o, d));
+    P[0] = c;
+    P[nin] = c;
+    chunks.push({ ref, P, args: [N, plan.S] });
+  }
+  dispatch(D, lo, hi, nin, 1, chunks);
+  const f = k.scalarFn();
+  let acc = accData[accAt];
+  for (let c = 0; c < parts; c++) acc = castScalar(f(acc, partials[c]), t);
+  accData[accAt] = acc;
+  return true;
+}
+
+function sliceView(a: NdArray, axis: number, lo: number, hi: number): NdArray {
+  if (a.shape.length === 0) return a;
+  const shape = a.shape.slice();
+  // Broadcast operands (stride 0 or extent 1 along the axis) keep their view.
+  if (shape[axis] === 1 && hi - lo !== 1) return a;
+  shape[axis] = hi - lo;
+  return view(a.data as TypedArray, shape, a.stride, a.offset + a.stride[axis] * lo);
+}
+
+const CTORS: [Function, string][] = [
+  [Float64Array, 'Float64Array'],
+  [Float32Array, 'Float32Array'],
+  [Int32Array, 'Int32Array'],
+  [Uint8Array, 'Uint8Array'],
+  [Int8Array, 'Int8Array'],
+  [Int16Array, 'Int16Array'],
+  [Uint16Array, 'Uint16Array'],
+  [Uint32Array, 'Uint32Array'],
+  [Uint8ClampedArray, 'Uint8ClampedArray'],
+];
+
+function ctorName(d: TypedArray): string {
+  for (const [c, n] of CTORS) if (d instanceof c) return n;
+  throw new TypeError('unsupported TypedArray');
+}
+
+/** Free scratch buffers, reused across calls. */
+const scratchPool: SharedArrayBuffer[] = [];
+
+function takeScratch(bytes: number): SharedArrayBuffer {
+  let best = -1;
+  for (let i = 0; i < scratchPool.length; i++) {
+    const b = scratchPool[i];
+    if (b.byteLength >= bytes && (best < 0 || b.byteLength < scratchPool[best].byteLength))
+      best = i;
+  }
+  if (best >= 0) return scratchPool.splice(best, 1)[0];
+  return new SharedArrayBuffer(bytes);
+}
+
+/** Drops cached scratch memory (called by `closePool`). */
+export function dropScratch(): void {
+  scratchPool.length = 0;
+}
+
+interface Shared {
+  D: JobData['D'];
+  release: (copyBack: boolean) => void;
+}
+
+function shareData(
+  D: readonly TypedArray[],
+  lo: readonly number[],
+  hi: readonly number[],
+  nin: number,
+  nout: number,
+): Shared {
+  const out: JobData['D'] = new Array(D.length);
+  const groups = new Map<ArrayBufferLike, number[]>();
+  for (let o = 0; o < D.length; o++) {
+    const d = D[o];
+    if (hi[o] < lo[o]) {
+      // Never read or written (an empty core dim): any array will do.
+      out[o] = [new SharedArrayBuffer(8), ctorName(d), 0, 0];
+    } else if (d.buffer instanceof SharedArrayBuffer) {
+      out[o] = [d.buffer, ctorName(d), d.byteOffset, d.length];
+    } else {
+      const g = groups.get(d.buffer);
+      if (g) g.push(o);
+      else groups.set(d.buffer, [o]);
+    }
+  }
+  const copies: {
+    buf: ArrayBufferLike;
+    scratch: SharedArrayBuffer;
+    base: number;
+    ops: number[];
+  }[] = [];
+  for (const [buf, ops] of groups) {
+    // The scratch mirrors the buffer from `base` on, so every operand keeps its element
+    // offsets (loops may rely on operands' offsets being equal) and only the touched
+    // bytes a..b are copied.
+    let base = Number.POSITIVE_INFINITY;
+    let a = Number.POSITIVE_INFINITY;
+    let b = 0;
+    for (const o of ops) {
+      const bpe = D[o].BYTES_PER_ELEMENT;
+      base = Math.min(base, D[o].byteOffset);
+      a = Math.min(a, D[o].byteOffset + lo[o] * bpe);
+      b = Math.max(b, D[o].byteOffset + (hi[o] + 1) * bpe);
+    }
+    base -= base % 8;
+    const scratch = takeScratch(Math.ceil((b - base) / 8) * 8);
+    new Uint8Array(scratch, a - base, b - a).set(new Uint8Array(buf, a, b - a));
+    for (const o of ops) out[o] = [scratch, ctorName(D[o]), D[o].byteOffset - base, hi[o] + 1];
+    copies.push({ buf, scratch, base, ops });
+  }
+  return {
+    D: out,
+    release(copyBack) {
+      for (const c of copies) {
+        if (copyBack) {
+          for (const o of c.ops) {
+            if (o < nin || o >= nin + nout) continue;
+            const bpe = D[o].BYTES_PER_ELEMENT;
+            const a = D[o].byteOffset + lo[o] * bpe;
+            const len = (hi[o] + 1 - lo[o]) * bpe;
+            new Uint8Array(c.buf, a, len).set(new Uint8Array(c.scratch, a - c.base, len));
+          }
+        }
+        if (scratchPool.length < 8) scratchPool.push(c.scratch);
+      }
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * Stencils on the `parallel` target: the outermost loop level is cut into row bands, one
+ * per worker. Each band runs the `cpu` loop with the band appended to its bounds array `R`
+ * (the loop then visits only those rows, still reading neighbours and applying the
+ * boundary mode against the whole array), so every worker handles the border rows that
+ * fall in its own band and the result is identical to `cpu`.
+ */
+import type { TypedArray } from '../../core/dtypes.js';
+import type { StencilCore } from '../../stencil/core.js';
+import { type Chunk, dispatch, loopRef } from './map.js';
+import { chunkCount } from './pool.js';
+
+/** Runs a compiled stencil loop over row bands; false when there is nothing to split. */
+export function runStencilParallel(
+  core: StencilCore,
+  key: string,
+  D: TypedArray[],
+  P: number[],
+  N: number[],
+  S: number[],
+  R: number[],
+  A: number[],
+  C: number[],
+): boolean {
+  const nd = N.length;
+  if (nd === 0 || N[0] < 2) return false;
+  const ref = loopRef(
+    core,
+    key,
+    () => `'use strict';return function numbatsStencil(D,P,N,S,R,A,C){\n${core.loopSource(key)}\n}`,
+  );
+  const n = N[0];
+  const parts = chunkCount(n);
+  const chunks: Chunk[] = [];
+  for (let c = 0; c < parts; c++) {
+    const lo = Math.floor((c * n) / parts);
+    const hi = Math.floor(((c + 1) * n) / parts);
+    chunks.push({ ref, P, args: [N, S, [...R.slice(0, 2 * nd), lo, hi], A, C] });
+  }
+  // Every operand may be touched anywhere in its extent (neighbours, boundary remaps).
+  const lo = P.slice();
+  const hi = P.slice();
+  for (let o = 0; o < D.length; o++) {
+    for (let l = 0; l < nd; l++) {
+      const span = S[o * nd + l] * (N[l] - 1);
+      if (span < 0) lo[o] += span;
+      else hi[o] += span;
+    }
+  }
+  dispatch(D, lo, hi, D.length - 1, 1, chunks);
+  return true;
+}
