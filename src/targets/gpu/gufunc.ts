@@ -20,7 +20,7 @@ import type { TypedGufunc } from '../../ufunc/gufunc/compile.js';
 import type { GufuncLayout } from '../../ufunc/gufunc/layout.js';
 import type { ShapePlan } from '../../ufunc/gufunc/shapes.js';
 import { checkRanOnBackend, type GpuBackend, type GpuJs, gpuInstance } from './backend.js';
-import { GPU_HELPERS, GpuEmitter, type GpuHooks } from './lower.js';
+import { castTo, GPU_HELPERS, GpuEmitter, type GpuHooks } from './lower.js';
 import {
   coordsCode,
   lastGpuTimings,
@@ -39,6 +39,9 @@ interface Geometry {
   extents: readonly (readonly number[])[];
   /** Per input: packed strides over [loop dims, core dims]. */
   strides: readonly (readonly number[])[];
+  /** Per input: the array's dtype, and the type the kernel reads it as. */
+  arrTypes: readonly DType[];
+  elemTypes: readonly DType[];
 }
 
 function hooks(nin: number, out: number, g: Geometry | null): GpuHooks {
@@ -68,7 +71,8 @@ function hooks(nin: number, out: number, g: Geometry | null): GpuHooks {
             const s = g ? g.strides[p][g.loopDims + d] : 1;
             if (s !== 0) terms.push(s === 1 ? `(${a})` : `(${a}) * ${s}`);
           });
-          return `a${p}[${terms.join(' + ')}]`;
+          const read = `a${p}[${terms.join(' + ')}]`;
+          return g ? castTo(g.arrTypes[p], g.elemTypes[p], read) : read;
         }
         default:
           throw new CompileError(
@@ -119,7 +123,11 @@ function source(
       const s = g.strides[p][d];
       if (s !== 0) terms.push(s === 1 ? `c${d}` : `c${d} * ${s}`);
     }
-    return `a${p}[${terms.length ? terms.join(' + ') : '0'}]`;
+    return castTo(
+      g.arrTypes[p],
+      g.elemTypes[p],
+      `a${p}[${terms.length ? terms.join(' + ') : '0'}]`,
+    );
   });
   const body = new GpuEmitter(t.typed, out, hooks(nin, out, g)).body(params);
   const args = [...Array.from({ length: nin }, (_, p) => `a${p}`), ...(init ? ['o'] : [])];
@@ -203,6 +211,7 @@ export function runGpuGufunc(
   const { gpu, backend } = gpuInstance();
   const per = Math.max(1, ...extents.map((e) => e.reduce((a, b) => a * b, 1)));
   const outTypes: DType[] = all.slice(nin).map((a) => dtypeOf(a));
+  const arrTypes: DType[] = all.slice(0, nin).map((a) => dtypeOf(a));
   const timings = { pack: 0, kernel: 0, unpack: 0, launches: 0 };
   for (const L of launches(loopShape, views, per)) {
     const loopDims = L.shape.length;
@@ -220,7 +229,7 @@ export function runGpuGufunc(
       return dst;
     });
     timings.pack += performance.now() - t0;
-    const g: Geometry = { loopDims, extents, strides };
+    const g: Geometry = { loopDims, extents, strides, arrTypes, elemTypes: t.inTypes };
     for (let j = 0; j < nout; j++) {
       const ov = L.views[nin + j];
       const cells = ov.shape.reduce((a, b) => a * b, 1);
@@ -232,7 +241,7 @@ export function runGpuGufunc(
         pack(ov, cur, false);
         args.push(cur);
       }
-      const key = `${backend as GpuBackend}|${j}|${outGiven}|${ov.shape.join(',')}|${strides.map((s) => s.join(',')).join(';')}|${L.views.map((v) => v.shape.join(',')).join(';')}`;
+      const key = `${backend as GpuBackend}|${j}|${outGiven}|${arrTypes.join(',')}|${ov.shape.join(',')}|${strides.map((s) => s.join(',')).join(';')}|${L.views.map((v) => v.shape.join(',')).join(';')}`;
       const k = kernelFor(t, key, () => source(t, nin, j, ov.shape, g, outGiven), cells, gpu);
       const res = k(...args) as Float32Array;
       checkRanOnBackend(k);

@@ -105,7 +105,7 @@ function wrapTo(t: DType, code: string): string {
 }
 
 /** Converts a `from` value to `to` (NumPy astype: truncation, then the wrap). */
-function castTo(from: Ty, to: Ty, code: string): string {
+export function castTo(from: Ty, to: Ty, code: string): string {
   if (isWeak(to) || from === to) return code;
   if (to === 'float32' || to === 'float64') return code;
   if (to === 'bool') return from === 'bool' ? code : `nbBool(${code})`;

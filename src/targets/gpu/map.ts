@@ -21,7 +21,7 @@ import { dtypeOf, type NdArray } from '../../core/array.js';
 import { broadcastStrides } from '../../core/broadcast.js';
 import type { DType, TypedArray } from '../../core/dtypes.js';
 import { addNote, checkRanOnBackend, type GpuBackend, type GpuJs, gpuInstance } from './backend.js';
-import { GPU_HELPERS, GpuEmitter } from './lower.js';
+import { castTo, GPU_HELPERS, GpuEmitter } from './lower.js';
 
 /** Tunables (tests lower `maxCells` to exercise multi-launch calls). */
 export const GPU_LIMITS = { maxCells: 1 << 22 };
@@ -78,6 +78,8 @@ export function kernelSource(
   out: number,
   shape: readonly number[],
   inStrides: readonly (readonly number[])[],
+  /** dtypes of the input arrays (read as the kernel's parameter types). */
+  inDtypes: readonly DType[],
 ): string {
   const needCoords = inStrides.some((st) => !isFull(st, shape) && packedSize(st, shape) > 1);
   const lines = ['const i = this.thread.x + 0.5 - 0.5;'];
@@ -91,7 +93,8 @@ export function kernelSource(
     });
     return `a${j}[${terms.join(' + ')}]`;
   });
-  const body = new GpuEmitter(k, out).body(reads);
+  const cast = reads.map((r, j) => castTo(inDtypes[j], k.paramTypes[j], r));
+  const body = new GpuEmitter(k, out).body(cast);
   const params = inStrides.map((_, j) => `a${j}`).join(', ');
   return `function (${params}) {\n${lines.join('\n')}\n${body}\n}`;
 }
@@ -125,6 +128,7 @@ function getKernel(
   out: number,
   shape: readonly number[],
   inStrides: readonly number[][],
+  inDtypes: readonly DType[],
   gpu: GpuJs,
   backend: GpuBackend,
 ): GpuJs {
@@ -133,14 +137,14 @@ function getKernel(
     m = new Map();
     kernelCache.set(k, m);
   }
-  const key = `${backend}|${out}|${shape.join(',')}|${inStrides.map((s) => s.join(',')).join(';')}`;
+  const key = `${backend}|${out}|${inDtypes.join(',')}|${shape.join(',')}|${inStrides.map((s) => s.join(',')).join(';')}`;
   let kern = m.get(key);
   if (kern) {
     // Map order is the LRU order.
     m.delete(key);
     m.set(key, kern);
   } else {
-    const src = kernelSource(k, out, shape, inStrides);
+    const src = kernelSource(k, out, shape, inStrides, inDtypes);
     const cells = shape.reduce((a, b) => a * b, 1);
     kern = gpu.createKernel(src, {
       output: [cells],
@@ -358,6 +362,7 @@ export function runGpuMap(k: TypedKernel, ops: GpuMapOperands): void {
     return t === 'int32' || t === 'uint32';
   });
   const outTypes = ops.outputs.map((a) => dtypeOf(a));
+  const inDtypes = ops.inputs.map((a) => dtypeOf(a));
   const timings = { pack: 0, kernel: 0, unpack: 0, launches: 0 };
   const nin = ins.length;
   const nout = outs.length;
@@ -381,7 +386,7 @@ export function runGpuMap(k: TypedKernel, ops: GpuMapOperands): void {
     timings.pack += t1 - t0;
     for (let o = 0; o < nout; o++) {
       t0 = performance.now();
-      const kern = getKernel(k, o, L.shape, strides, gpu, backend);
+      const kern = getKernel(k, o, L.shape, strides, inDtypes, gpu, backend);
       const res = kern(...packed) as Float32Array;
       checkRanOnBackend(kern);
       t1 = performance.now();

@@ -18,9 +18,9 @@ export function logBackends(file: string): void {
   console.log(`[numbats gpu:${file}] webasm available: ${status.available.webasm}; ${gl}`);
 }
 
-/** fast-check runs per property: GLSL compiles cost ~50 ms each, wasm ones ~2 ms. */
+/** fast-check runs per property (GLSL compiles cost ~50 ms each, wasm ones ~2 ms); NUMBATS_GPU_RUNS overrides. */
 export const gpuRuns = (b: GpuBackend): { numRuns: number } => ({
-  numRuns: b === 'headlessgl' ? 20 : 40,
+  numRuns: Number(process.env.NUMBATS_GPU_RUNS) || (b === 'headlessgl' ? 20 : 40),
 });
 
 /**
