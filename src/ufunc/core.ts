@@ -159,8 +159,24 @@ export class UfuncCore {
         ops.map(() => dtype),
         new Array(this.nout).fill(dtype),
       );
-    return this.kernelFor(resolveWeak(ops));
+    // Repeated calls with the same array dtypes (the common case in a loop) skip the lookup.
+    const last = this.lastArrays;
+    if (last && ops.length === last.dtypes.length) {
+      let same = true;
+      for (let i = 0; i < ops.length && same; i++) {
+        const op = ops[i];
+        same = op.kind === 'array' && dtypeOf(op.a) === last.dtypes[i];
+      }
+      if (same) return last.kernel;
+    }
+    const types = resolveWeak(ops);
+    const kernel = this.kernelFor(types);
+    if (ops.every((o) => o.kind === 'array')) this.lastArrays = { dtypes: types, kernel };
+    return kernel;
   }
+
+  /** The kernel of the last all-array dynamic call, by its input dtypes. */
+  private lastArrays: { dtypes: readonly DType[]; kernel: CompiledKernel } | undefined;
 
   private resolveSignature(ops: readonly Operand[], dtype?: DType): CompiledKernel {
     return this.sigKernels[selectSignature(this.name, this.signatures!, ops, dtype)];
