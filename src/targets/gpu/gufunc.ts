@@ -20,6 +20,7 @@ import type { TypedGufunc } from '../../ufunc/gufunc/compile.js';
 import type { GufuncLayout } from '../../ufunc/gufunc/layout.js';
 import type { ShapePlan } from '../../ufunc/gufunc/shapes.js';
 import { checkRanOnBackend, type GpuBackend, type GpuJs, gpuInstance } from './backend.js';
+import { cachedKernel, KERNEL_SETTINGS } from './kernel-cache.js';
 import { castTo, GPU_HELPERS, GpuEmitter, type GpuHooks } from './lower.js';
 import {
   coordsCode,
@@ -99,7 +100,6 @@ export function checkGpuGufunc(t: TypedGufunc, layout: GufuncLayout, name: strin
   GpuEmitter.check(t.typed, name, (j) => hooks(layout.nin, j, null), layout.nout);
 }
 
-const cache = new WeakMap<TypedGufunc, Map<string, GpuJs>>();
 const PER_KERNEL = 12;
 
 function source(
@@ -141,36 +141,9 @@ function kernelFor(
   cells: number,
   gpu: GpuJs,
 ): GpuJs {
-  let m = cache.get(t);
-  if (!m) {
-    m = new Map();
-    cache.set(t, m);
-  }
-  let k = m.get(key);
-  if (k) {
-    m.delete(key);
-    m.set(key, k);
-    return k;
-  }
-  k = gpu.createKernel(make(), {
-    output: [cells],
-    functions: GPU_HELPERS,
-    loopMaxIterations: 1 << 20,
-    precision: 'single',
-    tactic: 'precision',
-  });
-  m.set(key, k);
-  while (m.size > PER_KERNEL) {
-    const oldest = m.keys().next().value as string;
-    const old = m.get(oldest);
-    m.delete(oldest);
-    try {
-      old.destroy();
-    } catch {
-      // left to the garbage collector
-    }
-  }
-  return k;
+  return cachedKernel(t, key, PER_KERNEL, () =>
+    gpu.createKernel(make(), { output: [cells], functions: GPU_HELPERS, ...KERNEL_SETTINGS }),
+  );
 }
 
 /** Runs a typed gufunc on the gpu target over validated operands (inputs, then outputs). */

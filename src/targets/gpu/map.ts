@@ -21,6 +21,7 @@ import { dtypeOf, type NdArray } from '../../core/array.js';
 import { broadcastStrides } from '../../core/broadcast.js';
 import type { DType, TypedArray } from '../../core/dtypes.js';
 import { addNote, checkRanOnBackend, type GpuBackend, type GpuJs, gpuInstance } from './backend.js';
+import { cachedKernel, KERNEL_SETTINGS } from './kernel-cache.js';
 import { castTo, GPU_HELPERS, GpuEmitter } from './lower.js';
 
 /** Tunables (tests lower `maxCells` to exercise multi-launch calls). */
@@ -47,7 +48,6 @@ export interface View {
 
 /** gpu.js kernels kept per typed kernel (one per launch shape and output). */
 const KERNELS_PER_TYPED = 12;
-const kernelCache = new WeakMap<TypedKernel, Map<string, GpuJs>>();
 
 /**
  * Statements computing the coordinates `c0…` of flat index `i` over `shape` (C order), by
@@ -132,41 +132,15 @@ function getKernel(
   gpu: GpuJs,
   backend: GpuBackend,
 ): GpuJs {
-  let m = kernelCache.get(k);
-  if (!m) {
-    m = new Map();
-    kernelCache.set(k, m);
-  }
   const key = `${backend}|${out}|${inDtypes.join(',')}|${shape.join(',')}|${inStrides.map((s) => s.join(',')).join(';')}`;
-  let kern = m.get(key);
-  if (kern) {
-    // Map order is the LRU order.
-    m.delete(key);
-    m.set(key, kern);
-  } else {
-    const src = kernelSource(k, out, shape, inStrides, inDtypes);
-    const cells = shape.reduce((a, b) => a * b, 1);
-    kern = gpu.createKernel(src, {
-      output: [cells],
+  return cachedKernel(k, key, KERNELS_PER_TYPED, () =>
+    gpu.createKernel(kernelSource(k, out, shape, inStrides, inDtypes), {
+      output: [shape.reduce((a, b) => a * b, 1)],
       functions: GPU_HELPERS,
-      loopMaxIterations: 1 << 20,
-      precision: 'single',
-      tactic: 'precision',
+      ...KERNEL_SETTINGS,
       fixIntegerDivisionAccuracy: true,
-    });
-    m.set(key, kern);
-    while (m.size > KERNELS_PER_TYPED) {
-      const oldest = m.keys().next().value as string;
-      const old = m.get(oldest);
-      m.delete(oldest);
-      try {
-        old.destroy();
-      } catch {
-        // A kernel that cannot be destroyed is left to the garbage collector.
-      }
-    }
-  }
-  return kern;
+    }),
+  );
 }
 
 /**

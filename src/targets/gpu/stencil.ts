@@ -22,6 +22,7 @@ import type { RelData } from '../../stencil/accessors.js';
 import { remapIndex } from '../../stencil/modes.js';
 import type { Boundary, Extent } from '../../stencil/types.js';
 import { checkRanOnBackend, type GpuBackend, type GpuJs, gpuInstance } from './backend.js';
+import { cachedKernel, KERNEL_SETTINGS } from './kernel-cache.js';
 import { GPU_HELPERS, GpuEmitter, type GpuHooks } from './lower.js';
 import { coordsCode, GPU_LIMITS, lastGpuTimings, pack, unpack, type View } from './map.js';
 
@@ -153,40 +154,16 @@ function source(typed: TypedKernel, g: StencilGeometry): string {
   return `function (${args.join(', ')}) {\n${lines.join('\n')}\n${body}\n}`;
 }
 
-const cache = new WeakMap<TypedKernel, Map<string, GpuJs>>();
 const PER_KERNEL = 12;
 
 function kernelFor(typed: TypedKernel, key: string, g: StencilGeometry, gpu: GpuJs): GpuJs {
-  let m = cache.get(typed);
-  if (!m) {
-    m = new Map();
-    cache.set(typed, m);
-  }
-  let k = m.get(key);
-  if (k) {
-    m.delete(key);
-    m.set(key, k);
-    return k;
-  }
-  k = gpu.createKernel(source(typed, g), {
-    output: [g.shape.reduce((a, b) => a * b, 1)],
-    functions: [...GPU_HELPERS, ...STENCIL_HELPERS],
-    loopMaxIterations: 1 << 20,
-    precision: 'single',
-    tactic: 'precision',
-  });
-  m.set(key, k);
-  while (m.size > PER_KERNEL) {
-    const oldest = m.keys().next().value as string;
-    const old = m.get(oldest);
-    m.delete(oldest);
-    try {
-      old.destroy();
-    } catch {
-      // left to the garbage collector
-    }
-  }
-  return k;
+  return cachedKernel(typed, key, PER_KERNEL, () =>
+    gpu.createKernel(source(typed, g), {
+      output: [g.shape.reduce((a, b) => a * b, 1)],
+      functions: [...GPU_HELPERS, ...STENCIL_HELPERS],
+      ...KERNEL_SETTINGS,
+    }),
+  );
 }
 
 /** A validated stencil call, as the gpu target needs it. */
