@@ -2,7 +2,8 @@
  * `npm run bench`: every workload side by side, numbats vs hand-written loops vs
  * ndarray-ops, plus Python peers (NumPy, Numba, SciPy) timed inside Python when python3
  * has them. Prints a markdown table of medians and ratios (the README's performance table
- * comes from it). `BENCH_ROUNDS` sets the rounds (default 7); `BENCH_ONLY=ufunc,stencil`
+ * comes from it) and, for a full run, writes bench/results.md and bench/results.svg.
+ * `BENCH_ROUNDS` sets the rounds (default 7); `BENCH_ONLY=ufunc,stencil`
  * runs some suites only.
  */
 import os from 'node:os';
@@ -11,6 +12,7 @@ import { gufuncBenchmarks } from './gufunc.bench.js';
 import type { Row } from './harness.js';
 import { jitclassBenchmarks } from './jitclass.bench.js';
 import { parallelBenchmarks } from './parallel.bench.js';
+import { markdownTable, writeReport } from './report.js';
 import { stencilBenchmarks } from './stencil.bench.js';
 import { ufuncBenchmarks } from './ufunc.bench.js';
 
@@ -27,9 +29,8 @@ const suites: Record<string, (rounds: number) => Row[]> = {
   gpu: gpuBenchmarks,
 };
 
-console.log(
-  `numbats bench — ${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, node ${process.version}, ${rounds} rounds\n`,
-);
+const machine = `${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${rounds} rounds`;
+console.log(`numbats bench — ${machine}\n`);
 const rows: Row[] = [];
 for (const [name, suite] of Object.entries(suites)) {
   if (only && !only.includes(name)) continue;
@@ -38,36 +39,8 @@ for (const [name, suite] of Object.entries(suites)) {
   console.log('');
 }
 
-const fmt = (v: number | undefined, unit: string) =>
-  v === undefined ? '—' : unit === 'µs' ? `${(v * 1000).toFixed(2)} µs` : `${v.toFixed(2)} ms`;
-const ratio = (a: number, b: number | undefined) =>
-  b === undefined ? '—' : `${(a / b).toFixed(2)}x`;
-// Python peers differ per workload (NumPy, einsum, Numba, SciPy…): one cell lists them all
-// as "name time (numbats/name)".
-const head = [
-  'workload',
-  'numbats',
-  'hand loop',
-  'numbats/hand',
-  'ndarray-ops',
-  'numbats/ndarray-ops',
-  'Python peers (numbats/peer)',
-];
-console.log(`| ${head.join(' | ')} |`);
-console.log(`|${head.map(() => '---').join('|')}|`);
-for (const r of rows) {
-  const u = r.unit ?? 'ms';
-  const peers = Object.entries(r.python ?? {})
-    .map(([name, v]) => `${name} ${fmt(v, u)} (${ratio(r.numbats, v)})`)
-    .join('; ');
-  const cells = [
-    r.workload,
-    fmt(r.numbats, u),
-    fmt(r.hand, u),
-    ratio(r.numbats, r.hand),
-    fmt(r.ndarrayOps, u),
-    ratio(r.numbats, r.ndarrayOps),
-    peers || '—',
-  ];
-  console.log(`| ${cells.join(' | ')} |`);
+console.log(markdownTable(rows));
+if (!only) {
+  writeReport(rows, machine);
+  console.log('\nwrote bench/results.md and bench/results.svg');
 }
