@@ -60,6 +60,7 @@ export function ratioChart(rows: readonly Row[]): string {
     left + ((Math.log(Math.min(10, Math.max(0.1, v))) - lo) / (hi - lo)) * plot;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
+    '<title>numbats time divided by a hand-written loop, per benchmark workload</title>',
     '<rect width="100%" height="100%" fill="white"/>',
     `<text x="${left}" y="20" font-size="13" font-weight="bold">numbats time ÷ hand-written loop (log scale; left of 1 is faster)</text>`,
   ];
