@@ -9,6 +9,7 @@
  * `NUMBATS_GPU_BACKEND=webasm|headlessgl` picks the backend (default: headlessgl when a GL
  * context can be made, else webasm).
  */
+import { escapeTime } from '../examples/showcase/escape-time.js';
 import { wrap } from '../src/core/array.js';
 import { gpuStatus, type Rel, stencil, vectorize, zeros } from '../src/index.js';
 import { lastGpuTimings } from '../src/targets/gpu/map.js';
@@ -36,18 +37,7 @@ const lifeK = (c: Rel) => {
   return n === 3 || (n === 2 && c(0, 0) === 1) ? 1 : 0;
 };
 const lapK = (u: Rel) => u(-1, 0) + u(1, 0) + u(0, -1) + u(0, 1) - 4 * u(0, 0);
-const mandelK = (cr: number, ci: number) => {
-  let x = 0;
-  let y = 0;
-  let k = 0;
-  while (k < 100 && x * x + y * y <= 4) {
-    const t = x * x - y * y + cr;
-    y = 2 * x * y + ci;
-    x = t;
-    k++;
-  }
-  return k;
-};
+const mandelK = escapeTime;
 
 export function gpuBenchmarks(rounds: number): Row[] {
   const s = gpuStatus();

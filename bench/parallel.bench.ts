@@ -6,6 +6,7 @@
  * and with ordinary arrays (copied into shared scratch and the outputs copied back).
  * Numba's cpu and parallel targets come from parallel_bench.py in the same run.
  */
+import { escapeTime } from '../examples/showcase/escape-time.js';
 import {
   type NdArray,
   parallelStatus,
@@ -79,18 +80,7 @@ export function parallelBenchmarks(rounds: number): Row[] {
 
   // W9: escape-time Mandelbrot, max 100 iterations, over a 2048x2048 grid (broadcast
   // row of real parts against a column of imaginary parts).
-  const mandel = (cr: number, ci: number) => {
-    let zr = 0;
-    let zi = 0;
-    let k = 0;
-    while (k < 100 && zr * zr + zi * zi <= 4) {
-      const t = zr * zr - zi * zi + cr;
-      zi = 2 * zr * zi + ci;
-      zr = t;
-      k++;
-    }
-    return k;
-  };
+  const mandel = escapeTime;
   const mPar = vectorize(mandel, { target: 'parallel' });
   const mCpu = vectorize(mandel);
   const M = 2048;

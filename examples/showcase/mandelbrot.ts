@@ -1,18 +1,6 @@
 /** The Mandelbrot set with `vectorize`: one escape-time kernel broadcast over a grid. */
 import { type NdArray, parallelStatus, type Target, vectorize, zeros } from '../../src/index.js';
-
-const escapeTime = (cx: number, cy: number) => {
-  let x = 0;
-  let y = 0;
-  let i = 0;
-  while (i < 100 && x * x + y * y <= 4) {
-    const t = x * x - y * y + cx;
-    y = 2 * x * y + cy;
-    x = t;
-    i++;
-  }
-  return i;
-};
+import { escapeTime } from './escape-time.js';
 
 /** `parallel` where workers are available (Node), `cpu` otherwise. */
 export const mandelTarget: Target = parallelStatus().available ? 'parallel' : 'cpu';
