@@ -18,7 +18,7 @@ import {
 import { broadcastShapes, broadcastStrides, formatShape } from '../core/broadcast.js';
 import { canCastSameKind, type TypedArray } from '../core/dtypes.js';
 import { IndexError, ValueError } from '../core/errors.js';
-import { type Operand, operandArray, resolveWeak, toOperand, type UfuncCore } from './core.js';
+import { type Operand, operandArray, toOperand, type UfuncCore } from './core.js';
 import { runMap } from './execute.js';
 
 /** Index arguments of `at`: one index array (for axis 0) or a list of them, one per axis. */
@@ -82,8 +82,7 @@ export function atUfunc(core: UfuncCore, target: unknown, indices: unknown, b: u
   const ops: Operand[] = [{ kind: 'array', a }];
   if (core.nin === 2) ops.push(toOperand(b, (v) => asarray(v as never)));
   const kernel = core.resolve(ops);
-  const inTypes = core.signatures ? kernel.inTypes : resolveWeak(ops);
-  let bArr = core.nin === 2 ? operandArray(ops[1], inTypes[1]) : undefined;
+  let bArr = core.nin === 2 ? operandArray(ops[1], kernel.inTypes[1]) : undefined;
   const fullShape = [...ishape, ...subShape];
   if (bArr) {
     const bs = bArr.shape;

@@ -15,7 +15,7 @@ import { canCastSameKind, type DType } from '../core/dtypes.js';
 import { BroadcastError, ValueError } from '../core/errors.js';
 import { runGpuMap } from '../targets/gpu/map.js';
 import { useWorkers } from '../targets/parallel/pool.js';
-import { type Operand, operandArray, resolveWeak, toOperand, type UfuncCore } from './core.js';
+import { type Operand, operandArray, toOperand, type UfuncCore } from './core.js';
 import { runMap } from './execute.js';
 import { checkCallOptions, isOptionsObject } from './options.js';
 
@@ -70,12 +70,9 @@ export function execute(
   dtype: DType | undefined,
 ): NdArray[] {
   const kernel = core.resolve(ops, dtype);
-  const inTypes = core.signatures
-    ? kernel.inTypes
-    : dtype !== undefined
-      ? kernel.inTypes
-      : resolveWeak(ops);
-  let arrays = ops.map((op, i) => operandArray(op, inTypes[i]));
+  // The kernel was chosen for these very types (weak scalars resolved, or the signature's /
+  // dtype's loop types), so scalars become 0-d arrays of its parameter types.
+  let arrays = ops.map((op, i) => operandArray(op, kernel.inTypes[i]));
   const inShapes = arrays.map((a) => a.shape);
   const shapeList = where ? [...inShapes, where.shape] : inShapes;
   let shape = broadcastShapes(shapeList);

@@ -5,6 +5,7 @@
  * into the output for axis 0; a register holds the running value for the innermost axis).
  */
 import {
+  allocData,
   asarray,
   castScalar,
   copyInto,
@@ -185,10 +186,19 @@ function accStrides(kept: NdArray, axes: readonly number[]): number[] {
   return kept.stride.map((s, i) => (axes.includes(i) ? 0 : s));
 }
 
+/** Sets every element of the view `a` to `v` (a one-element source seen with stride 0). */
 function fill(a: NdArray, v: number): void {
-  const c = zeros(a.shape, dtypeOf(a));
-  (c.data as TypedArray).fill(v);
-  copyInto(a, c);
+  const one = allocData(dtypeOf(a), 1);
+  one[0] = v;
+  copyInto(
+    a,
+    view(
+      one,
+      a.shape,
+      a.shape.map(() => 0),
+      0,
+    ),
+  );
 }
 
 /**
