@@ -111,6 +111,10 @@ function checkShape(shape: unknown): number[] {
 export function allocData(dtype: DType, n: number, shared = false): TypedArray {
   const Ctor = STORAGE[dtype];
   if (!shared) return new Ctor(n);
+  if (typeof SharedArrayBuffer === 'undefined')
+    throw new TypeError(
+      'shared: true needs SharedArrayBuffer, which this context lacks (in a browser the page must be cross-origin isolated: served with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)',
+    );
   return new Ctor(new SharedArrayBuffer(n * Ctor.BYTES_PER_ELEMENT), 0, n);
 }
 

@@ -17,9 +17,11 @@ import type { CompiledKernel } from '../../ufunc/kernel.js';
 import type { LoopSpec } from '../cpu/loops.js';
 import {
   chunkCount,
+  currentAsyncSink,
   type Job,
   type JobData,
   post,
+  setAsyncSink,
   type Task,
   waitAsync,
   waitSync,
@@ -93,14 +95,13 @@ function ufuncLoopRef(k: CompiledKernel, plan: MapPlan): LoopRef {
 const stride = (p: MapPlan, o: number, d: number) =>
   p.S.length === 0 ? 1 : p.S[o * p.N.length + d];
 
-/** Async calls (`ufunc.async`) collect their pending jobs here instead of blocking. */
-let asyncSink: Promise<void>[] | null = null;
-
-/** Runs `fn` with parallel jobs left pending; resolves when they are all done. */
+/**
+ * Runs `fn` with parallel jobs left pending (an `.async` call collects its jobs instead of
+ * blocking); resolves when they are all done.
+ */
 export function runDeferred<T>(fn: () => T): Promise<T> {
-  const prev = asyncSink;
   const sink: Promise<void>[] = [];
-  asyncSink = sink;
+  const prev = setAsyncSink(sink);
   let r: T;
   try {
     r = fn();
@@ -110,7 +111,7 @@ export function runDeferred<T>(fn: () => T): Promise<T> {
       () => Promise.reject(e),
     );
   } finally {
-    asyncSink = prev;
+    setAsyncSink(prev);
   }
   return Promise.all(sink).then(() => r);
 }
@@ -151,7 +152,7 @@ export function runParallel(
         if (stride(plan, o, i) === 0) ok = false;
       if (ok && (d < 0 || plan.N[i] > plan.N[d])) d = i;
     }
-    if (d < 0 && identity !== undefined && plan.nout === 1 && !asyncSink)
+    if (d < 0 && identity !== undefined && plan.nout === 1 && !currentAsyncSink())
       return reduceByPartials(k, plan, identity);
     if (d < 0 || plan.N[d] < 2) return false;
     const n = plan.N[d];
@@ -227,6 +228,7 @@ export function dispatch(
     shared.release(false);
     throw e;
   }
+  const asyncSink = currentAsyncSink();
   if (asyncSink) {
     asyncSink.push(waitAsync(job).finally(() => shared.release(true)));
     return;

@@ -1,24 +1,33 @@
 /**
- * The `parallel` target's worker pool: `worker_threads` started lazily on first use, every
- * worker `unref()`'d (the pool never keeps a process alive). Nothing here is imported
- * from Node at module load: `worker_threads` comes from `process.getBuiltinModule`, so the
- * package still loads in a browser bundle, where the target runs on `cpu` and
- * `parallelStatus()` says why.
+ * The `parallel` target's worker pool, started lazily on first use: Node `worker_threads`
+ * (every worker `unref()`'d, so the pool never keeps a process alive) or, in a
+ * cross-origin-isolated browser page, Web Workers. Nothing is imported from Node at module
+ * load (`worker_threads` comes from `process.getBuiltinModule`), so the package loads in a
+ * browser bundle; where no pool can run, calls run on `cpu` and `parallelStatus()` says why.
  *
- * A job is one slice list per worker over SharedArrayBuffer data. The caller posts the
- * slices, then blocks in `Atomics.wait` on the job's shared counter (100 ms slices); each
- * worker reports on its own port, then bumps the counter and notifies. Between slices the
- * caller checks every worker's shared state slot, which a worker sets from its `exit`
- * hook: a worker that died is replaced and the call throws instead of hanging.
+ * A job is a list of chunks over SharedArrayBuffer data, taken by the workers in order from
+ * a shared counter. The job's shared control block also carries its outcome: each worker
+ * marks its part done and bumps the done counter; the first kernel exception is written
+ * there as text. So the caller needs no message from a worker, which matters where it
+ * cannot read messages while it waits (a browser worker blocked in `Atomics.wait`).
+ *
+ * Synchronous calls block in `Atomics.wait` (100 ms slices). A browser's main thread may
+ * not block: there only `.async` calls use the workers (they wait with
+ * `Atomics.waitAsync`) and synchronous calls run on `cpu`. Between slices the caller checks
+ * every worker's shared state slot, which a worker sets when it exits (Node: its `exit`
+ * hook; browser: before `close()`): a worker that died is replaced and the call throws
+ * instead of hanging.
  */
-import type { MessagePort, Worker } from 'node:worker_threads';
 import { workerSource } from './worker-source.js';
 
 type WorkerThreads = typeof import('node:worker_threads');
 
 /** Options of the `parallel` target (see `setParallelOptions`). */
 export interface ParallelOptions {
-  /** Number of worker threads (default: `os.availableParallelism()`). */
+  /**
+   * Number of workers (default: `os.availableParallelism()` in Node,
+   * `navigator.hardwareConcurrency` in a browser).
+   */
   workers?: number;
   /**
    * Calls touching fewer elements than this run inline on the calling thread (default
@@ -29,9 +38,20 @@ export interface ParallelOptions {
 
 /** Whether the `parallel` target can run here, and with how many workers. */
 export interface ParallelStatus {
+  /** True when large calls can run on the workers (see `syncCalls` for synchronous ones). */
   available: boolean;
-  /** Why calls run on `cpu` instead (empty when available). */
+  /**
+   * Why calls run on `cpu` instead: empty when every call can use the workers; on a
+   * browser's main thread it says that only `.async` calls do.
+   */
   reason: string;
+  /** Where the workers come from: Node `worker_threads`, browser Web Workers, or none. */
+  host: 'worker_threads' | 'web-workers' | 'none';
+  /**
+   * Whether synchronous calls use the workers: false on a browser's main thread, which may
+   * not block in `Atomics.wait`; there `ufunc.async(...)` runs on the workers.
+   */
+  syncCalls: boolean;
   workers: number;
   threshold: number;
   /** Workers currently started (0 until the first parallel call). */
@@ -40,22 +60,33 @@ export interface ParallelStatus {
   jobs: number;
 }
 
+/** A started worker, whichever the host. */
+interface HostWorker {
+  post(msg: unknown): void;
+  terminate(): void;
+  /** Node: keep the process alive while an `.async` call waits on it (no-op in browsers). */
+  ref(): void;
+  unref(): void;
+}
+
+/** What differs between Node and a browser. */
+interface Host {
+  kind: 'worker_threads' | 'web-workers';
+  /** False where the calling thread may not block (a browser's main thread). */
+  canBlock: boolean;
+  defaultWorkers(): number;
+  /** Starts a worker whose exit sets `state[0] = 2`. */
+  spawn(state: Int32Array): HostWorker;
+}
+
 interface Slot {
-  worker: Worker;
-  port: MessagePort;
-  /** [0]: 0 running, 2 exited (set by the worker's exit hook). */
+  worker: HostWorker;
+  /** [0]: 0 running, 2 exited (set by the worker as it exits). */
   state: Int32Array;
   /** Loop ids this worker has compiled. */
   known: Set<number>;
-  /** Result messages read for jobs other than the one being waited on. */
-  stash: Map<number, WorkerResult>;
   /** Pending `.async` jobs this worker takes part in (it is ref()'d while any are). */
   refs: number;
-}
-
-interface WorkerResult {
-  job: number;
-  err: { name: string; message: string } | null;
 }
 
 /** One worker's share of a job: a loop to run over the job's data as `loop(D, P, ...args)`. */
@@ -77,6 +108,8 @@ export interface JobData {
 export interface Job {
   id: number;
   ctl: Int32Array;
+  /** Where the error area starts in `ctl` (see `controlBlock`). */
+  err: number;
   /** The pool slots taking part (indices into the pool when the job was posted). */
   slots: number[];
   /** Their workers at posting time (a replaced worker keeps its dead state here). */
@@ -92,8 +125,10 @@ type WaitAsync = (
 
 const DEFAULT_THRESHOLD = 65536;
 const CHUNKS_PER_WORKER = 4;
+/** UTF-16 code units of a worker exception's `name\nmessage` kept in the control block. */
+const ERR_CHARS = 1024;
 
-let wt: WorkerThreads | null | undefined;
+let host: Host | null | undefined;
 let unavailableReason = '';
 let options: Required<ParallelOptions> | undefined;
 let slots: Slot[] = [];
@@ -102,42 +137,119 @@ let nextJob = 1;
 let dieNext = false;
 let failNext: string | null = null;
 let jobsRun = 0;
+/** Pending jobs of the `.async` call being set up (see `runDeferred` in map.ts). */
+let asyncSink: Promise<void>[] | null = null;
 
-function nodeWorkerThreads(): WorkerThreads | null {
-  if (wt !== undefined) return wt;
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  if (typeof SharedArrayBuffer === 'undefined') {
-    unavailableReason =
-      'SharedArrayBuffer is not available (in a browser, the page must be cross-origin isolated)';
-    wt = null;
-  } else if (typeof proc?.getBuiltinModule !== 'function') {
-    unavailableReason =
-      'no worker_threads: not Node >= 20.16 (Web Workers are not implemented yet; calls run on cpu)';
-    wt = null;
-  } else {
-    wt = proc.getBuiltinModule('node:worker_threads') as WorkerThreads;
-    if (!wt?.Worker) {
-      unavailableReason = 'worker_threads could not be loaded';
-      wt = null;
-    } else if (!wt.isMainThread) {
-      // Inside a worker the caller cannot block on Atomics.wait safely for nested pools.
-      unavailableReason = 'called from a worker thread';
-      wt = null;
-    }
-  }
-  return wt;
+interface GlobalsSeen {
+  process?: { getBuiltinModule?: (id: string) => unknown };
+  crossOriginIsolated?: boolean;
+  Worker?: new (url: string | URL, o?: object) => WebWorker;
+  Blob?: new (parts: string[], o?: object) => unknown;
+  URL?: { createObjectURL(b: unknown): string };
+  navigator?: { hardwareConcurrency?: number };
 }
 
-function defaultWorkers(): number {
-  const os = (
-    globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
-  ).process?.getBuiltinModule?.('node:os') as typeof import('node:os') | undefined;
-  const n = os?.availableParallelism?.() ?? os?.cpus?.().length ?? 2;
-  return Math.max(1, n);
+interface WebWorker {
+  postMessage(m: unknown): void;
+  terminate(): void;
+  onerror: ((e: { preventDefault(): void }) => void) | null;
+}
+
+const G = globalThis as unknown as GlobalsSeen;
+
+/** True when this thread may block in `Atomics.wait` (browsers forbid it on the main thread). */
+function mayBlock(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function nodeHost(wt: WorkerThreads): Host {
+  return {
+    kind: 'worker_threads',
+    canBlock: true,
+    defaultWorkers() {
+      const os = G.process?.getBuiltinModule?.('node:os') as typeof import('node:os') | undefined;
+      return Math.max(1, os?.availableParallelism?.() ?? os?.cpus?.().length ?? 2);
+    },
+    spawn(state) {
+      const worker = new wt.Worker(workerSource('node'), { eval: true, workerData: { state } });
+      worker.unref();
+      // An uncaught error in a worker must not crash the caller; its exit hook marks it dead.
+      worker.on('error', () => {});
+      return {
+        post: (m) => worker.postMessage(m),
+        terminate: () => void worker.terminate(),
+        ref: () => worker.ref(),
+        unref: () => worker.unref(),
+      };
+    },
+  };
+}
+
+function webHost(): Host {
+  let url: string | undefined;
+  return {
+    kind: 'web-workers',
+    canBlock: mayBlock(),
+    defaultWorkers: () => Math.max(1, G.navigator?.hardwareConcurrency ?? 2),
+    spawn(state) {
+      // A Blob URL: a bundled package has no second file to locate, and a blob worker
+      // inherits the page's cross-origin isolation.
+      url ??= G.URL!.createObjectURL(
+        new G.Blob!([workerSource('web')], { type: 'text/javascript' }),
+      );
+      const worker = new G.Worker!(url);
+      worker.onerror = (e) => {
+        // An error outside a job (the worker could not start): the worker counts as dead.
+        e.preventDefault();
+        Atomics.store(state, 0, 2);
+        Atomics.notify(state, 0);
+      };
+      worker.postMessage({ init: state });
+      return {
+        post: (m) => worker.postMessage(m),
+        terminate: () => worker.terminate(),
+        ref: () => {},
+        unref: () => {},
+      };
+    },
+  };
+}
+
+function findHost(): Host | null {
+  if (host !== undefined) return host;
+  host = null;
+  const getBuiltin = G.process?.getBuiltinModule;
+  if (typeof SharedArrayBuffer === 'undefined') {
+    unavailableReason =
+      G.crossOriginIsolated === false
+        ? 'the page is not cross-origin isolated, so there is no SharedArrayBuffer (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp); calls run on cpu'
+        : 'SharedArrayBuffer is not available here; calls run on cpu';
+  } else if (typeof getBuiltin === 'function') {
+    const wt = getBuiltin('node:worker_threads') as WorkerThreads | undefined;
+    if (!wt?.Worker) unavailableReason = 'worker_threads could not be loaded; calls run on cpu';
+    else if (!wt.isMainThread)
+      // Pools inside pool workers would multiply threads; nested calls run inline.
+      unavailableReason = 'called from a worker thread; calls run on cpu';
+    else host = nodeHost(wt);
+  } else if (typeof G.Worker === 'function' && typeof G.Blob === 'function' && G.URL) {
+    if (G.crossOriginIsolated === false)
+      unavailableReason =
+        'the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp); calls run on cpu';
+    else host = webHost();
+  } else {
+    unavailableReason =
+      'neither Node worker_threads (Node >= 20.16) nor Web Workers are available; calls run on cpu';
+  }
+  return host;
 }
 
 function opts(): Required<ParallelOptions> {
-  options ??= { workers: defaultWorkers(), threshold: DEFAULT_THRESHOLD };
+  options ??= { workers: findHost()?.defaultWorkers() ?? 1, threshold: DEFAULT_THRESHOLD };
   return options;
 }
 
@@ -161,12 +273,17 @@ export function setParallelOptions(o: ParallelOptions): void {
   }
 }
 
+const MAIN_THREAD_NOTE =
+  "this is a browser's main thread, which may not block: synchronous calls run on cpu, `.async(...)` calls run on the workers";
+
 /** Whether `parallel` calls use workers here; if not, `reason` says why they run on `cpu`. */
 export function parallelStatus(): ParallelStatus {
-  const ok = nodeWorkerThreads() !== null;
+  const h = findHost();
   return {
-    available: ok,
-    reason: ok ? '' : unavailableReason,
+    available: h !== null,
+    reason: !h ? unavailableReason : h.canBlock ? '' : MAIN_THREAD_NOTE,
+    host: h?.kind ?? 'none',
+    syncCalls: h?.canBlock ?? false,
     workers: opts().workers,
     threshold: opts().threshold,
     started: slots.length,
@@ -179,15 +296,31 @@ export function stopWorkers(): void {
   for (const s of slots) {
     // A call still waiting on this worker sees it as exited.
     Atomics.store(s.state, 0, 2);
-    s.port.close();
-    void s.worker.terminate();
+    s.worker.terminate();
   }
   slots = [];
 }
 
-/** True when calls this large should go to the workers. */
+/**
+ * True when a call this large should go to the workers: above the threshold, a pool is
+ * available, and the call is `.async` or this thread may block.
+ */
 export function useWorkers(size: number): boolean {
-  return size >= opts().threshold && size > 0 && nodeWorkerThreads() !== null;
+  if (size < opts().threshold || size === 0) return false;
+  const h = findHost();
+  return h !== null && (h.canBlock || asyncSink !== null);
+}
+
+/** The pending-job list of the `.async` call being set up, or null in a synchronous call. */
+export function currentAsyncSink(): Promise<void>[] | null {
+  return asyncSink;
+}
+
+/** Sets (or clears, with null) the `.async` call being set up; returns the previous one. */
+export function setAsyncSink(sink: Promise<void>[] | null): Promise<void>[] | null {
+  const prev = asyncSink;
+  asyncSink = sink;
+  return prev;
 }
 
 export function poolSize(): number {
@@ -205,23 +338,23 @@ export function failInNextCall(message: string): void {
 }
 
 function startSlot(): Slot {
-  const w = nodeWorkerThreads()!;
-  const { port1, port2 } = new w.MessageChannel();
   const state = new Int32Array(new SharedArrayBuffer(4));
-  const worker = new w.Worker(workerSource(), {
-    eval: true,
-    workerData: { port: port2, state },
-    transferList: [port2],
-  });
-  worker.unref();
-  // An uncaught error in a worker must not crash the caller; its exit hook marks it dead.
-  worker.on('error', () => {});
-  return { worker, port: port1, state, known: new Set(), stash: new Map(), refs: 0 };
+  return { worker: findHost()!.spawn(state), state, known: new Set(), refs: 0 };
 }
 
 function ensurePool(): void {
   const n = opts().workers;
   while (slots.length < n) slots.push(startSlot());
+}
+
+/**
+ * A job's shared control block, in Int32 slots: [0] parts done, [1 + slot] that slot's part
+ * done, [1 + nslots] next chunk to take, then the error area: a claim flag, a length, and
+ * `ERR_CHARS` UTF-16 code units of the first exception's `name\nmessage`.
+ */
+function controlBlock(nslots: number): { ctl: Int32Array; err: number } {
+  const err = 2 + nslots;
+  return { ctl: new Int32Array(new SharedArrayBuffer(4 * (err + 2 + ERR_CHARS))), err };
 }
 
 /** Posts a job; returns its handle for `waitSync` / `waitAsync`. */
@@ -230,8 +363,7 @@ export function post(data: JobData): Job {
   const id = nextJob++;
   const n = Math.min(slots.length, data.tasks.length);
   const parts = Array.from({ length: n }, (_, i) => i);
-  // [0] parts done, [1 + slot] that slot done, [1 + slots] next task to take.
-  const ctl = new Int32Array(new SharedArrayBuffer(4 * (2 + slots.length)));
+  const { ctl, err } = controlBlock(slots.length);
   const die = dieNext;
   const fail = failNext;
   dieNext = false;
@@ -247,11 +379,12 @@ export function post(data: JobData): Job {
         newLoops.push([t.loop, t.src]);
       }
     }
-    s.worker.postMessage({
-      job: id,
+    s.worker.post({
       ctl,
       slot: i,
       next: 1 + slots.length,
+      err,
+      errChars: ERR_CHARS,
       die: die && i === 0,
       fail: i === 0 ? fail : null,
       newLoops,
@@ -259,7 +392,7 @@ export function post(data: JobData): Job {
       tasks,
     });
   }
-  return { id, ctl, slots: parts, parts: parts.map((i) => slots[i]) };
+  return { id, ctl, err, slots: parts, parts: parts.map((i) => slots[i]) };
 }
 
 /**
@@ -303,6 +436,17 @@ export function waitSync(job: Job): void {
   finish(job);
 }
 
+/** Waits up to `ms` for `ctl[0]` to leave `cur`, without blocking the thread. */
+function sleepAsync(ctl: Int32Array, cur: number, ms: number): Promise<unknown> {
+  const wa = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
+  if (typeof wa === 'function') {
+    const r = wa(ctl, 0, cur, ms);
+    return r.async ? (r.value as Promise<string>) : Promise.resolve();
+  }
+  // Browsers without Atomics.waitAsync: poll.
+  return new Promise((res) => setTimeout(res, 1));
+}
+
 /** Resolves when the job is over, without blocking the caller's thread. */
 export async function waitAsync(job: Job): Promise<void> {
   // Keep the process alive while a Promise depends on the workers.
@@ -311,8 +455,7 @@ export async function waitAsync(job: Job): Promise<void> {
     for (;;) {
       const cur = Atomics.load(job.ctl, 0);
       if (cur >= job.slots.length) break;
-      const r = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync(job.ctl, 0, cur, 100);
-      if (r.async) await r.value;
+      await sleepAsync(job.ctl, cur, 100);
       const st = settled(job);
       if (st.done) {
         if (st.dead.length) throw replaceDead(job, st.dead);
@@ -325,57 +468,37 @@ export async function waitAsync(job: Job): Promise<void> {
   finish(job);
 }
 
-/** Reads every part's report; rethrows the first kernel exception. */
+/** Rethrows the first kernel exception a worker wrote into the job's control block. */
 function finish(job: Job): void {
-  const w = nodeWorkerThreads()!;
-  let first: WorkerResult['err'] = null;
-  for (const s of job.parts) {
-    let r = s.stash.get(job.id);
-    s.stash.delete(job.id);
-    // The report is posted before the counter is bumped, so it is already queued.
-    for (let spins = 0; !r && spins < 1000; spins++) {
-      const m = w.receiveMessageOnPort(s.port);
-      if (!m) continue;
-      const msg = m.message as WorkerResult;
-      if (msg.job === job.id) r = msg;
-      else s.stash.set(msg.job, msg);
-    }
-    if (r?.err && !first) first = r.err;
-  }
-  if (first) throw rebuildError(first);
+  const { ctl, err } = job;
+  if (Atomics.load(ctl, err) === 0) return;
+  const len = Atomics.load(ctl, err + 1);
+  let text = '';
+  for (let i = 0; i < len; i++) text += String.fromCharCode(ctl[err + 2 + i]);
+  const nl = text.indexOf('\n');
+  throw rebuildError(text.slice(0, nl), text.slice(nl + 1));
 }
 
-function rebuildError(e: { name: string; message: string }): Error {
+function rebuildError(name: string, message: string): Error {
   const Ctor =
-    e.name === 'RangeError'
+    name === 'RangeError'
       ? RangeError
-      : e.name === 'TypeError'
+      : name === 'TypeError'
         ? TypeError
-        : e.name === 'ReferenceError'
+        : name === 'ReferenceError'
           ? ReferenceError
           : Error;
-  const err = new Ctor(e.message);
-  if (err.name !== e.name) err.name = e.name;
-  return err;
+  const e = new Ctor(message);
+  if (e.name !== name) e.name = name;
+  return e;
 }
 
 function replaceDead(job: Job, dead: number[]): Error {
   for (const i of dead) {
     const old = job.parts[job.slots.indexOf(i)];
-    old.port.close();
-    void old.worker.terminate();
+    old.worker.terminate();
     if (slots[i] === old) slots[i] = startSlot();
   }
-  // The surviving parts have reported: read their messages so they do not linger.
-  const w = nodeWorkerThreads()!;
-  job.parts.forEach((s, n) => {
-    if (dead.includes(job.slots[n]) || s.stash.delete(job.id)) return;
-    for (let m = w.receiveMessageOnPort(s.port); m; m = w.receiveMessageOnPort(s.port)) {
-      const msg = m.message as WorkerResult;
-      if (msg.job === job.id) break;
-      s.stash.set(msg.job, msg);
-    }
-  });
   return new Error(
     `numbats parallel: worker ${dead.join(', ')} exited during the call; it was replaced, ` +
       'and this call’s outputs are incomplete',

@@ -1,9 +1,11 @@
 /**
- * The source of a `parallel` pool worker, run with `new Worker(src, { eval: true })` so a
- * bundled package has no second file to locate. A worker compiles each loop source it is
- * sent once (with the same helpers `H` as the `cpu` target), then runs the slices it is
- * given. It reports through its port, then bumps the job's shared counter and wakes the
- * caller, who is blocked in `Atomics.wait` (or waiting with `Atomics.waitAsync`).
+ * The source of a `parallel` pool worker: one body for both hosts, run from a string (Node:
+ * `new Worker(src, { eval: true })`; browser: a Blob URL) so a bundled package has no
+ * second file to locate. A worker compiles each loop source it is sent once (with the
+ * same helpers `H` as the `cpu` target), then takes chunks of the job from its shared
+ * counter. It records the outcome in the job's shared control block (an exception as
+ * text), marks its part done and wakes the caller, who is blocked in `Atomics.wait` (or
+ * waiting with `Atomics.waitAsync`).
  */
 import { HELPERS } from '../../compiler/emit-js.js';
 import { BORDER_HELPERS } from '../../stencil/modes.js';
@@ -19,26 +21,47 @@ function helpersLiteral(helpers: Record<string, unknown>): string {
   return `{${parts.join(',')}}`;
 }
 
-let cached: string | undefined;
+/** How the worker meets its host: Node `worker_threads` or a browser Web Worker. */
+const PROLOGUE = {
+  node: `const { parentPort, workerData } = require('node:worker_threads');
+const { state } = workerData;
+// The caller cannot see an 'exit' event while it blocks: the state slot tells it instead.
+process.on('exit', () => { Atomics.store(state, 0, 2); Atomics.notify(state, 0); });
+const exitNow = () => process.exit(70);
+parentPort.on('message', (m) => runJob(m));
+`,
+  web: `let state;
+// A Web Worker has no exit hook: it marks itself dead before closing.
+const exitNow = () => { Atomics.store(state, 0, 2); Atomics.notify(state, 0); close(); throw new Error('exit'); };
+self.onmessage = (e) => { if (e.data.init) state = e.data.init; else runJob(e.data); };
+`,
+};
 
-export function workerSource(): string {
-  cached ??= `'use strict';
-const { parentPort, workerData } = require('node:worker_threads');
-const { port, state } = workerData;
+const cached: Partial<Record<keyof typeof PROLOGUE, string>> = {};
+
+export function workerSource(host: keyof typeof PROLOGUE): string {
+  cached[host] ??= `'use strict';
 const H = ${helpersLiteral(HELPERS)};
 const B = ${helpersLiteral(BORDER_HELPERS)};
 const CTORS = { Float64Array, Float32Array, Int8Array, Int16Array, Int32Array, Uint8Array,
   Uint16Array, Uint32Array, Uint8ClampedArray };
-// The caller cannot see an 'exit' event while it blocks: the state slot tells it instead.
-process.on('exit', () => { Atomics.store(state, 0, 2); Atomics.notify(state, 0); });
 const loops = new Map();
-parentPort.on('message', (m) => {
-  let err = null;
+// The first exception of a job goes into its control block as text (the caller may be
+// blocked and unable to read messages); the other workers stop taking chunks.
+function reportError(m, e) {
+  Atomics.store(m.ctl, m.next, 1 << 30);
+  if (Atomics.compareExchange(m.ctl, m.err, 0, 1) !== 0) return;
+  const name = (e && e.name) || 'Error';
+  const text = (name + '\\n' + String(e && e.message !== undefined ? e.message : e)).slice(0, m.errChars);
+  for (let i = 0; i < text.length; i++) m.ctl[m.err + 2 + i] = text.charCodeAt(i);
+  Atomics.store(m.ctl, m.err + 1, text.length);
+}
+function runJob(m) {
   try {
     for (const [id, src] of m.newLoops) {
       loops.set(id, new Function('H', 'B', 'F', src)(H, B, undefined));
     }
-    if (m.die) process.exit(70);
+    if (m.die) exitNow();
     if (m.fail) throw new RangeError(m.fail);
     const D = m.D.map(([b, c, off, n]) => new CTORS[c](b, off, n));
     for (;;) {
@@ -48,15 +71,13 @@ parentPort.on('message', (m) => {
       loops.get(t.loop)(D, t.P, ...t.args);
     }
   } catch (e) {
-    // The other workers stop taking chunks.
-    Atomics.store(m.ctl, m.next, 1 << 30);
-    err = { name: (e && e.name) || 'Error', message: String(e && e.message !== undefined ? e.message : e) };
+    if (m.die) throw e;
+    reportError(m, e);
   }
-  port.postMessage({ job: m.job, err });
   Atomics.store(m.ctl, 1 + m.slot, 1);
   Atomics.add(m.ctl, 0, 1);
   Atomics.notify(m.ctl, 0);
-});
-`;
-  return cached;
+}
+${PROLOGUE[host]}`;
+  return cached[host]!;
 }
