@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { Bench } from 'tinybench';
 
 /**
- * A small side-by-side timer: contenders of one workload run round-robin (so drifting
- * memory bandwidth hits them alike), and each reports its median.
+ * The side-by-side timer: contenders of one workload are timed by tinybench, round-robin
+ * (so drifting memory bandwidth hits them alike), and each reports its median.
  */
 export interface Contender {
   name: string;
@@ -21,24 +22,62 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Runs every contender `rounds` times (after `warmup` untimed rounds), interleaved. */
+/**
+ * Runs every contender `rounds` times (after `warmup` untimed runs each), interleaved, and
+ * returns their median times per call in ms, in the contenders' order.
+ *
+ * The timing is tinybench's: one `Bench` holds a task per contender, and each round is one
+ * `runSync()` of that bench with a fixed count of one iteration per task and no time budget
+ * (`iterations: 1, time: 0`), so round r times contender 1, 2, … in turn before round r+1
+ * starts: a slow drift of the machine (another job, memory bandwidth, thermal) lands on
+ * every contender alike instead of on whichever tinybench would have run last. The
+ * per-task latency samples tinybench keeps (`retainSamples`) are collected across rounds
+ * and their median reported. Warmup is tinybench's own (`warmupIterations`, run once
+ * before the first round, untimed).
+ *
+ * `inner`: each sample runs the contender `inner` times and is divided by `inner`.
+ * tinybench brackets every single call of a task function with two timer reads and does
+ * not batch fast functions itself; for a ~1 µs call (a ufunc on 16 elements) the timer
+ * reads, their resolution and the per-sample bookkeeping would be a large part of the
+ * sample, so µs-scale workloads pass `inner` in the thousands and the timer cost is spread
+ * over the batch (as tinybench's README suggests for work below the timer's grain).
+ */
 export function sideBySide(
   contenders: Contender[],
   rounds: number,
   warmup = 2,
   inner = 1,
 ): Timing[] {
-  for (let w = 0; w < warmup; w++)
-    for (const c of contenders) for (let k = 0; k < inner; k++) c.run();
-  const times = contenders.map(() => [] as number[]);
-  for (let r = 0; r < rounds; r++) {
-    contenders.forEach((c, i) => {
-      const t0 = performance.now();
+  const bench = new Bench({
+    iterations: 1, // one sample per contender per round…
+    time: 0, // …and no time budget, so every round is short and rounds interleave
+    warmup: false, // warmed up once below, not before every round
+    warmupIterations: warmup,
+    warmupTime: 0,
+    retainSamples: true,
+    throws: true, // a contender that throws stops the bench, as a plain call would
+    timestampProvider: 'hrtimeNow',
+  });
+  contenders.forEach((c, i) => {
+    const batch = () => {
       for (let k = 0; k < inner; k++) c.run();
-      times[i].push((performance.now() - t0) / inner);
+    };
+    // The index keeps task names unique; `async: false` skips tinybench's probe call.
+    bench.add(`${i}:${c.name}`, batch, { async: false });
+  });
+  if (warmup > 0) for (const task of bench.tasks) task.warmupSync();
+  const samples = contenders.map(() => [] as number[]);
+  for (let r = 0; r < rounds; r++) {
+    bench.reset();
+    bench.runSync();
+    bench.tasks.forEach((task, i) => {
+      const res = task.result;
+      if (res.state !== 'completed' || !res.latency.samples)
+        throw new Error(`bench task ${task.name}: ${res.state}`);
+      for (const ms of res.latency.samples) samples[i].push(ms / inner);
     });
   }
-  return contenders.map((c, i) => ({ name: c.name, medianMs: median(times[i]) }));
+  return contenders.map((c, i) => ({ name: c.name, medianMs: median(samples[i]) }));
 }
 
 /** One line of the report. Times in ms; `unit: 'µs'` prints them as microseconds. */

@@ -49,17 +49,22 @@ export function gunBoard(h: number, w: number): NdArray {
   return b;
 }
 
-/** Runs `generations` steps, keeping a copy of every `every`-th board for the animation. */
+/**
+ * Runs `generations` steps, keeping a copy of every `every`-th board for the animation.
+ * `step` is one generation: `life` (on `cpu`) unless the same rule compiled for another
+ * target is passed (the tests do).
+ */
 export function runLife(
   start: NdArray,
   generations: number,
   every: number,
+  step: (board: NdArray, options: { out: NdArray }) => unknown = life,
 ): { frames: NdArray[]; final: NdArray } {
   let cur = copy(start);
   let next = zeros(start.shape, 'uint8');
   const frames: NdArray[] = [copy(start)];
   for (let g = 1; g <= generations; g++) {
-    life(cur, { out: next }); // two buffers, swapped: a generation allocates nothing
+    step(cur, { out: next }); // two buffers, swapped: a generation allocates nothing
     [cur, next] = [next, cur];
     if (g % every === 0) frames.push(copy(cur));
   }

@@ -41,6 +41,25 @@ describe('parallel target: faults', () => {
     assertArraysEqual(f(a, 2) as NdArray, g(a, 2) as NdArray);
   });
 
+  it('keeps a long or non-ASCII exception message (up to 1023 characters) and its type', () => {
+    const msg = `bad value ✗ ${'x'.repeat(2000)}`;
+    failInNextCall(msg);
+    let err: unknown;
+    try {
+      f(a, 2);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(RangeError);
+    expect((err as Error).message).toBe(msg.slice(0, 1024 - 'RangeError\n'.length));
+  });
+
+  it('reports a worker_threads host on which synchronous calls use the pool', () => {
+    const st = parallelStatus();
+    expect(st).toMatchObject({ available: true, host: 'worker_threads', syncCalls: true });
+    expect(st.reason).toBe('');
+  });
+
   it('rejects .async with the worker exception', async () => {
     failInNextCall('async kernel failure');
     await expect(f.async(a, 2)).rejects.toThrow('async kernel failure');
