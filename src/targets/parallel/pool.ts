@@ -56,6 +56,8 @@ export interface ParallelStatus {
   threshold: number;
   /** Workers currently started (0 until the first parallel call). */
   started: number;
+  /** Of those, the workers that are up and taking jobs. */
+  ready: number;
   /** Calls (or call steps) that ran on the workers so far. */
   jobs: number;
 }
@@ -75,13 +77,13 @@ interface Host {
   /** False where the calling thread may not block (a browser's main thread). */
   canBlock: boolean;
   defaultWorkers(): number;
-  /** Starts a worker whose exit sets `state[0] = 2`. */
+  /** Starts a worker that sets `state[0]` to 1 once it takes jobs and to 2 as it exits. */
   spawn(state: Int32Array): HostWorker;
 }
 
 interface Slot {
   worker: HostWorker;
-  /** [0]: 0 running, 2 exited (set by the worker as it exits). */
+  /** [0]: 0 starting, 1 taking jobs, 2 exited (set by the worker). */
   state: Int32Array;
   /** Loop ids this worker has compiled. */
   known: Set<number>;
@@ -287,6 +289,7 @@ export function parallelStatus(): ParallelStatus {
     workers: opts().workers,
     threshold: opts().threshold,
     started: slots.length,
+    ready: slots.filter((s) => Atomics.load(s.state, 0) === 1).length,
     jobs: jobsRun,
   };
 }
@@ -308,7 +311,14 @@ export function stopWorkers(): void {
 export function useWorkers(size: number): boolean {
   if (size < opts().threshold || size === 0) return false;
   const h = findHost();
-  return h !== null && (h.canBlock || asyncSink !== null);
+  if (h === null) return false;
+  if (asyncSink !== null || h.kind === 'worker_threads') return true;
+  if (!h.canBlock) return false;
+  // A Web Worker's own workers cannot start while it blocks (a browser starts a nested
+  // worker from its parent's event loop): a synchronous call there uses the pool only once
+  // every worker is up, and otherwise starts it and runs inline this time.
+  ensurePool();
+  return slots.every((s) => Atomics.load(s.state, 0) === 1);
 }
 
 /** The pending-job list of the `.async` call being set up, or null in a synchronous call. */

@@ -25,6 +25,7 @@ function helpersLiteral(helpers: Record<string, unknown>): string {
 const PROLOGUE = {
   node: `const { parentPort, workerData } = require('node:worker_threads');
 const { state } = workerData;
+Atomics.store(state, 0, 1);
 // The caller cannot see an 'exit' event while it blocks: the state slot tells it instead.
 process.on('exit', () => { Atomics.store(state, 0, 2); Atomics.notify(state, 0); });
 const exitNow = () => process.exit(70);
@@ -33,7 +34,7 @@ parentPort.on('message', (m) => runJob(m));
   web: `let state;
 // A Web Worker has no exit hook: it marks itself dead before closing.
 const exitNow = () => { Atomics.store(state, 0, 2); Atomics.notify(state, 0); close(); throw new Error('exit'); };
-self.onmessage = (e) => { if (e.data.init) state = e.data.init; else runJob(e.data); };
+self.onmessage = (e) => { if (e.data.init) { state = e.data.init; Atomics.store(state, 0, 1); } else runJob(e.data); };
 `,
 };
 
