@@ -88,6 +88,11 @@ export interface Row {
   numbats: number;
   hand: number;
   ndarrayOps?: number;
+  /**
+   * A plain hand-written gpu.js kernel doing the same work on the backend numbats' gpu
+   * target uses, including its upload and the readback into a TypedArray (bench/gpujs.bench.ts).
+   */
+  gpujs?: number;
   /** Peers measured in Python (NumPy, Numba, SciPy), by name. */
   python?: Record<string, number>;
   note?: string;

@@ -1,6 +1,7 @@
 /**
  * The bench's written report: `bench/results.md` (machine, medians and ratios) and
- * `bench/results.svg` (numbats ÷ hand loop per workload, a bar chart with the 1.0x line).
+ * `bench/results.svg` (numbats ÷ hand loop per workload, plus numbats ÷ plain gpu.js where a
+ * row has a gpu.js contender: a bar chart with the 1.0x line).
  */
 import { writeFileSync } from 'node:fs';
 import type { Row } from './harness.js';
@@ -20,6 +21,8 @@ export function markdownTable(rows: readonly Row[]): string {
     'numbats/hand',
     'ndarray-ops',
     'numbats/ndarray-ops',
+    'gpu.js',
+    'numbats/gpu.js',
     'Python peers (numbats/peer)',
   ];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
@@ -35,6 +38,8 @@ export function markdownTable(rows: readonly Row[]): string {
       ratio(r.numbats, r.hand),
       fmt(r.ndarrayOps, u),
       ratio(r.numbats, r.ndarrayOps),
+      fmt(r.gpujs, u),
+      ratio(r.numbats, r.gpujs),
       peers || '—',
     ];
     lines.push(`| ${cells.join(' | ')} |`);
@@ -45,35 +50,48 @@ export function markdownTable(rows: readonly Row[]): string {
 const escapeXml = (s: string) =>
   s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
-/** A horizontal bar chart of numbats ÷ hand loop, log-scaled, with the parity line. */
+/**
+ * A horizontal bar chart of numbats ÷ hand loop, log-scaled, with the parity line; a row
+ * with a plain gpu.js contender gets a second bar under it, numbats ÷ gpu.js, in purple.
+ */
 export function ratioChart(rows: readonly Row[]): string {
-  const shown = rows.filter((r) => r.hand > 0 && Number.isFinite(r.numbats / r.hand));
+  const ok = (v: number) => Number.isFinite(v) && v > 0;
+  const bars: { label: string; v: number; gpujs: boolean }[] = [];
+  for (const r of rows) {
+    if (!(r.hand > 0 && ok(r.numbats / r.hand))) continue;
+    bars.push({ label: r.workload, v: r.numbats / r.hand, gpujs: false });
+    if (r.gpujs !== undefined && ok(r.numbats / r.gpujs))
+      bars.push({ label: '… ÷ plain gpu.js kernel', v: r.numbats / r.gpujs, gpujs: true });
+  }
   const barH = 18;
   const left = 360;
   const width = 760;
   const plot = width - left - 60;
   const top = 40;
-  const height = top + shown.length * barH + 40;
+  const height = top + bars.length * barH + 40;
   const lo = Math.log(0.1);
   const hi = Math.log(10);
   const x = (v: number) =>
     left + ((Math.log(Math.min(10, Math.max(0.1, v))) - lo) / (hi - lo)) * plot;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
-    '<title>numbats time divided by a hand-written loop, per benchmark workload</title>',
+    '<title>numbats time divided by a hand-written loop (and by a plain gpu.js kernel), per benchmark workload</title>',
     '<rect width="100%" height="100%" fill="white"/>',
     `<text x="${left}" y="20" font-size="13" font-weight="bold">numbats time ÷ hand-written loop (log scale; left of 1 is faster)</text>`,
   ];
-  shown.forEach((r, i) => {
-    const v = r.numbats / r.hand;
+  if (bars.some((b) => b.gpujs))
+    parts.push(
+      `<text x="${left}" y="34" fill="#6a4c93">purple: numbats ÷ the same work as a plain gpu.js kernel</text>`,
+    );
+  bars.forEach((b, i) => {
     const y = top + i * barH;
     const x0 = x(1);
-    const x1 = x(v);
-    const color = v <= 1.05 ? '#2a9d8f' : '#e76f51';
+    const x1 = x(b.v);
+    const color = b.gpujs ? '#6a4c93' : b.v <= 1.05 ? '#2a9d8f' : '#e76f51';
     parts.push(
-      `<text x="${left - 8}" y="${y + 12}" text-anchor="end">${escapeXml(r.workload.slice(0, 60))}</text>`,
+      `<text x="${left - 8}" y="${y + 12}" text-anchor="end"${b.gpujs ? ' fill="#6a4c93"' : ''}>${escapeXml(b.label.slice(0, 60))}</text>`,
       `<rect x="${Math.min(x0, x1)}" y="${y + 3}" width="${Math.max(1, Math.abs(x1 - x0))}" height="${barH - 6}" fill="${color}"/>`,
-      `<text x="${Math.max(x0, x1) + 4}" y="${y + 12}">${v.toFixed(2)}x</text>`,
+      `<text x="${Math.max(x0, x1) + 4}" y="${y + 12}">${b.v.toFixed(2)}x</text>`,
     );
   });
   for (const t of [0.1, 0.25, 0.5, 1, 2, 4, 10]) {
@@ -93,7 +111,9 @@ export function writeReport(rows: readonly Row[], machine: string): void {
     '',
     `Written by \`npm run bench\` — ${machine}. Medians; each contender is timed side by side with its`,
     'peers in the same run. "hand loop" is a hand-written loop over TypedArrays (for `parallel` and',
-    '`gpu` rows: the `cpu` target). Ratios below 1 mean numbats is faster.',
+    '`gpu` rows: the `cpu` target); "gpu.js" is the same work as a plain hand-written gpu.js kernel',
+    '(float32, on the backend the `gpu` target uses, readback into a TypedArray included). Ratios',
+    'below 1 mean numbats is faster.',
     '',
     markdownTable(rows),
     '',

@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: every workload side by side, numbats vs hand-written loops vs
- * ndarray-ops, plus Python peers (NumPy, Numba, SciPy) timed inside Python when python3
+ * ndarray-ops vs plain hand-written gpu.js kernels (W1, W2 and the gpu suite's workloads,
+ * on the backend the `gpu` target uses: run under `xvfb-run -a` for headlessgl, else they
+ * run on webasm), plus Python peers (NumPy, Numba, SciPy) timed inside Python when python3
  * has them. Prints a markdown table of medians and ratios (the README's performance table
  * comes from it) and, for a full run, writes bench/results.md and bench/results.svg.
  * `BENCH_ROUNDS` sets the rounds (default 7); `BENCH_ONLY=ufunc,stencil`

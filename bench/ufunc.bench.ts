@@ -1,10 +1,14 @@
 /**
  * vectorize workloads (foundation issue): numbats vs a hand-written loop vs ndarray-ops,
- * each pair timed side by side. NumPy's figures come from numpy_bench.py in the same run.
+ * each pair timed side by side. W1 (out given) and W2 also time a plain hand-written gpu.js
+ * kernel doing the same work (bench/gpujs.bench.ts; float32 in and out, on the backend the
+ * `gpu` target uses: headlessgl under `xvfb-run -a`, else webasm), after checking its output
+ * against the float64 result. NumPy's figures come from numpy_bench.py in the same run.
  */
 import ndarray from 'ndarray';
 import ops from 'ndarray-ops';
 import { type NdArray, vectorize } from '../src/index.js';
+import { addGpuJs, handGpuJs, maxAbsDiff, sinCosGpuJs } from './gpujs.bench.js';
 import { type Contender, type Row, runPython, sideBySide } from './harness.js';
 
 function rand(n: number): Float64Array {
@@ -29,12 +33,14 @@ function run(
     numbats: by('numbats')!,
     hand: by('hand')!,
     ndarrayOps: by('ndarray-ops'),
+    gpujs: by('gpu.js'),
     note,
   };
   const fmt = (v?: number) => (v === undefined ? '—' : v.toFixed(2));
   console.log(
     `${workload.padEnd(34)} numbats ${fmt(row.numbats).padStart(8)} ms | hand ${fmt(row.hand).padStart(8)} ms (${(row.numbats / row.hand).toFixed(2)}x)` +
-      (row.ndarrayOps !== undefined ? ` | ndarray-ops ${fmt(row.ndarrayOps).padStart(8)} ms` : ''),
+      (row.ndarrayOps !== undefined ? ` | ndarray-ops ${fmt(row.ndarrayOps).padStart(8)} ms` : '') +
+      (row.gpujs !== undefined ? ` | gpu.js ${fmt(row.gpujs).padStart(8)} ms` : ''),
   );
   return row;
 }
@@ -99,6 +105,49 @@ export function ufuncBenchmarks(rounds: number): Row[] {
   function handAdd(x: Float64Array, y: Float64Array, z: Float64Array, n: number) {
     for (let i = 0; i < n; i++) z[i] = x[i] + y[i];
   }
+  function handSinCos(x: Float64Array, y: Float64Array, z: Float64Array, n: number) {
+    for (let i = 0; i < n; i++) z[i] = Math.sin(x[i]) * Math.cos(y[i]);
+  }
+
+  // Plain gpu.js contenders for W1 and W2: float32 copies of a and b (gpu.js computes in
+  // float32), a 2-D output of 4096 × 2442 cells (1e7 cells as a 1-D output exceed GL
+  // texture sizes), each checked once against the float64 result before timing.
+  const gpujs: { add?: Contender; sincos?: Contender; note?: string } = {};
+  const h = handGpuJs();
+  if ('reason' in h) {
+    console.log(`(no plain gpu.js contender for W1, W2: ${h.reason})`);
+  } else {
+    const a32 = Float32Array.from(a);
+    const b32 = Float32Array.from(b);
+    const o32 = new Float32Array(N);
+    const check = (name: string, fn: () => void, ref: (o: Float64Array) => void, tol: number) => {
+      ref(c);
+      fn();
+      const d = maxAbsDiff(c, o32);
+      const ok = d <= tol;
+      console.log(
+        `${name}: plain gpu.js (${h.backend}) vs float64: max |diff| ${d.toExponential(2)} (≤ ${tol})${ok ? '' : ': left out'}`,
+      );
+      return ok ? { name: 'gpu.js', run: fn } : undefined;
+    };
+    try {
+      // add: inputs in [0, 1) rounded to float32 and the float32 sum: a few 1e-7 at most.
+      gpujs.add = check('W1', addGpuJs(h, a32, b32, o32), (o) => handAdd(a, b, o, N), 1e-6);
+      // sin·cos: GLSL's sin/cos on float32 are looser than Math's (a few ulps, more on some drivers).
+      gpujs.sincos = check(
+        'W2',
+        sinCosGpuJs(h, a32, b32, o32),
+        (o) => handSinCos(a, b, o, N),
+        1e-5,
+      );
+      gpujs.note = `gpu.js: float32 in and out (half the bytes), ${h.backend}`;
+    } catch (e) {
+      console.log(
+        `(no plain gpu.js contender for W1, W2: ${String((e as Error).message).split('\n')[0]})`,
+      );
+    }
+  }
+
   rows.push(
     run(
       'add',
@@ -107,8 +156,10 @@ export function ufuncBenchmarks(rounds: number): Row[] {
         { name: 'numbats', run: () => add(A, B, { out: C }) },
         { name: 'hand', run: () => handAdd(a, b, c, N) },
         { name: 'ndarray-ops', run: () => ops.add(C as never, A as never, B as never) },
+        ...(gpujs.add ? [gpujs.add] : []),
       ],
       rounds,
+      gpujs.add && gpujs.note,
     ),
   );
   rows.push(
@@ -130,9 +181,6 @@ export function ufuncBenchmarks(rounds: number): Row[] {
   );
 
   const sincos = vectorize((x: number, y: number) => Math.sin(x) * Math.cos(y));
-  function handSinCos(x: Float64Array, y: Float64Array, z: Float64Array, n: number) {
-    for (let i = 0; i < n; i++) z[i] = Math.sin(x[i]) * Math.cos(y[i]);
-  }
   const tmp1 = nd(new Float64Array(N), [N]);
   const tmp2 = nd(new Float64Array(N), [N]);
   rows.push(
@@ -150,9 +198,10 @@ export function ufuncBenchmarks(rounds: number): Row[] {
             ops.mul(C as never, tmp1 as never, tmp2 as never);
           },
         },
+        ...(gpujs.sincos ? [gpujs.sincos] : []),
       ],
       Math.max(3, rounds >> 1),
-      'ndarray-ops: three passes (sin, cos, mul)',
+      `ndarray-ops: three passes (sin, cos, mul)${gpujs.sincos ? `; ${gpujs.note}` : ''}`,
     ),
   );
 

@@ -8,14 +8,18 @@
 import { fileURLToPath } from 'node:url';
 import { type NdArray, type Rel, stencil, zeros } from '../src/index.js';
 
-/** One generation: a live cell with 2 or 3 live neighbours survives, a dead one with 3 is born. */
-export const life = stencil(
-  (c: Rel) => {
-    const n = c(-1, -1) + c(-1, 0) + c(-1, 1) + c(0, -1) + c(0, 1) + c(1, -1) + c(1, 0) + c(1, 1);
-    return n === 3 || (n === 2 && c(0, 0) === 1) ? 1 : 0;
-  },
-  { boundary: 'wrap', name: 'life' },
-);
+/**
+ * The rule for one cell: a live cell with 2 or 3 live neighbours survives, a dead one with
+ * 3 is born. Exported so other targets (`stencil(lifeRule, { boundary: 'wrap', target:
+ * 'gpu' })`), the benchmarks and the tests compile the very same kernel.
+ */
+export const lifeRule = (c: Rel) => {
+  const n = c(-1, -1) + c(-1, 0) + c(-1, 1) + c(0, -1) + c(0, 1) + c(1, -1) + c(1, 0) + c(1, 1);
+  return n === 3 || (n === 2 && c(0, 0) === 1) ? 1 : 0;
+};
+
+/** One generation on a torus (`cpu` target). */
+export const life = stencil(lifeRule, { boundary: 'wrap', name: 'life' });
 
 /** An n×n uint8 board with a glider whose bounding box starts at (row, col). */
 export function glider(n: number, row = 0, col = 0): NdArray {

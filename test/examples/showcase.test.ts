@@ -17,6 +17,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lifeRule } from '../../examples/game-of-life.js';
 import { escapeTime } from '../../examples/showcase/escape-time.js';
 import { gunBoard, runLife, runLifeByHand } from '../../examples/showcase/life.js';
 import { grid, mandelbrot, mandelbrotByHand } from '../../examples/showcase/mandelbrot.js';
@@ -26,7 +27,6 @@ import {
   gpuStatus,
   type NdArray,
   parallelStatus,
-  type Rel,
   type Stencil,
   setGpuBackend,
   setParallelOptions,
@@ -59,12 +59,6 @@ const LAST = Math.max(...GENS);
 /** gpu.js backends: each runs where this process has it (headlessgl needs GL, e.g. xvfb-run). */
 const GPU_BACKENDS: GpuBackend[] = ['webasm', 'headlessgl'];
 const hasGpu = (b: GpuBackend): boolean => gpuStatus().available[b];
-
-/** The demo's Life rule (examples/game-of-life.ts), for the stencils on other targets. */
-const lifeRule = (c: Rel) => {
-  const n = c(-1, -1) + c(-1, 0) + c(-1, 1) + c(0, -1) + c(0, 1) + c(1, -1) + c(1, 0) + c(1, 1);
-  return n === 3 || (n === 2 && c(0, 0) === 1) ? 1 : 0;
-};
 
 /** Live cells as [row, column], row-major (the order of np.argwhere). */
 function liveCells(board: NdArray): [number, number][] {
