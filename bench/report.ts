@@ -77,11 +77,11 @@ export function ratioChart(rows: readonly Row[]): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
     '<title>numbats time divided by a hand-written loop (and by a plain gpu.js kernel), per benchmark workload</title>',
     '<rect width="100%" height="100%" fill="white"/>',
-    `<text x="${left}" y="20" font-size="13" font-weight="bold">numbats time ÷ hand-written loop (log scale; left of 1 is faster)</text>`,
+    `<text x="10" y="20" font-size="13" font-weight="bold">numbats time ÷ hand-written loop (log scale; left of 1 is faster)</text>`,
   ];
   if (bars.some((b) => b.gpujs))
     parts.push(
-      `<text x="${left}" y="34" fill="#6a4c93">purple: numbats ÷ the same work as a plain gpu.js kernel</text>`,
+      `<text x="10" y="34" fill="#6a4c93">purple: numbats ÷ the same work as a plain gpu.js kernel</text>`,
     );
   bars.forEach((b, i) => {
     const y = top + i * barH;
