@@ -1,26 +1,14 @@
 /**
  * The kernels of the parallel page, shared by the page and its Web Worker: an escape-time
- * Mandelbrot (compute-bound, the case the parallel target is for) on a cpu and a parallel
- * ufunc.
+ * Mandelbrot (compute-bound, the case the parallel target is for; the demo's kernel) on a
+ * cpu and a parallel ufunc.
  */
 import { type NdArray, vectorize, zeros } from 'numbats';
-
-function escapeCount(cr: number, ci: number): number {
-  let zr = 0;
-  let zi = 0;
-  let n = 0;
-  while (n < 100 && zr * zr + zi * zi <= 4) {
-    const t = zr * zr - zi * zi + cr;
-    zi = 2 * zr * zi + ci;
-    zr = t;
-    n++;
-  }
-  return n;
-}
+import { escapeTime } from '../showcase/escape-time.js';
 
 const signatures = ['int32(float64, float64)'];
-export const mandelCpu = vectorize(escapeCount, { signatures });
-export const mandelParallel = vectorize(escapeCount, { signatures, target: 'parallel' });
+export const mandelCpu = vectorize(escapeTime, { signatures });
+export const mandelParallel = vectorize(escapeTime, { signatures, target: 'parallel' });
 
 /** The points of an `n`×`n` view of [-2, 0.6]×[-1.3, 1.3] as a row and a column (they broadcast). */
 export function grid(n: number, shared: boolean): { re: NdArray; im: NdArray } {

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserPage, openPage, skipBrowserTests } from './page.js';
+import { type BrowserPage, callPageApi, openPage, skipBrowserTests } from './page.js';
 
 const GENERATIONS = 200;
 const out = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'out');
@@ -32,11 +32,7 @@ const twoFrames = () =>
 // generous: two slow cores, and vite transforms src on the first load
 describe.skipIf(skipBrowserTests('life'))('the Life page in Chromium', { timeout: 120_000 }, () => {
   let bp: BrowserPage;
-  const life = (fn: string, ...args: unknown[]) =>
-    bp.page.evaluate(([f, a]) => (window as any).numbatsLife[f as string](...(a as unknown[])), [
-      fn,
-      args,
-    ] as const);
+  const life = (fn: string, ...args: unknown[]) => callPageApi(bp.page, 'numbatsLife', fn, ...args);
 
   beforeAll(async () => {
     bp = await openPage('/', 'window.numbatsLife');
@@ -92,7 +88,7 @@ describe.skipIf(skipBrowserTests('life'))('the Life page in Chromium', { timeout
   it('takes a screenshot to out/browser-life.png', async () => {
     await life('setTarget', 'gpu');
     await life('start');
-    await bp.page.waitForFunction(() => (window as any).numbatsLife.state().generation > 50);
+    await bp.page.waitForFunction('window.numbatsLife.state().generation > 50');
     mkdirSync(out, { recursive: true });
     const png = await bp.page.screenshot({ path: join(out, 'browser-life.png') });
     expect(png.length).toBeGreaterThan(1000);
@@ -102,7 +98,7 @@ describe.skipIf(skipBrowserTests('life'))('the Life page in Chromium', { timeout
   it('skips cross-origin isolation for ?isolation=off', async () => {
     const page = await bp.browser.newPage();
     await page.goto(bp.url('/?isolation=off&paused'));
-    await page.waitForFunction(() => (window as any).numbatsLife);
+    await page.waitForFunction('window.numbatsLife');
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
     await page.close();
   });

@@ -115,3 +115,19 @@ export async function openPage(path = '/', ready?: string): Promise<BrowserPage>
     throw e;
   }
 }
+
+/**
+ * Calls `window[api][fn](...args)` in `page` (the test hook a page publishes, e.g.
+ * `numbatsLife.run`) and returns its (awaited) result.
+ */
+export function callPageApi(page: Page, api: string, fn: string, ...args: unknown[]): Promise<any> {
+  return page.evaluate(
+    ([name, f, a]) => {
+      const hooks = (
+        window as unknown as Record<string, Record<string, (...x: unknown[]) => unknown>>
+      )[name];
+      return hooks[f](...a);
+    },
+    [api, fn, args] as const,
+  );
+}

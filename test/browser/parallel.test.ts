@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserPage, openPage, skipBrowserTests } from './page.js';
+import { type BrowserPage, callPageApi, openPage, skipBrowserTests } from './page.js';
 
 const out = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'out');
 
@@ -22,10 +22,7 @@ describe.skipIf(skipBrowserTests('parallel'))(
   () => {
     let bp: BrowserPage;
     const call = (fn: string, ...args: unknown[]) =>
-      bp.page.evaluate(
-        ([f, a]) => (window as any).numbatsParallel[f as string](...(a as unknown[])),
-        [fn, args] as const,
-      );
+      callPageApi(bp.page, 'numbatsParallel', fn, ...args);
 
     beforeAll(async () => {
       bp = await openPage('/parallel.html', 'window.numbatsParallel');
@@ -33,9 +30,7 @@ describe.skipIf(skipBrowserTests('parallel'))(
     afterAll(() => bp?.close());
 
     it('finds a Web Workers pool in the isolated page, async-only on the main thread', async () => {
-      expect(
-        await bp.page.evaluate(() => (window as any).numbatsParallel.crossOriginIsolated),
-      ).toBe(true);
+      expect(await bp.page.evaluate('window.numbatsParallel.crossOriginIsolated')).toBe(true);
       const st = await call('status');
       expect(st).toMatchObject({ available: true, host: 'web-workers', syncCalls: false });
       expect(st.reason).toMatch(/main thread, which may not block/);
@@ -108,10 +103,10 @@ describe.skipIf(skipBrowserTests('parallel'))(
       try {
         await page.goto(bp.url('/parallel.html?isolation=off'));
         await page.waitForFunction('window.numbatsParallel');
-        const st = await page.evaluate(() => (window as any).numbatsParallel.status());
+        const st = await callPageApi(page, 'numbatsParallel', 'status');
         expect(st).toMatchObject({ available: false, host: 'none', syncCalls: false });
         expect(st.reason).toMatch(/not cross-origin isolated/);
-        const r = await page.evaluate(() => (window as any).numbatsParallel.render(64));
+        const r = await callPageApi(page, 'numbatsParallel', 'render', 64);
         expect(r.asyncJobs).toBe(0);
         expect(r.parallel).toBe(r.cpu);
       } finally {
