@@ -11,12 +11,12 @@ import {
   type CompareOp,
   type Expr,
   isWeak,
-  materialize,
   type Stmt,
   type Ty,
   type TypedKernel,
 } from './ir.js';
 import type { AstNode, ParsedKernel } from './parse.js';
+import { materializeReturns } from './weak-int.js';
 import {
   arithTy,
   bitTy,
@@ -117,7 +117,8 @@ export function inferKernel(
         localTypes: w.types.map((t) => t ?? 'wint'),
         localNames: w.names,
         body,
-        outTypes: w.returnTypes.map(materialize),
+        // Weak-int results that are computed (not int32 literals) become float64: exact, never wrapped.
+        outTypes: materializeReturns(body, w.returnTypes),
         freeNames: [...w.free],
         specialParams: [...(ext?.specialParams ?? [])],
       };

@@ -11,10 +11,11 @@ import {
   zeros,
 } from '../core/array.js';
 import { broadcastShapes, formatShape } from '../core/broadcast.js';
-import { canCastSameKind, type DType } from '../core/dtypes.js';
+import type { DType } from '../core/dtypes.js';
 import { BroadcastError, ValueError } from '../core/errors.js';
 import { runGpuMap } from '../targets/gpu/map.js';
 import { useWorkers } from '../targets/parallel/pool.js';
+import { type Casting, canCast, castErrorMessage, checkInputCasts } from './casting.js';
 import { type Operand, operandArray, toOperand, type UfuncCore } from './core.js';
 import { runMap } from './execute.js';
 import { checkCallOptions, isOptionsObject } from './options.js';
@@ -49,6 +50,7 @@ export function callUfunc(core: UfuncCore, args: readonly unknown[]): UfuncResul
     opts.out,
     opts.where === undefined ? undefined : asarray(opts.where),
     opts.dtype,
+    opts.casting,
   );
   const allScalar = ops.every((o) => o.kind === 'scalar');
   if (allScalar && !opts.out && opts.where === undefined) {
@@ -68,8 +70,14 @@ export function execute(
   out: readonly NdArray[] | null | undefined,
   where: NdArray | undefined,
   dtype: DType | undefined,
+  casting?: Casting,
 ): NdArray[] {
-  const kernel = core.resolve(ops, dtype);
+  const kernel = core.resolve(ops, dtype, casting);
+  // Inputs reach the loop unconverted unless `dtype` (or a signature) chose the loop's types:
+  // only then can the casting rule be broken (and only then is the check worth its cost).
+  if (dtype !== undefined || (casting !== undefined && core.signatures)) {
+    checkInputCasts(core.name, ops, kernel.inTypes, casting ?? 'same_kind');
+  }
   // The kernel was chosen for these very types (weak scalars resolved, or the signature's /
   // dtype's loop types), so scalars become 0-d arrays of its parameter types.
   let arrays = ops.map((op, i) => operandArray(op, kernel.inTypes[i]));
@@ -96,13 +104,14 @@ export function execute(
         );
       }
     }
+    const rule = casting ?? 'same_kind';
     out.forEach((o, j) => {
       const from = outDTypes[j];
       const to = dtypeOf(o);
-      if (!canCastSameKind(from, to)) {
-        throw new TypeError(
-          `Cannot cast ufunc '${core.name}' output from ${from} to ${to} with casting rule 'same_kind'`,
-        );
+      if (!canCast(from, to, rule)) {
+        // NumPy numbers operands across inputs and outputs, and omits it for a lone output.
+        const what = out.length === 1 ? 'output' : `output ${ops.length + j}`;
+        throw new TypeError(castErrorMessage(core.name, what, from, to, rule));
       }
     });
     shape = target.slice();

@@ -8,7 +8,6 @@ import { type ParsedKernel, parseKernel } from '../compiler/parse.js';
 import { allocData, castScalar, dtypeOf, isNdarray, type NdArray, wrap } from '../core/array.js';
 import {
   canCastSafely,
-  canCastSameKind,
   type DType,
   INFO,
   isDType,
@@ -16,6 +15,7 @@ import {
 } from '../core/dtypes.js';
 import { CompileError } from '../core/errors.js';
 import { GpuEmitter } from '../targets/gpu/lower.js';
+import { type Casting, canCast } from './casting.js';
 import { CompiledKernel } from './kernel.js';
 import { formatSignature, type LoopSignature, parseSignature } from './signatures.js';
 
@@ -150,8 +150,8 @@ export class UfuncCore {
    * arrays' result type); with `dtype`, every input is typed as `dtype`. With signatures: the
    * first loop every input casts to safely (same_kind when `dtype` picks the output).
    */
-  resolve(ops: readonly Operand[], dtype?: DType): CompiledKernel {
-    if (this.signatures) return this.resolveSignature(ops, dtype);
+  resolve(ops: readonly Operand[], dtype?: DType, casting?: Casting): CompiledKernel {
+    if (this.signatures) return this.resolveSignature(ops, dtype, casting);
     // `dtype` is the loop's type (NumPy: signature (dtype, …) -> dtype): inputs are read as
     // dtype and the kernel's result is cast to it before it reaches `out`.
     if (dtype !== undefined)
@@ -178,8 +178,8 @@ export class UfuncCore {
   /** The kernel of the last all-array dynamic call, by its input dtypes. */
   private lastArrays: { dtypes: readonly DType[]; kernel: CompiledKernel } | undefined;
 
-  private resolveSignature(ops: readonly Operand[], dtype?: DType): CompiledKernel {
-    return this.sigKernels[selectSignature(this.name, this.signatures!, ops, dtype)];
+  private resolveSignature(ops: readonly Operand[], dtype?: DType, casting?: Casting): CompiledKernel {
+    return this.sigKernels[selectSignature(this.name, this.signatures!, ops, dtype, casting)];
   }
 }
 
@@ -194,9 +194,12 @@ export function selectSignature(
   sigs: readonly LoopSignature[],
   ops: readonly Operand[],
   dtype: DType | undefined,
+  casting?: Casting,
 ): number {
   const weak = resolveWeak(ops);
-  const cast = dtype !== undefined ? canCastSameKind : canCastSafely;
+  const rule = casting ?? 'same_kind';
+  const cast =
+    dtype !== undefined ? (f: DType, t: DType) => canCast(f, t, rule) : canCastSafely;
   const fits = (j: number, to: DType) => {
     if (cast(weak[j], to)) return true;
     // An integer-valued JS number also fills an integer slot it fits in, whatever the arrays

@@ -1,6 +1,7 @@
 /** Option objects of the ufunc methods, and their validation (before anything is written). */
 import { type ArrayLike, asarray, isNdarray, type NdArray } from '../core/array.js';
 import { checkDType, type DType, describe } from '../core/dtypes.js';
+import { type Casting, checkCasting } from './casting.js';
 
 /** Options of a ufunc call. */
 export interface CallOptions {
@@ -8,8 +9,16 @@ export interface CallOptions {
   out?: NdArray | readonly NdArray[];
   /** Mask broadcast with the inputs: where false, `out` keeps its value (zeros in a new array). */
   where?: ArrayLike;
-  /** Output dtype; with dynamic typing, every input is also read as this dtype. */
+  /**
+   * The loop's dtype (NumPy: `dtype` selects the loop): every input is converted to it and
+   * the result is computed in it, under the `casting` rule.
+   */
   dtype?: DType;
+  /**
+   * Which conversions of inputs into the loop and of results into `out` are allowed:
+   * `'no'`, `'equiv'`, `'safe'`, `'same_kind'` (default) or `'unsafe'`, as in NumPy.
+   */
+  casting?: Casting;
 }
 
 /** Options of `reduce`. */
@@ -36,7 +45,7 @@ export interface AxisOptions {
 /** Options of `outer`. */
 export type OuterOptions = CallOptions;
 
-const CALL_KEYS = new Set(['out', 'where', 'dtype']);
+const CALL_KEYS = new Set(['out', 'where', 'dtype', 'casting']);
 const REDUCE_KEYS = new Set(['axis', 'keepdims', 'initial', 'where', 'dtype', 'out']);
 const AXIS_KEYS = new Set(['axis', 'dtype', 'out']);
 
@@ -73,6 +82,7 @@ export function checkCallOptions(
   out: NdArray[] | null;
   where?: ArrayLike;
   dtype?: DType;
+  casting?: Casting;
 } {
   if (o === undefined) return { out: null };
   if (!isOptionsObject(o)) throw new TypeError(`${method}: options must be an object`);
@@ -81,6 +91,13 @@ export function checkCallOptions(
   let out: NdArray[] | null = null;
   if (opts.out !== undefined && opts.out !== null) {
     const list = Array.isArray(opts.out) ? opts.out : [opts.out];
+    if (Array.isArray(opts.out) && list.some((x) => !isNdarray(x))) {
+      // `out: [0, 0]` is a JS array of numbers, not a tuple of outputs: say what out must be.
+      throw new TypeError(
+        `${method}: out must be an ndarray${nout > 1 ? ` (or a list of ${nout} ndarrays, one per output)` : ''}, ` +
+          'not a plain JS array; allocate one with zeros(shape, dtype) or wrap existing values with asarray([...])',
+      );
+    }
     if (list.length !== nout) {
       throw new TypeError(`${method}: out must give ${nout} array(s), got ${list.length}`);
     }
@@ -90,6 +107,7 @@ export function checkCallOptions(
     out,
     where: opts.where,
     dtype: opts.dtype === undefined ? undefined : checkDType(opts.dtype),
+    casting: opts.casting === undefined ? undefined : checkCasting(opts.casting),
   };
 }
 

@@ -82,14 +82,14 @@ describe('call errors', () => {
       out,
       () => add.u(a4, 1, { out }),
       TypeError,
-      "Cannot cast ufunc 'add' output from float64 to int32 with casting rule 'same_kind'",
+      "Cannot cast ufunc 'add' output from dtype('float64') to dtype('int32') with casting rule 'same_kind'",
     );
     const b = fromValues([0, 0, 0, 0], [4], 'bool');
     failsCleanly(
       b,
       () => add.u(asarray(new Int8Array(4)), 1, { out: b }),
       TypeError,
-      /from int8 to bool/,
+      /from dtype\('int8'\) to dtype\('bool'\)/,
     );
   });
 
@@ -123,12 +123,12 @@ describe('call errors', () => {
     expectError(
       () => add.u(a4, 1, { axis: 0 } as never),
       TypeError,
-      "add: unknown option 'axis' (expected out, where, dtype)",
+      "add: unknown option 'axis' (expected out, where, dtype, casting)",
     );
     expectError(
       () => add.u(a4, 1, { out: [1] as never }),
       TypeError,
-      'out must be an ndarray; got 1',
+      'add: out must be an ndarray, not a plain JS array; allocate one with zeros(shape, dtype) or wrap existing values with asarray([...])',
     );
     expectError(
       () => add.u(a4, 1, { out: [a4, a4] }),
@@ -349,7 +349,7 @@ describe('accumulate / reduceat errors leave out untouched', () => {
     expectError(
       () => add.u.outer(a4, a4, { axis: 0 } as never),
       TypeError,
-      "add: unknown option 'axis' (expected out, where, dtype)",
+      "add: unknown option 'axis' (expected out, where, dtype, casting)",
     );
   });
 });
