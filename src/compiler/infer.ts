@@ -16,7 +16,6 @@ import {
   type TypedKernel,
 } from './ir.js';
 import type { AstNode, ParsedKernel } from './parse.js';
-import { materializeReturns } from './weak-int.js';
 import {
   arithTy,
   bitTy,
@@ -32,6 +31,7 @@ import {
   NUMBER_PREDICATES,
   shiftTy,
 } from './types.js';
+import { materializeReturns } from './weak-int.js';
 
 /** Captured values a kernel may read by name (numbers and booleans only). */
 export type Constants = Readonly<Record<string, number | boolean>>;

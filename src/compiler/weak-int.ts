@@ -23,81 +23,16 @@ export class WeakIntFlow {
     // add locals, so at most one pass per local).
     const assigns: [number, Expr][] = [];
     const updated = new Set<number>();
-    const visitExpr = (e: Expr): void => {
-      switch (e.k) {
-        case 'assign':
-          assigns.push([e.id, e.value]);
-          visitExpr(e.value);
-          return;
-        case 'update':
-          updated.add(e.id);
-          return;
-        case 'binary':
-        case 'compare':
-        case 'logical':
-          visitExpr(e.l);
-          visitExpr(e.r);
-          return;
-        case 'unary':
-        case 'cast':
-          visitExpr(e.arg);
-          return;
-        case 'cond':
-          visitExpr(e.test);
-          visitExpr(e.a);
-          visitExpr(e.b);
-          return;
-        case 'math':
-        case 'ext':
-          for (const a of e.args) visitExpr(a);
-          return;
-        case 'seq':
-          for (const a of e.items) visitExpr(a);
-          return;
-        default:
-          return;
-      }
-    };
-    const visit = (stmts: readonly Stmt[]): void => {
-      for (const s of stmts) {
-        switch (s.k) {
-          case 'let':
-            if (s.init) {
-              assigns.push([s.id, s.init]);
-              visitExpr(s.init);
-            }
-            break;
-          case 'expr':
-            visitExpr(s.e);
-            break;
-          case 'if':
-            visitExpr(s.test);
-            visit(s.cons);
-            if (s.alt) visit(s.alt);
-            break;
-          case 'for':
-            visit(s.init);
-            if (s.test) visitExpr(s.test);
-            if (s.update) visitExpr(s.update);
-            visit(s.body);
-            break;
-          case 'while':
-          case 'dowhile':
-            visitExpr(s.test);
-            visit(s.body);
-            break;
-          case 'return':
-            for (const v of s.values) visitExpr(v);
-            break;
-          case 'block':
-            visit(s.body);
-            break;
-          default:
-            break;
-        }
-      }
-    };
-    visit(body);
+    forEachExpr(
+      body,
+      (e) => {
+        if (e.k === 'assign') assigns.push([e.id, e.value]);
+        else if (e.k === 'update') updated.add(e.id);
+      },
+      (s) => {
+        if (s.k === 'let' && s.init) assigns.push([s.id, s.init]);
+      },
+    );
     for (const id of updated) this.computedLocals.add(id);
     for (let changed = true; changed; ) {
       changed = false;
@@ -140,6 +75,84 @@ export class WeakIntFlow {
   }
 }
 
+/** Calls `onExpr` for every expression (nested ones included) and `onStmt` for every statement. */
+export function forEachExpr(
+  body: readonly Stmt[],
+  onExpr: (e: Expr) => void,
+  onStmt?: (s: Stmt) => void,
+): void {
+  const ex = (e: Expr): void => {
+    onExpr(e);
+    switch (e.k) {
+      case 'assign':
+        ex(e.value);
+        return;
+      case 'binary':
+      case 'compare':
+      case 'logical':
+        ex(e.l);
+        ex(e.r);
+        return;
+      case 'unary':
+      case 'cast':
+        ex(e.arg);
+        return;
+      case 'cond':
+        ex(e.test);
+        ex(e.a);
+        ex(e.b);
+        return;
+      case 'math':
+      case 'ext':
+        for (const a of e.args) ex(a);
+        return;
+      case 'seq':
+        for (const a of e.items) ex(a);
+        return;
+      default:
+        return;
+    }
+  };
+  const st = (stmts: readonly Stmt[]): void => {
+    for (const s of stmts) {
+      onStmt?.(s);
+      switch (s.k) {
+        case 'let':
+          if (s.init) ex(s.init);
+          break;
+        case 'expr':
+          ex(s.e);
+          break;
+        case 'if':
+          ex(s.test);
+          st(s.cons);
+          if (s.alt) st(s.alt);
+          break;
+        case 'for':
+          st(s.init);
+          if (s.test) ex(s.test);
+          if (s.update) ex(s.update);
+          st(s.body);
+          break;
+        case 'while':
+        case 'dowhile':
+          ex(s.test);
+          st(s.body);
+          break;
+        case 'return':
+          for (const v of s.values) ex(v);
+          break;
+        case 'block':
+          st(s.body);
+          break;
+        default:
+          break;
+      }
+    }
+  };
+  st(body);
+}
+
 /**
  * The output dtypes of a typed body: the join `returnTypes` per output, with weak ints
  * materialised by what can reach each `return` (see the module note).
@@ -150,21 +163,17 @@ export function materializeReturns(body: readonly Stmt[], returnTypes: readonly 
   }
   const flow = new WeakIntFlow(body);
   const computed = returnTypes.map(() => false);
-  const visit = (stmts: readonly Stmt[]): void => {
-    for (const s of stmts) {
+  forEachExpr(
+    body,
+    () => {},
+    (s) => {
       if (s.k === 'return') {
         s.values.forEach((v, i) => {
           if (flow.computed(v)) computed[i] = true;
         });
-      } else if (s.k === 'if') {
-        visit(s.cons);
-        if (s.alt) visit(s.alt);
-      } else if (s.k === 'for' || s.k === 'while' || s.k === 'dowhile' || s.k === 'block') {
-        visit(s.body);
       }
-    }
-  };
-  visit(body);
+    },
+  );
   return returnTypes.map((t, i) =>
     t === 'wint' ? (computed[i] ? 'float64' : 'int32') : t === 'wfloat' ? 'float64' : t,
   );

@@ -4,6 +4,7 @@
  */
 import { type Constants, checkConstants } from '../compiler/infer.js';
 import { describe } from '../core/dtypes.js';
+import { checkOptionKeys } from '../core/option-keys.js';
 import { checkClassBody } from './class-source.js';
 import { checkSpec, collectMembers, type FieldInfo, type MemberInfo } from './spec.js';
 
@@ -22,6 +23,8 @@ export interface ClassModel {
 }
 
 /** Validates everything about a definition; nothing is compiled yet. */
+const JITCLASS_OPTION_KEYS: ReadonlySet<string> = new Set(['constants', 'target']);
+
 export function buildModel(spec: unknown, cls: unknown, options: unknown): ClassModel {
   const fields = checkSpec(spec);
   if (typeof cls !== 'function' || cls.prototype === null || typeof cls.prototype !== 'object') {
@@ -30,6 +33,7 @@ export function buildModel(spec: unknown, cls: unknown, options: unknown): Class
   if (options !== undefined && (options === null || typeof options !== 'object')) {
     throw new TypeError(`jitclass options must be an object; got ${describe(options)}`);
   }
+  if (options !== undefined) checkOptionKeys(options, JITCLASS_OPTION_KEYS, 'jitclass');
   const name = cls.name && /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(cls.name) ? cls.name : 'JitRecord';
   checkClassBody(cls, name);
   const members = collectMembers(cls, fields);

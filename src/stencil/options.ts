@@ -1,6 +1,7 @@
 /** Validation of `stencil` options and call options: every mistake fails before any work. */
 import { isNdarray, type NdArray } from '../core/array.js';
 import { checkDType, type DType, describe } from '../core/dtypes.js';
+import { checkOptionKeys } from '../core/option-keys.js';
 import { BOUNDARIES, type Boundary, type Extent, type StencilOptions } from './types.js';
 
 /** Options after validation. */
@@ -27,11 +28,7 @@ const OPTION_KEYS = new Set([
 const CALL_KEYS = new Set(['out', 'cval']);
 
 function checkKeys(o: object, allowed: Set<string>, what: string): void {
-  for (const k of Object.keys(o)) {
-    if (!allowed.has(k)) {
-      throw new TypeError(`${what}: unknown option '${k}' (expected ${[...allowed].join(', ')})`);
-    }
-  }
+  checkOptionKeys(o, allowed, what);
 }
 
 function checkBoundary(b: unknown): Boundary {

@@ -6,14 +6,9 @@
 import { type Constants, checkConstants, inferKernel } from '../compiler/infer.js';
 import { type ParsedKernel, parseKernel } from '../compiler/parse.js';
 import { allocData, castScalar, dtypeOf, isNdarray, type NdArray, wrap } from '../core/array.js';
-import {
-  canCastSafely,
-  type DType,
-  INFO,
-  isDType,
-  promoteAll,
-} from '../core/dtypes.js';
+import { canCastSafely, type DType, INFO, isDType, promoteAll } from '../core/dtypes.js';
 import { CompileError } from '../core/errors.js';
+import { checkOptionKeys } from '../core/option-keys.js';
 import { GpuEmitter } from '../targets/gpu/lower.js';
 import { type Casting, canCast } from './casting.js';
 import { CompiledKernel } from './kernel.js';
@@ -48,6 +43,13 @@ export function toOperand(x: unknown, asarrayFn: (x: unknown) => NdArray): Opera
 }
 
 const VALID_TARGETS: readonly string[] = ['cpu', 'parallel', 'gpu'];
+const VECTORIZE_OPTION_KEYS: ReadonlySet<string> = new Set([
+  'signatures',
+  'identity',
+  'target',
+  'name',
+  'constants',
+]);
 
 export class UfuncCore {
   readonly parsed: ParsedKernel;
@@ -70,6 +72,7 @@ export class UfuncCore {
       throw new TypeError('vectorize: the first argument must be a function');
     if (options === null || typeof options !== 'object')
       throw new TypeError('vectorize: options must be an object');
+    checkOptionKeys(options, VECTORIZE_OPTION_KEYS, 'vectorize');
     const target = options.target ?? 'cpu';
     if (!VALID_TARGETS.includes(target as string)) {
       throw new TypeError(
@@ -178,7 +181,11 @@ export class UfuncCore {
   /** The kernel of the last all-array dynamic call, by its input dtypes. */
   private lastArrays: { dtypes: readonly DType[]; kernel: CompiledKernel } | undefined;
 
-  private resolveSignature(ops: readonly Operand[], dtype?: DType, casting?: Casting): CompiledKernel {
+  private resolveSignature(
+    ops: readonly Operand[],
+    dtype?: DType,
+    casting?: Casting,
+  ): CompiledKernel {
     return this.sigKernels[selectSignature(this.name, this.signatures!, ops, dtype, casting)];
   }
 }
@@ -198,8 +205,7 @@ export function selectSignature(
 ): number {
   const weak = resolveWeak(ops);
   const rule = casting ?? 'same_kind';
-  const cast =
-    dtype !== undefined ? (f: DType, t: DType) => canCast(f, t, rule) : canCastSafely;
+  const cast = dtype !== undefined ? (f: DType, t: DType) => canCast(f, t, rule) : canCastSafely;
   const fits = (j: number, to: DType) => {
     if (cast(weak[j], to)) return true;
     // An integer-valued JS number also fills an integer slot it fits in, whatever the arrays

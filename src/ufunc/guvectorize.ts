@@ -133,16 +133,20 @@ function inspectGufunc(core: GufuncCore, sig?: string): string {
         k = core.kernelFor(s.ins, s.outs);
       }
       const t = k.t;
-      const src = gufuncLoopSource(t, {
-        layout,
-        arrTypes: [...t.inTypes, ...t.outTypes],
-        ndim: 1,
-        strides: layout.operands.map((o) => o.map((_, d) => (d === o.length - 1 ? '1' : 'n'))),
-        missing: layout.dims.map(() => false),
-        zeroOffsets: layout.operands.map(() => false),
-        alias: layout.operands.map((_, o) => o),
-        loopStrides: layout.operands.map((o) => [o.length > 0 ? 'b' : '1']),
-      });
+      const src = gufuncLoopSource(
+        t,
+        {
+          layout,
+          arrTypes: [...t.inTypes, ...t.outTypes],
+          ndim: 1,
+          strides: layout.operands.map((o) => o.map((_, d) => (d === o.length - 1 ? '1' : 'n'))),
+          missing: layout.dims.map(() => false),
+          zeroOffsets: layout.operands.map(() => false),
+          alias: layout.operands.map((_, o) => o),
+          loopStrides: layout.operands.map((o) => [o.length > 0 ? 'b' : '1']),
+        },
+        core.boundscheck,
+      );
       return [
         `// ${name}: ${formatSignature({ ins: t.inTypes, outs: t.outTypes })}, layout ${layout.source}`,
         '// one loop dim, C-contiguous core dims (other layouts differ in the index arithmetic)',

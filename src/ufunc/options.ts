@@ -1,6 +1,7 @@
 /** Option objects of the ufunc methods, and their validation (before anything is written). */
 import { type ArrayLike, asarray, isNdarray, type NdArray } from '../core/array.js';
 import { checkDType, type DType, describe } from '../core/dtypes.js';
+import { checkOptionKeys } from '../core/option-keys.js';
 import { type Casting, checkCasting } from './casting.js';
 
 /** Options of a ufunc call. */
@@ -61,11 +62,7 @@ export function isOptionsObject(x: unknown): boolean {
 }
 
 function checkKeys(o: object, allowed: Set<string>, method: string): void {
-  for (const k of Object.keys(o)) {
-    if (!allowed.has(k)) {
-      throw new TypeError(`${method}: unknown option '${k}' (expected ${[...allowed].join(', ')})`);
-    }
-  }
+  checkOptionKeys(o, allowed, method);
 }
 
 export function checkOutArray(x: unknown, what: string): NdArray {

@@ -13,6 +13,7 @@ import {
   zeros,
 } from '../../core/array.js';
 import { canCastSameKind, checkDType, type DType, type TypedArray } from '../../core/dtypes.js';
+import { checkOptionKeys } from '../../core/option-keys.js';
 import { runGpuGufunc } from '../../targets/gpu/gufunc.js';
 import { useWorkers } from '../../targets/parallel/pool.js';
 import { type Operand, operandArray, toOperand } from '../core.js';
@@ -57,14 +58,12 @@ export function callGufunc(
   return nout === 1 ? res[0] : res;
 }
 
+const GUFUNC_CALL_KEYS: ReadonlySet<string> = new Set(['out', 'dtype']);
+
 function checkOptions(o: unknown, name: string, nout: number): { out?: NdArray[]; dtype?: DType } {
   if (o === undefined) return {};
   const opts = o as GufuncCallOptions;
-  for (const k of Object.keys(opts)) {
-    if (k !== 'out' && k !== 'dtype') {
-      throw new TypeError(`${name}: unknown option '${k}' (expected out, dtype)`);
-    }
-  }
+  checkOptionKeys(opts, GUFUNC_CALL_KEYS, name);
   let out: NdArray[] | undefined;
   if (opts.out !== undefined && opts.out !== null) {
     const list = Array.isArray(opts.out) ? opts.out : [opts.out];

@@ -10,6 +10,7 @@ import { type Constants, inferKernel } from '../../compiler/infer.js';
 import { materialize, type Stmt, type Ty, type TypedKernel } from '../../compiler/ir.js';
 import type { ParsedKernel } from '../../compiler/parse.js';
 import { join } from '../../compiler/types.js';
+import { forEachExpr, WeakIntFlow } from '../../compiler/weak-int.js';
 import { type DType, promoteAll } from '../../core/dtypes.js';
 import { CompileError } from '../../core/errors.js';
 import type { GufuncLayout } from './layout.js';
@@ -79,10 +80,13 @@ export function typeGufunc(
       );
     }
     if (outTypes) return { typed, inTypes, outTypes, views };
+    const computed = computedStores(typed.body, layout.nin);
     const next = guess.map((g, j) => {
       const s = setTypes[layout.nin + j];
       if (s === undefined) return g ?? fallback;
-      return materialize(g === undefined ? s : join(g, s));
+      const t = g === undefined ? s : join(g, s);
+      // A computed weak integer (a count, a sum) is stored exactly, as float64, not wrapped.
+      return t === 'wint' && computed.has(layout.nin + j) ? 'float64' : materialize(t);
     });
     if (next.every((t, j) => t === guess[j])) {
       return { typed, inTypes, outTypes: next as DType[], views };
@@ -90,6 +94,19 @@ export function typeGufunc(
     guess = next;
   }
   throw new CompileError(`${form.name}: output type inference did not converge`);
+}
+
+/** Views (by parameter) that some `.set` stores a computed weak integer into. */
+function computedStores(body: readonly Stmt[], nin: number): Set<number> {
+  const flow = new WeakIntFlow(body);
+  const found = new Set<number>();
+  forEachExpr(body, (e) => {
+    if (e.k !== 'ext' || e.op !== 'set') return;
+    const p = (e.data as { p: number }).p;
+    const value = e.args[e.args.length - 1];
+    if (p >= nin && value.ty === 'wint' && flow.computed(value)) found.add(p);
+  });
+  return found;
 }
 
 /**

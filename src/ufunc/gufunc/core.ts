@@ -6,6 +6,7 @@
 import { checkConstants } from '../../compiler/infer.js';
 import { parseKernel } from '../../compiler/parse.js';
 import { type DType, describe } from '../../core/dtypes.js';
+import { checkOptionKeys } from '../../core/option-keys.js';
 import { checkGpuGufunc } from '../../targets/gpu/gufunc.js';
 import { type Operand, resolveWeak, selectSignature, type Target } from '../core.js';
 import { formatSignature, type LoopSignature } from '../signatures.js';
@@ -28,9 +29,15 @@ export interface GuvectorizeOptions {
   name?: string;
   /** Values of free variables the kernel reads (numbers or booleans), compiled in as constants. */
   constants?: Readonly<Record<string, number | boolean>>;
+  /**
+   * Check every view index against the core shape (Numba's `boundscheck`): an index
+   * outside it is an IndexError naming the index, axis, view and shape instead of a read
+   * of a neighbouring row or NaN. Off by default (it costs a call per access); `cpu` target.
+   */
+  boundscheck?: boolean;
 }
 
-const OPTION_KEYS = new Set(['signatures', 'target', 'name', 'constants']);
+const OPTION_KEYS = new Set(['signatures', 'target', 'name', 'constants', 'boundscheck']);
 const VALID_TARGETS: readonly string[] = ['cpu', 'parallel', 'gpu'];
 
 /** Loops with literal core sizes a kernel may make before it sticks to generic ones. */
@@ -40,7 +47,10 @@ const MAX_LITERAL_LOOPS = 8;
 export class CompiledGufunc {
   private readonly loops = new Map<string, GufuncLoopFn>();
   private literalLoops = 0;
-  constructor(readonly t: TypedGufunc) {}
+  constructor(
+    readonly t: TypedGufunc,
+    private readonly boundscheck = false,
+  ) {}
 
   /** May a call get a loop specialised for its literal sizes `key` (bounded, so varied shapes stay cheap)? */
   literalOk(key: string): boolean {
@@ -52,7 +62,7 @@ export class CompiledGufunc {
     if (!fn) {
       const sp = spec();
       if (sp.literal) this.literalLoops++;
-      fn = buildGufuncLoop(this.t, sp);
+      fn = buildGufuncLoop(this.t, sp, this.boundscheck);
       this.loops.set(key, fn);
     }
     return fn;
@@ -66,6 +76,8 @@ export class GufuncCore {
   readonly signatures: readonly LoopSignature[] | null;
   /** Where the loops run. */
   readonly target: Target;
+  /** Whether view indices are checked (the `boundscheck` option). */
+  readonly boundscheck: boolean;
   private readonly sigKernels: CompiledGufunc[] = [];
   private readonly kernels = new Map<string, CompiledGufunc>();
   private checked?: [string, CompiledGufunc];
@@ -76,13 +88,7 @@ export class GufuncCore {
     if (options === null || typeof options !== 'object') {
       throw new TypeError('guvectorize: options must be an object');
     }
-    for (const k of Object.keys(options)) {
-      if (!OPTION_KEYS.has(k)) {
-        throw new TypeError(
-          `guvectorize: unknown option '${k}' (expected ${[...OPTION_KEYS].join(', ')})`,
-        );
-      }
-    }
+    checkOptionKeys(options, OPTION_KEYS, 'guvectorize');
     const target = options.target ?? 'cpu';
     if (!VALID_TARGETS.includes(target as string)) {
       throw new TypeError(`target must be 'cpu', 'parallel' or 'gpu'; got ${describe(target)}`);
@@ -98,6 +104,15 @@ export class GufuncCore {
     }
     this.name = options.name ?? (fn.name || 'gufunc');
     this.layout = parseLayout(layoutArg);
+    if (options.boundscheck !== undefined && typeof options.boundscheck !== 'boolean') {
+      throw new TypeError(`boundscheck must be a boolean; got ${describe(options.boundscheck)}`);
+    }
+    this.boundscheck = options.boundscheck === true;
+    if (this.boundscheck && this.target !== 'cpu') {
+      throw new TypeError(
+        `boundscheck runs on the 'cpu' target only; debug the kernel there, then switch to target: '${this.target}'`,
+      );
+    }
     const { nin, nout, operands } = this.layout;
     const parsed = parseKernel(fn);
     const np = parsed.params.length;
@@ -123,7 +138,9 @@ export class GufuncCore {
       }
       this.signatures = list.map((s) => parseGufuncSignature(s, this.layout));
       for (const s of this.signatures) {
-        this.sigKernels.push(new CompiledGufunc(typeGufunc(this.form, s.ins, s.outs)));
+        this.sigKernels.push(
+          new CompiledGufunc(typeGufunc(this.form, s.ins, s.outs), this.boundscheck),
+        );
       }
       if (this.target === 'gpu')
         for (const k of this.sigKernels) checkGpuGufunc(k.t, this.layout, this.name);
@@ -132,7 +149,10 @@ export class GufuncCore {
       // Type-check once with float64 inputs so unsupported constructs fail at construction;
       // the result serves a first float64 call (`types` lists it only from then on).
       const f64: DType[] = new Array(nin).fill('float64');
-      this.checked = [kernelKey(f64), new CompiledGufunc(typeGufunc(this.form, f64))];
+      this.checked = [
+        kernelKey(f64),
+        new CompiledGufunc(typeGufunc(this.form, f64), this.boundscheck),
+      ];
       if (this.target === 'gpu') checkGpuGufunc(this.checked[1].t, this.layout, this.name);
     }
   }
@@ -151,7 +171,7 @@ export class GufuncCore {
       k =
         this.checked?.[0] === key
           ? this.checked[1]
-          : new CompiledGufunc(typeGufunc(this.form, ins, outs));
+          : new CompiledGufunc(typeGufunc(this.form, ins, outs), this.boundscheck);
       this.checked = undefined;
       this.kernels.set(key, k);
     }

@@ -10,6 +10,7 @@
  */
 import { castCode, HELPERS, JsEmitter, numberLiteral } from '../../compiler/emit-js.js';
 import type { DType } from '../../core/dtypes.js';
+import { IndexError } from '../../core/errors.js';
 import type { TypedGufunc } from './compile.js';
 import type { GufuncLayout } from './layout.js';
 import { storeCode, type ViewPlace, viewLowering } from './views.js';
@@ -79,7 +80,7 @@ export function strideSlot(layout: GufuncLayout, op: number, dim: number): numbe
  * first call before the function has a feedback vector, and a prologue load left without
  * feedback makes the optimised loop deoptimise on every later call.
  */
-export function gufuncLoopSource(k: TypedGufunc, s: GufuncLoopSpec): string {
+export function gufuncLoopSource(k: TypedGufunc, s: GufuncLoopSpec, boundscheck = false): string {
   const { layout, ndim: nd } = s;
   const nin = layout.nin;
   const nop = layout.operands.length;
@@ -164,7 +165,10 @@ export function gufuncLoopSource(k: TypedGufunc, s: GufuncLoopSpec): string {
   const inputs = k.typed.paramTypes.map((_, p) =>
     k.views[p] ? '' : castCode(s.arrTypes[p], k.inTypes[p], `d${p}[${base(p)}]`),
   );
-  const emitter = new JsEmitter(k.typed, viewLowering(places));
+  const emitter = new JsEmitter(
+    k.typed,
+    viewLowering(places, boundscheck ? { names: k.typed.localNames } : undefined),
+  );
   let body: string;
   if (k.views.length === nin) {
     // Returned outputs: the kernel assigns r<j>, stored at the output's element.
@@ -191,7 +195,28 @@ export function gufuncLoopSource(k: TypedGufunc, s: GufuncLoopSpec): string {
 }
 
 /** Compiles a loop. */
-export function buildGufuncLoop(k: TypedGufunc, s: GufuncLoopSpec): GufuncLoopFn {
-  const factory = new Function('H', `'use strict';\n${gufuncLoopSource(k, s)}`);
-  return factory(HELPERS) as GufuncLoopFn;
+export function buildGufuncLoop(
+  k: TypedGufunc,
+  s: GufuncLoopSpec,
+  boundscheck = false,
+): GufuncLoopFn {
+  const factory = new Function('H', `'use strict';\n${gufuncLoopSource(k, s, boundscheck)}`);
+  return factory(boundscheck ? { ...HELPERS, bc: checkIndex } : HELPERS) as GufuncLoopFn;
+}
+
+/**
+ * `boundscheck`: the index `i` into axis `axis` of view `name` (core shape `shape`), or an
+ * IndexError naming all three. Views do not count negative indices from the end.
+ */
+function checkIndex(i: number, axis: number, name: string, shape: readonly number[]): number {
+  if (i >= 0 && i < shape[axis] && Number.isInteger(i)) return i;
+  const shp = `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
+  const why = !Number.isInteger(i)
+    ? 'view indices must be integers'
+    : i < 0
+      ? `views do not count negative indices from the end: use ${name}.shape[${axis}] - ${-i}`
+      : `the valid indices are 0 to ${shape[axis] - 1}`;
+  throw new IndexError(
+    `index ${i} is out of bounds for axis ${axis} with size ${shape[axis]} of view '${name}' (core shape ${shp}): ${why}`,
+  );
 }

@@ -184,10 +184,18 @@ export function storeCode(from: DType, to: DType, code: string): string {
 }
 
 /** The lowering of view nodes for views placed at `places` (indexed by parameter). */
-export function viewLowering(places: readonly (ViewPlace | null)[]): ExtLowering {
-  const offset = (v: ViewPlace, idx: readonly string[]) => {
+export function viewLowering(
+  places: readonly (ViewPlace | null)[],
+  boundscheck?: { readonly names: readonly string[] },
+): ExtLowering {
+  const offset = (v: ViewPlace, idx: readonly string[], p: number) => {
     let code = v.base;
-    idx.forEach((i, d) => {
+    idx.forEach((i0, d) => {
+      // boundscheck: every index goes through H.bc, which returns it or throws IndexError.
+      // The view's name is quoted with JSON.stringify (a parsed identifier, but never trusted).
+      const i = boundscheck
+        ? `H.bc(${i0},${d},${JSON.stringify(boundscheck.names[p] ?? `argument ${p}`)},[${v.extents.join(',')}])`
+        : i0;
       const s = v.strides[d];
       const term = /^[\w$.]+$/.test(i) ? i : `(${i})`;
       if (s === '1') code += `+${term}`;
@@ -202,12 +210,12 @@ export function viewLowering(places: readonly (ViewPlace | null)[]): ExtLowering
       case 'shape':
         return v.extents[dim!];
       case 'get':
-        return castCode(v.arrTy, v.elemTy, `${v.data}[${offset(v, args)}]`);
+        return castCode(v.arrTy, v.elemTy, `${v.data}[${offset(v, args, p)}]`);
       case 'set': {
         const value = args[args.length - 1];
         // The value already has the kernel's element type; a TypedArray store converts it
         // to the array's dtype exactly as NumPy's cast would (bool needs its 0/1).
-        return `(${v.data}[${offset(v, args.slice(0, -1))}]=${storeCode(v.elemTy, v.arrTy, value)})`;
+        return `(${v.data}[${offset(v, args.slice(0, -1), p)}]=${storeCode(v.elemTy, v.arrTy, value)})`;
       }
       default:
         throw new Error(`internal: unknown view construct '${e.op}'`);
