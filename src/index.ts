@@ -20,6 +20,19 @@ export {
 } from './core/array.js';
 export { broadcastShapes } from './core/broadcast.js';
 export {
+  arange,
+  type CreationOptions,
+  concatenate,
+  type EyeOptions,
+  eye,
+  type JoinOptions,
+  type LinspaceOptions,
+  linspace,
+  ravel,
+  reshape,
+  stack,
+} from './core/creation.js';
+export {
   BoolArray,
   canCastSafely,
   canCastSameKind,
@@ -29,6 +42,15 @@ export {
   type TypedArray,
 } from './core/dtypes.js';
 export { AxisError, BroadcastError, CompileError, IndexError, ValueError } from './core/errors.js';
+export {
+  type IntegersOptions,
+  integers,
+  type NormalOptions,
+  normal,
+  type RandomOptions,
+  random,
+  type UniformOptions,
+} from './core/random.js';
 export * from './jitclass/index.js';
 export * from './stencil/index.js';
 export {
@@ -40,3 +62,4 @@ export {
 export * from './targets/parallel/index.js';
 export * from './ufunc/guvectorize.js';
 export * from './ufunc/index.js';
+export { where } from './ufunc/where.js';
