@@ -159,8 +159,8 @@ export function random(shape: number | readonly number[], options?: UniformOptio
   return a;
 }
 
-const LN2_HI = 6.9314718036912381649e-1;
-const LN2_LO = 1.90821492927058770002e-10;
+const LN2_HI = 0.6931471803691238;
+const LN2_LO = 1.9082149292705877e-10;
 const SQRT1_2 = Math.SQRT1_2;
 
 /**

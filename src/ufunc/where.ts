@@ -19,12 +19,13 @@ let select: Ufunc | undefined;
  */
 export function where(cond: ArrayLike, a: ArrayLike, b: ArrayLike): NdArray;
 export function where(cond: number | boolean, a: number | boolean, b: number | boolean): number;
-export function where(cond: ArrayLike, a: ArrayLike, b: ArrayLike): NdArray | number {
-  if (arguments.length !== 3) {
+export function where(...args: ArrayLike[]): NdArray | number {
+  if (args.length !== 3) {
     throw new TypeError(
-      `where takes exactly 3 arguments (cond, a, b); got ${arguments.length}. For the indices of nonzero elements, loop over toArray(cond).`,
+      `where takes exactly 3 arguments (cond, a, b); got ${args.length}. For the indices of nonzero elements, loop over toArray(cond).`,
     );
   }
+  const [cond, a, b] = args;
   // NaN is nonzero, so it selects `a` (JS truthiness would pick `b`); -0 is zero.
   select ??= vectorize((c: number, x: number, y: number) => (c !== 0 ? x : y), { name: 'where' });
   const c = toOperand(cond, (v) => asarray(v as ArrayLike));
