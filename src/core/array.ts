@@ -16,8 +16,9 @@ import {
 } from './dtypes.js';
 import { ValueError } from './errors.js';
 
-/** A scijs ndarray over a TypedArray. */
-export type NdArray<T extends TypedArray = TypedArray> = ndarray.NdArray<T>;
+import type { NdArray } from './ndarray-type.js';
+
+export type { NdArray, NdDataType } from './ndarray-type.js';
 
 /** Anything numbats accepts where an array is expected. */
 export type ArrayLike = NdArray | TypedArray | number | boolean | NestedArray;

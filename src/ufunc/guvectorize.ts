@@ -12,6 +12,7 @@ import { callGufunc, type GufuncCallOptions, type GufuncResult } from './gufunc/
 import { GufuncCore, type GuvectorizeOptions } from './gufunc/core.js';
 import { gufuncLoopSource } from './gufunc/loops.js';
 import { parseGufuncSignature } from './gufunc/signature.js';
+import type { CallResult } from './result-types.js';
 import { formatSignature } from './signatures.js';
 
 export type { GufuncCallOptions, GufuncResult, GuvectorizeOptions };
@@ -50,16 +51,30 @@ export type GufuncReturn<L extends string> = string extends L
       : GufuncResult
     : GufuncResult | GufuncResult[];
 
+/** What layout `L` outputs: one value, or a list of them (several outputs, or unknown). */
+type GufuncOutputs<L extends string> = string extends L
+  ? unknown
+  : L extends `${string}->${infer O}`
+    ? SeveralOutputs<O> extends true
+      ? unknown[]
+      : unknown
+    : unknown;
+
 /** A compiled generalized ufunc (NumPy's gufunc, Numba's `GUFunc`). */
 export interface Gufunc<L extends string = string> {
   /**
    * Runs the kernel over the broadcast loop dims. Returns new arrays (a plain number for a
    * 0-d output of an all-scalar call), or writes `out`.
    */
-  (...args: ArrayLike[]): GufuncReturn<L>;
-  (...args: [...ArrayLike[], GufuncCallOptions]): GufuncReturn<L>;
+  <A extends ArrayLike[]>(...args: A): CallResult<GufuncOutputs<L>, A>;
+  <A extends ArrayLike[], O extends GufuncCallOptions>(
+    ...args: [...A, O]
+  ): CallResult<GufuncOutputs<L>, A, O>;
   /** Same as a call, as a Promise (the shape every target shares). */
-  async(...args: (ArrayLike | GufuncCallOptions)[]): Promise<GufuncReturn<L>>;
+  async<A extends ArrayLike[]>(...args: A): Promise<CallResult<GufuncOutputs<L>, A>>;
+  async<A extends ArrayLike[], O extends GufuncCallOptions>(
+    ...args: [...A, O]
+  ): Promise<CallResult<GufuncOutputs<L>, A, O>>;
   /** Number of inputs. */
   readonly nin: number;
   /** Number of outputs. */

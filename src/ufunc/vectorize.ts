@@ -13,6 +13,7 @@ import type { AxisOptions, CallOptions, ReduceOptions } from './options.js';
 import { outerUfunc } from './outer.js';
 import { reduceUfunc } from './reduce.js';
 import { reduceatUfunc } from './reduceat.js';
+import type { CallResult } from './result-types.js';
 import { formatSignature, parseSignature } from './signatures.js';
 
 /** A kernel: a function of numbers returning a number (or an array literal for several outputs). */
@@ -27,13 +28,22 @@ export type UfuncInputs<F extends ScalarKernel> = MapInputs<Parameters<F>>;
 export type UfuncReturn<F extends ScalarKernel> =
   ReturnType<F> extends readonly unknown[] ? UfuncResult[] : UfuncResult;
 
-/** A compiled ufunc (NumPy's `np.ufunc`, Numba's `DUFunc`). */
+/**
+ * A compiled ufunc (NumPy's `np.ufunc`, Numba's `DUFunc`). Calls are typed from their
+ * arguments: array inputs give `NdArray` (a tuple of them for several outputs), all-scalar
+ * inputs give `number`, `out`/`where` always give arrays.
+ */
 export interface Ufunc<F extends ScalarKernel = ScalarKernel> {
   /** Applies the kernel elementwise with NumPy broadcasting. */
-  (...args: [...UfuncInputs<F>]): UfuncReturn<F>;
-  (...args: [...UfuncInputs<F>, CallOptions]): UfuncReturn<F>;
+  <A extends UfuncInputs<F>>(...args: A): CallResult<ReturnType<F>, A>;
+  <A extends UfuncInputs<F>, O extends CallOptions>(
+    ...args: [...A, O]
+  ): CallResult<ReturnType<F>, A, O>;
   /** Same as a call, as a Promise (the shape every target shares). */
-  async(...args: [...UfuncInputs<F>] | [...UfuncInputs<F>, CallOptions]): Promise<UfuncReturn<F>>;
+  async<A extends UfuncInputs<F>>(...args: A): Promise<CallResult<ReturnType<F>, A>>;
+  async<A extends UfuncInputs<F>, O extends CallOptions>(
+    ...args: [...A, O]
+  ): Promise<CallResult<ReturnType<F>, A, O>>;
   /** Folds along axes (binary kernels only). Returns a number when the result is 0-d and no `out` was given. */
   reduce(a: ArrayLike, options?: ReduceOptions): NdArray | number;
   /** Running fold along one axis (binary kernels only). */
@@ -41,7 +51,11 @@ export interface Ufunc<F extends ScalarKernel = ScalarKernel> {
   /** Reductions over index-delimited slices along one axis (binary kernels only). */
   reduceat(a: ArrayLike, indices: ArrayLike, options?: AxisOptions): NdArray;
   /** f over every pair of elements of `a` and `b` (binary kernels only). */
-  outer(a: ArrayLike, b: ArrayLike, options?: CallOptions): UfuncReturn<F>;
+  outer<X extends ArrayLike, Y extends ArrayLike, O extends CallOptions = object>(
+    a: X,
+    b: Y,
+    options?: O,
+  ): CallResult<ReturnType<F>, [X, Y], O>;
   /** In place: a[indices] = f(a[indices], b), unbuffered (repeated indices accumulate). */
   at(a: NdArray | ArrayLike, indices: AtIndices, b?: ArrayLike): void;
   /** Number of inputs. */
