@@ -114,9 +114,9 @@ beforeAll(() => {
     }),
   );
   mkdirSync(join(project, 'src'));
-  snippets.forEach((code, i) =>
-    writeFileSync(join(project, 'src', `snippet${i + 1}.ts`), `${code}\nexport {};\n`),
-  );
+  snippets.forEach((code, i) => {
+    writeFileSync(join(project, 'src', `snippet${i + 1}.ts`), `${code}\nexport {};\n`);
+  });
   writeFileSync(join(project, 'src', 'types.ts'), TYPES);
   // A consumer has console from @types/node or the DOM lib; this project has neither.
   writeFileSync(

@@ -29,7 +29,10 @@ import { guvectorize, stencil, type View } from '../../src/index.js';
 const rowDot = guvectorize((x: View, y: View) => x.get(0) * y.get(0), '(n),(n)->()');
 const g1 = rowDot(asarray([[1]]), [1]);
 yes<Eq<typeof g1, NdArray>>();
-const mm = guvectorize((x: View, lo: View, hi: View) => lo.set(x.get(0)), '(n)->(),()');
+const mm = guvectorize((x: View, lo: View, hi: View) => {
+  lo.set(x.get(0));
+  hi.set(x.get(0));
+}, '(n)->(),()');
 const [lo, hi] = mm(asarray([1]));
 yes<Eq<typeof lo, NdArray>>();
 yes<Eq<typeof hi, NdArray>>();
