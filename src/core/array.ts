@@ -57,6 +57,21 @@ export function dtypeOfData(data: unknown): DType | undefined {
   return undefined;
 }
 
+/** Why `data` cannot be an array's storage, and what to use instead. */
+function unsupportedData(data: unknown): string {
+  const kind = Object.prototype.toString.call(data).slice(8, -1);
+  if (kind === 'BigInt64Array' || kind === 'BigUint64Array') {
+    return (
+      `${kind} holds 64-bit integers, and int64/uint64 are not numbats dtypes (JS numbers are exact to 2^53). ` +
+      `Convert it: Float64Array.from(x, Number) keeps every integer up to 2^53 exactly, or Int32Array.from(x, Number) when the values fit int32`
+    );
+  }
+  if (kind === 'Float16Array') {
+    return 'Float16Array: float16 is not a numbats dtype; convert it with Float32Array.from(x)';
+  }
+  return `expected a TypedArray of a numbats dtype (${DTYPES.join(', ')}); got ${describe(data)}`;
+}
+
 /** True for a scijs ndarray (duck-typed: data, shape, stride, offset). */
 export function isNdarray(x: unknown): x is NdArray {
   if (x === null || typeof x !== 'object') return false;
@@ -73,9 +88,7 @@ export function isNdarray(x: unknown): x is NdArray {
 export function dtypeOf(a: NdArray): DType {
   const d = dtypeOfData(a.data);
   if (d === undefined) {
-    throw new TypeError(
-      `ndarray data must be a TypedArray of a numbats dtype; got ${describe(a.data)}`,
-    );
+    throw new TypeError(`ndarray data: ${unsupportedData(a.data)}`);
   }
   return d;
 }
@@ -224,7 +237,7 @@ export function asarray(x: ArrayLike, dtype?: DType): NdArray {
     dtypeOf(x);
     a = x;
   } else if (ArrayBuffer.isView(x)) {
-    if (dtypeOfData(x) === undefined) throw new TypeError(`unsupported TypedArray ${describe(x)}`);
+    if (dtypeOfData(x) === undefined) throw new TypeError(unsupportedData(x));
     a = ndarray(x as TypedArray, [(x as TypedArray).length], [1], 0) as NdArray;
   } else if (typeof x === 'number') {
     a = ndarray(new Float64Array([x]), [], [], 0) as NdArray;

@@ -69,6 +69,36 @@ function fold(e: Expr): number | undefined {
   }
 }
 
+/**
+ * Numba's stencil indexing, `a[0, 1]` (in JS `a[0][1]` or `a[0, 1]`), on a parameter: a
+ * CompileError that shows the call form numbats uses, `a(0, 1)`. Other member accesses are
+ * left to the core walker's message.
+ */
+function numbaIndexing(n: AstNode, cx: ExtContext): undefined {
+  const idx: AstNode[] = [];
+  let cur = n;
+  while (cur.type === 'MemberExpression' && cur.computed) {
+    const p = cur.property as AstNode;
+    idx.unshift(...(p.type === 'SequenceExpression' ? (p.expressions as AstNode[]) : [p]));
+    cur = cur.object;
+  }
+  if (cur.type !== 'Identifier' || idx.length === 0 || cx.param(cur.name) === undefined) {
+    return undefined;
+  }
+  const show = (a: AstNode): string => {
+    if (a.type === 'Literal' && typeof a.value === 'number') return String(a.value);
+    if (a.type === 'UnaryExpression' && a.operator === '-' && a.argument.type === 'Literal')
+      return `-${a.argument.value}`;
+    if (a.type === 'Identifier') return a.name;
+    return '…';
+  };
+  const offsets = idx.map(show).join(', ');
+  return cx.fail(
+    `stencil inputs are read with a call of relative offsets, ${cur.name}(${offsets}), not indexed like Numba's ${cur.name}[${offsets}]`,
+    n,
+  );
+}
+
 /** Builds the extension for one typing of the kernel. */
 export function relExtension(
   accessors: ReadonlySet<number>,
@@ -80,6 +110,7 @@ export function relExtension(
   return {
     specialParams: accessors,
     specialName: 'relative accessor (call it with one offset per axis)',
+    member: (n: AstNode, cx: ExtContext) => numbaIndexing(n, cx),
     call(n: AstNode, cx: ExtContext): Expr | undefined {
       const c = n.callee;
       if (c.type !== 'Identifier') return undefined;

@@ -7,12 +7,14 @@ import {
   asarray,
   copy,
   dtypeOf,
+  isNdarray,
   mayShareMemory,
   type NdArray,
   sizeOf,
   zeros,
 } from '../../core/array.js';
 import { canCastSameKind, checkDType, type DType, type TypedArray } from '../../core/dtypes.js';
+import { ValueError } from '../../core/errors.js';
 import { checkOptionKeys } from '../../core/option-keys.js';
 import { runGpuGufunc } from '../../targets/gpu/gufunc.js';
 import { useWorkers } from '../../targets/parallel/pool.js';
@@ -20,7 +22,7 @@ import { type Operand, operandArray, toOperand } from '../core.js';
 import { checkOutArray, isOptionsObject } from '../options.js';
 import type { GufuncCore } from './core.js';
 import { runGufunc } from './run.js';
-import { planShapes, type ShapePlan } from './shapes.js';
+import { planShapes, type ShapePlan, shapeString } from './shapes.js';
 
 /** Options of a gufunc call. */
 export interface GufuncCallOptions {
@@ -67,6 +69,12 @@ function checkOptions(o: unknown, name: string, nout: number): { out?: NdArray[]
   let out: NdArray[] | undefined;
   if (opts.out !== undefined && opts.out !== null) {
     const list = Array.isArray(opts.out) ? opts.out : [opts.out];
+    if (Array.isArray(opts.out) && list.some((x) => !isNdarray(x))) {
+      throw new TypeError(
+        `${name}: out must be an ndarray${nout > 1 ? ` (or a list of ${nout} ndarrays, one per output)` : ''}, ` +
+          'not a plain JS array; allocate one with zeros(shape, dtype) or wrap existing values with asarray([...])',
+      );
+    }
     if (list.length !== nout) {
       throw new TypeError(`${name}: out must give ${nout} array(s), got ${list.length}`);
     }
@@ -96,7 +104,9 @@ export function executeGufunc(
   });
   let inputs = ops.map((op, i) => operandArray(op, inTypes[i]));
   const outShapes = out ? out.map((o) => o.shape) : outTypes.map(() => null);
-  const plan = planShapes(name, layout, [...inputs.map((a) => a.shape), ...outShapes]);
+  const plan = out
+    ? planWithOut(name, layout, inputs, outShapes as number[][])
+    : planShapes(name, layout, [...inputs.map((a) => a.shape), ...outShapes]);
   const par = core.target === 'parallel' && useWorkers(sizeOf(plan.loopShape));
   const outs =
     out?.slice() ??
@@ -113,6 +123,47 @@ export function executeGufunc(
   if (core.target === 'gpu') runGpuGufunc(kernel.t, layout, plan, [...inputs, ...outs], !!out);
   else runGufunc(kernel, layout, plan, [...inputs, ...outs], par);
   return outs;
+}
+
+/**
+ * Plans a call with `out`. When NumPy's checks reject an out array, and the inputs alone
+ * plan fine, the error says in a plain sentence which shape each output needs (NumPy's
+ * own text, about remapped shapes, follows for reference).
+ */
+function planWithOut(
+  name: string,
+  layout: GufuncCore['layout'],
+  inputs: readonly NdArray[],
+  outShapes: readonly number[][],
+): ShapePlan {
+  const inShapes = inputs.map((a) => a.shape);
+  try {
+    return planShapes(name, layout, [...inShapes, ...outShapes]);
+  } catch (e) {
+    if (!(e instanceof ValueError)) throw e;
+    let plan: ShapePlan;
+    try {
+      plan = planShapes(name, layout, [...inShapes, ...outShapes.map(() => null)]);
+    } catch {
+      throw e;
+    }
+    const { nin } = layout;
+    const wants = outShapes.map((_, j) => [
+      ...plan.loopShape,
+      ...coreShape(plan, layout.operands[nin + j]),
+    ]);
+    const j = outShapes.findIndex(
+      (s, k) => s.length !== wants[k].length || s.some((d, i) => d !== wants[k][i]),
+    );
+    if (j < 0) throw e;
+    const what = outShapes.length > 1 ? `out[${j}]` : 'out';
+    const core = coreShape(plan, layout.operands[nin + j]);
+    throw new ValueError(
+      `${name}: ${what} has shape ${shapeString(outShapes[j])}, but this call writes shape ${shapeString(wants[j])}: ` +
+        `the inputs' loop dims ${shapeString(plan.loopShape)} followed by output ${j}'s core dims ${shapeString(core)} of layout '${layout.source}'. ` +
+        `Pass an out of that shape, or leave out out to get a new array. (NumPy: ${e.message})`,
+    );
+  }
 }
 
 /** The core shape of an output in this call (missing optional dims left out). */
