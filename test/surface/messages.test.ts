@@ -36,12 +36,12 @@ describe('messages that say what to do', () => {
 
   it("Numba's a[0, 1] in a stencil suggests a(0, 1)", () => {
     expectError(
-      () => stencil((a: never) => (a as number[][])[0][1]),
+      () => stencil((a: number[][]) => a[0][1] as never),
       CompileError,
       /^stencil inputs are read with a call of relative offsets, a\(0, 1\), not indexed like Numba's a\[0, 1\] \(line 1, column \d+\)$/,
     );
     expectError(
-      () => stencil((u: never) => (u as number[])[-1] + 1),
+      () => stencil((u: number[]) => (u[-1] + 1) as never),
       CompileError,
       /u\(-1\), not indexed like Numba's u\[-1\]/,
     );
