@@ -6,7 +6,7 @@
 import { type NdArray, wrap, zeros } from '../core/array.js';
 import { describe, type TypedArray } from '../core/dtypes.js';
 import { IndexError } from '../core/errors.js';
-import { useWorkers } from '../targets/parallel/pool.js';
+import { decideWorkers } from '../targets/parallel/last-call.js';
 import { runRecordsParallel } from '../targets/parallel/records.js';
 import type { ClassCompiler, CompiledCall, RecordLoop } from './compiler.js';
 import { type ClassModel, fieldList } from './model.js';
@@ -70,7 +70,8 @@ export class RecordArrayImpl {
 
   call(method: unknown, ...args: unknown[]): NdArray | undefined {
     const { call, values } = this.#rt.compiler.prepare(method, args);
-    if (this.#rt.model.target === 'parallel' && useWorkers(this.length)) {
+    const { model } = this.#rt;
+    if (model.target === 'parallel' && decideWorkers(model, model.name, this.length)) {
       const out =
         call.outType === undefined
           ? undefined

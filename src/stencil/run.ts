@@ -5,7 +5,7 @@
  */
 import { castScalar, dtypeOf, type NdArray, sizeOf } from '../core/array.js';
 import type { DType, TypedArray } from '../core/dtypes.js';
-import { useWorkers } from '../targets/parallel/pool.js';
+import { decideWorkers } from '../targets/parallel/last-call.js';
 import { runStencilParallel } from '../targets/parallel/stencil.js';
 import type { Layout } from './codegen.js';
 import type { StencilCore, Typing } from './core.js';
@@ -105,7 +105,7 @@ export function runStencil(core: StencilCore, r: StencilRun): void {
   C.push(fill, r.fill && !Object.is(fill, 0) ? 1 : 0);
   const D = all.map((x) => x.data);
   const P = all.map((x) => x.offset);
-  if (core.target === 'parallel' && useWorkers(sizeOf(shape))) {
+  if (core.target === 'parallel' && decideWorkers(core, core.name, sizeOf(shape))) {
     if (runStencilParallel(core, key, D as TypedArray[], P, N, S, R, A, C)) return;
   }
   loop(D, P, N, S, R, A, C);

@@ -3,6 +3,7 @@
  * over whole arrays, Numba's `@stencil` with scipy.ndimage's boundary modes.
  */
 import { zeros } from '../core/array.js';
+import { parallelInspectNote } from '../targets/parallel/last-call.js';
 import { callStencil } from './call.js';
 import { StencilCore } from './core.js';
 import type { Stencil, StencilOptions } from './types.js';
@@ -34,7 +35,13 @@ export function stencil<F extends (...args: any[]) => number | boolean>(
       enumerable: true,
     },
     boundary: { value: core.boundary, enumerable: true },
-    inspect: { value: () => inspectStencil(core) },
+    inspect: {
+      value: () =>
+        // On the parallel target, also which path the last call took and why.
+        core.target === 'parallel'
+          ? `${parallelInspectNote(core)}\n${inspectStencil(core)}`
+          : inspectStencil(core),
+    },
   });
   return s;
 }

@@ -14,6 +14,7 @@ import { broadcastShapes, formatShape } from '../core/broadcast.js';
 import type { DType } from '../core/dtypes.js';
 import { BroadcastError, ValueError } from '../core/errors.js';
 import { runGpuMap } from '../targets/gpu/map.js';
+import { decideWorkers } from '../targets/parallel/last-call.js';
 import { useWorkers } from '../targets/parallel/pool.js';
 import { type Casting, canCast, castErrorMessage, checkInputCasts } from './casting.js';
 import { type Operand, operandArray, toOperand, type UfuncCore } from './core.js';
@@ -134,6 +135,8 @@ export function execute(
     runGpuMap(kernel.typed, { inputs: arrays, outputs: outs, mask: where, shape });
     return outs;
   }
+  // The same decision runMap makes, recorded for parallelStatus() and inspect().
+  if (core.target === 'parallel') decideWorkers(core, core.name, sizeOf(shape));
   runMap(kernel, {
     inputs: arrays,
     outputs: outs,

@@ -7,6 +7,7 @@
  */
 import { type ArrayLike, type NdArray, zeros } from '../core/array.js';
 import type { DType } from '../core/dtypes.js';
+import { parallelInspectNote } from '../targets/parallel/last-call.js';
 import { runDeferred } from '../targets/parallel/map.js';
 import { callGufunc, type GufuncCallOptions, type GufuncResult } from './gufunc/call.js';
 import { GufuncCore, type GuvectorizeOptions } from './gufunc/core.js';
@@ -128,7 +129,13 @@ export function guvectorize<L extends string>(
     signature: { value: core.layout.source, enumerable: true },
     types: { get: () => core.types, enumerable: true },
     ufuncName: { value: core.name, enumerable: true },
-    inspect: { value: (sig?: string) => inspectGufunc(core, sig) },
+    inspect: {
+      value: (sig?: string) => {
+        const text = inspectGufunc(core, sig);
+        // On the parallel target, also which path the last call took and why.
+        return core.target === 'parallel' ? `${parallelInspectNote(core)}\n${text}` : text;
+      },
+    },
   });
   return g;
 }

@@ -4,6 +4,7 @@
  */
 import { type ArrayLike, type NdArray, zeros } from '../core/array.js';
 import type { DType } from '../core/dtypes.js';
+import { parallelInspectNote } from '../targets/parallel/last-call.js';
 import { runDeferred } from '../targets/parallel/map.js';
 import { accumulateUfunc } from './accumulate.js';
 import { type AtIndices, atUfunc } from './at.js';
@@ -104,9 +105,14 @@ export function vectorize<F extends ScalarKernel>(fn: F, options?: VectorizeOpti
     identity: { value: core.identity, enumerable: true },
     types: { get: () => core.types, enumerable: true },
     ufuncName: { value: core.name, enumerable: true },
-    inspect: { value: (sig?: string) => inspectUfunc(core, sig) },
+    inspect: { value: (sig?: string) => withParallelNote(core, inspectUfunc(core, sig)) },
   });
   return u;
+}
+
+/** On the parallel target, `inspect()` also tells which path the last call took and why. */
+function withParallelNote(core: UfuncCore, text: string): string {
+  return core.target === 'parallel' ? `${parallelInspectNote(core)}\n${text}` : text;
 }
 
 function inspectUfunc(core: UfuncCore, sig?: string): string {

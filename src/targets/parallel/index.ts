@@ -3,11 +3,11 @@ import { dropScratch } from './map.js';
 import { stopWorkers } from './pool.js';
 
 export {
-  type ParallelOptions,
-  type ParallelStatus,
+  type ParallelCallReport,
+  type ParallelReport,
   parallelStatus,
-  setParallelOptions,
-} from './pool.js';
+} from './last-call.js';
+export { type ParallelOptions, type ParallelStatus, setParallelOptions } from './pool.js';
 
 /** Stops the pool's workers and frees its scratch memory; the next parallel call restarts it. */
 export function closePool(): void {

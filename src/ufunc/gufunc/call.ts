@@ -17,7 +17,7 @@ import { canCastSameKind, checkDType, type DType, type TypedArray } from '../../
 import { ValueError } from '../../core/errors.js';
 import { checkOptionKeys } from '../../core/option-keys.js';
 import { runGpuGufunc } from '../../targets/gpu/gufunc.js';
-import { useWorkers } from '../../targets/parallel/pool.js';
+import { decideWorkers } from '../../targets/parallel/last-call.js';
 import { type Operand, operandArray, toOperand } from '../core.js';
 import { checkOutArray, isOptionsObject } from '../options.js';
 import type { GufuncCore } from './core.js';
@@ -107,7 +107,7 @@ export function executeGufunc(
   const plan = out
     ? planWithOut(name, layout, inputs, outShapes as number[][])
     : planShapes(name, layout, [...inputs.map((a) => a.shape), ...outShapes]);
-  const par = core.target === 'parallel' && useWorkers(sizeOf(plan.loopShape));
+  const par = core.target === 'parallel' && decideWorkers(core, name, sizeOf(plan.loopShape));
   const outs =
     out?.slice() ??
     outTypes.map((t, j) =>
