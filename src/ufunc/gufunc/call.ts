@@ -14,7 +14,7 @@ import {
   zeros,
 } from '../../core/array.js';
 import { canCastSameKind, checkDType, type DType, type TypedArray } from '../../core/dtypes.js';
-import { ValueError } from '../../core/errors.js';
+import { BroadcastError, ValueError } from '../../core/errors.js';
 import { checkOptionKeys } from '../../core/option-keys.js';
 import { runGpuGufunc } from '../../targets/gpu/gufunc.js';
 import { decideWorkers } from '../../targets/parallel/last-call.js';
@@ -158,11 +158,12 @@ function planWithOut(
     if (j < 0) throw e;
     const what = outShapes.length > 1 ? `out[${j}]` : 'out';
     const core = coreShape(plan, layout.operands[nin + j]);
-    throw new ValueError(
+    const msg =
       `${name}: ${what} has shape ${shapeString(outShapes[j])}, but this call writes shape ${shapeString(wants[j])}: ` +
-        `the inputs' loop dims ${shapeString(plan.loopShape)} followed by output ${j}'s core dims ${shapeString(core)} of layout '${layout.source}'. ` +
-        `Pass an out of that shape, or leave out out to get a new array. (NumPy: ${e.message})`,
-    );
+      `the inputs' loop dims ${shapeString(plan.loopShape)} followed by output ${j}'s core dims ${shapeString(core)} of layout '${layout.source}'. ` +
+      `Pass an out of that shape, or leave out out to get a new array. (NumPy: ${e.message})`;
+    // The error keeps its class (a BroadcastError stays one, with its shapes).
+    throw e instanceof BroadcastError ? new BroadcastError(msg, e.shapes) : new ValueError(msg);
   }
 }
 

@@ -278,12 +278,19 @@ for (const backend of BACKENDS) {
         mul.gpu.outer(asarray([1, 2, 3]), asarray([[4], [5]])),
         mul.cpu.outer(asarray([1, 2, 3]), asarray([[4], [5]])),
       );
-      // Inputs are read as the loop's types (dtype: a float64 -7 read as uint8_clamped is 0).
+      // Inputs are read as the loop's types (dtype with casting 'unsafe': a float64 -7 read as
+      // uint8_clamped is 0).
       const add = ufuncs[0];
       const clampedA = asarray(new Uint8ClampedArray([250, 3, 100, 0]));
       const floats = asarray(new Float64Array([10.5, -7, 0.5, 1.5]));
-      expect(toArray(add.gpu(clampedA, floats, { dtype: 'uint8_clamped' }) as NdArray)).toEqual(
-        toArray(add.cpu(clampedA, floats, { dtype: 'uint8_clamped' }) as NdArray),
+      expect(
+        toArray(
+          add.gpu(clampedA, floats, { dtype: 'uint8_clamped', casting: 'unsafe' }) as NdArray,
+        ),
+      ).toEqual(
+        toArray(
+          add.cpu(clampedA, floats, { dtype: 'uint8_clamped', casting: 'unsafe' }) as NdArray,
+        ),
       );
       const p = mul.gpu.async(asarray([1, 2, 3]), 2);
       expect(p).toBeInstanceOf(Promise);

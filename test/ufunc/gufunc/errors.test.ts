@@ -44,6 +44,11 @@ const matrixMultiply = guvectorize(
   { name: 'matrix_multiply' },
 );
 
+/** The message for an out of the wrong shape: a plain sentence, then NumPy's own text. */
+function plainOut(sentence: string, numpy: string): string {
+  return `${sentence} Pass an out of that shape, or leave out out to get a new array. (NumPy: ${numpy})`;
+}
+
 describe('shape errors (NumPy texts)', () => {
   it('core dim mismatch', () => {
     expectError(
@@ -114,7 +119,10 @@ describe('shape errors (NumPy texts)', () => {
     expectError(
       () => inner1d(ones([2, 3]), ones([2, 3]), { out: ones([3]) }),
       BroadcastError,
-      'operands could not be broadcast together with remapped shapes [original->remapped]: (2,3)->(2,) (2,3)->(2,) (3,)->(3,)  and requested shape ()',
+      plainOut(
+        "inner1d: out has shape (3,), but this call writes shape (2,): the inputs' loop dims (2,) followed by output 0's core dims () of layout '(i),(i)->()'.",
+        'operands could not be broadcast together with remapped shapes [original->remapped]: (2,3)->(2,) (2,3)->(2,) (3,)->(3,)  and requested shape ()',
+      ),
     );
   });
 
@@ -122,7 +130,10 @@ describe('shape errors (NumPy texts)', () => {
     expectError(
       () => matrixMultiply(ones([5, 2, 3]), ones([3, 4]), { out: ones([1, 2, 4]) }),
       ValueError,
-      "non-broadcastable output operand with shape (1,2,4) [remapped to (4,2,1)] doesn't match the broadcast shape (5,2,4)",
+      plainOut(
+        "matrix_multiply: out has shape (1,2,4), but this call writes shape (5,2,4): the inputs' loop dims (5,) followed by output 0's core dims (2,4) of layout '(m,n),(n,p)->(m,p)'.",
+        "non-broadcastable output operand with shape (1,2,4) [remapped to (4,2,1)] doesn't match the broadcast shape (5,2,4)",
+      ),
     );
   });
 
@@ -130,7 +141,10 @@ describe('shape errors (NumPy texts)', () => {
     expectError(
       () => inner1d(ones([5, 3]), ones([3]), { out: ones([]) }),
       ValueError,
-      'output operand requires a reduction along dimension -1, but the reduction is not enabled. The dimension size of 1 does not match the expected output shape.',
+      plainOut(
+        "inner1d: out has shape (), but this call writes shape (5,): the inputs' loop dims (5,) followed by output 0's core dims () of layout '(i),(i)->()'.",
+        'output operand requires a reduction along dimension -1, but the reduction is not enabled. The dimension size of 1 does not match the expected output shape.',
+      ),
     );
   });
 
@@ -138,7 +152,10 @@ describe('shape errors (NumPy texts)', () => {
     expectError(
       () => matrixMultiply(ones([2, 3]), ones([3, 4]), { out: ones([2, 5]) }),
       ValueError,
-      'matrix_multiply: Output operand 0 has a mismatch in its core dimension 1, with gufunc signature (m,n),(n,p)->(m,p) (size 5 is different from 4)',
+      plainOut(
+        "matrix_multiply: out has shape (2,5), but this call writes shape (2,4): the inputs' loop dims () followed by output 0's core dims (2,4) of layout '(m,n),(n,p)->(m,p)'.",
+        'matrix_multiply: Output operand 0 has a mismatch in its core dimension 1, with gufunc signature (m,n),(n,p)->(m,p) (size 5 is different from 4)',
+      ),
     );
   });
 
@@ -158,7 +175,10 @@ describe('shape errors (NumPy texts)', () => {
     expectError(
       () => matmul(ones([2, 3]), ones([3]), { out: ones([2, 1]) }),
       ValueError,
-      'matmul: Output operand 0 has a mismatch in its core dimension 0, with gufunc signature (m?,n),(n,p?)->(m?,p?) (size 1 is different from 2)',
+      plainOut(
+        "matmul: out has shape (2,1), but this call writes shape (2,): the inputs' loop dims () followed by output 0's core dims (2,) of layout '(m?,n),(n,p?)->(m?,p?)'.",
+        'matmul: Output operand 0 has a mismatch in its core dimension 0, with gufunc signature (m?,n),(n,p?)->(m?,p?) (size 1 is different from 2)',
+      ),
     );
   });
 
@@ -275,7 +295,7 @@ describe('construction and call errors', () => {
     expectError(
       () => g(ones([2]), ones([2]), { out: [1] as never }),
       TypeError,
-      'out must be an ndarray; got 1',
+      'g: out must be an ndarray, not a plain JS array; allocate one with zeros(shape, dtype) or wrap existing values with asarray([...])',
     );
   });
 
