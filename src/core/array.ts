@@ -15,6 +15,7 @@ import {
   type TypedArray,
 } from './dtypes.js';
 import { ValueError } from './errors.js';
+import { readOnce } from './guard.js';
 
 /** A scijs ndarray over a TypedArray. */
 export type NdArray<T extends TypedArray = TypedArray> = ndarray.NdArray<T>;
@@ -66,6 +67,83 @@ export function isNdarray(x: unknown): x is NdArray {
     typeof a.offset === 'number' &&
     a.data !== undefined
   );
+}
+
+/** TypedArray.prototype.length's own getter: a subclass cannot override what it reports. */
+const typedLength = Object.getOwnPropertyDescriptor(
+  Object.getPrototypeOf(Int8Array.prototype) as object,
+  'length',
+)!.get!;
+
+function fmtList(v: readonly unknown[]): string {
+  return `[${v.map((d) => String(d)).join(', ')}]`;
+}
+
+/**
+ * Validates an ndarray's header against its data and returns a fresh ndarray over the same
+ * data with copies of `shape`, `stride` and `offset`, each field read exactly once. Checks:
+ * a TypedArray of a numbats dtype; `shape` and `stride` arrays of equal length; integer
+ * extents >= 0, integer strides and offset; and the two extreme elements the view reaches
+ * inside the data (which also catches a detached or shrunk buffer). O(ndim): no scan.
+ */
+export function checkedView(x: object, what = ''): NdArray {
+  const at = what ? `${what}: ` : '';
+  const data = readOnce(x, 'data', what || 'ndarray');
+  const shape = readOnce(x, 'shape', what || 'ndarray');
+  const stride = readOnce(x, 'stride', what || 'ndarray');
+  const offset = readOnce(x, 'offset', what || 'ndarray');
+  if (dtypeOfData(data) === undefined) {
+    throw new TypeError(
+      `${at}ndarray data must be a TypedArray of a numbats dtype; got ${describe(data)}`,
+    );
+  }
+  if (!Array.isArray(shape) || !Array.isArray(stride)) {
+    throw new TypeError(`${at}ndarray shape and stride must be arrays`);
+  }
+  const sh = shape.slice() as unknown[];
+  const st = stride.slice() as unknown[];
+  const nd = sh.length;
+  if (st.length !== nd) {
+    throw new ValueError(
+      `${at}shape ${fmtList(sh)} and stride ${fmtList(st)} have different lengths`,
+    );
+  }
+  if (nd > MAX_DIMS) {
+    throw new ValueError(`${at}${nd} dimensions; numbats (like NumPy) supports ${MAX_DIMS}`);
+  }
+  let size = 1;
+  for (let i = 0; i < nd; i++) {
+    const d = sh[i];
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
+      throw new ValueError(`${at}shape ${fmtList(sh)} has a non-integer or negative extent`);
+    }
+    if (typeof st[i] !== 'number' || !Number.isSafeInteger(st[i])) {
+      throw new ValueError(`${at}stride ${fmtList(st)} has a non-integer stride`);
+    }
+    size *= d;
+  }
+  if (typeof offset !== 'number' || !Number.isSafeInteger(offset)) {
+    throw new ValueError(`${at}offset ${String(offset)} is not an integer`);
+  }
+  if (!Number.isSafeInteger(size)) {
+    throw new ValueError(`${at}shape ${fmtList(sh)} has more elements than can be indexed`);
+  }
+  if (size > 0) {
+    let lo = offset;
+    let hi = offset;
+    for (let i = 0; i < nd; i++) {
+      const span = (st[i] as number) * ((sh[i] as number) - 1);
+      if (span < 0) lo += span;
+      else hi += span;
+    }
+    const len = typedLength.call(data) as number;
+    if (lo < 0 || hi >= len) {
+      throw new ValueError(
+        `${at}shape ${fmtList(sh)} with stride ${fmtList(st)} and offset ${offset} reaches elements ${lo}..${hi}, but its data has ${len} element(s)${len === 0 ? ' (is its buffer detached or shrunk?)' : ''}`,
+      );
+    }
+  }
+  return ndarray(data as TypedArray, sh as number[], st as number[], offset) as NdArray;
 }
 
 /** The numbats dtype of an array (`bool` for BoolArray-backed arrays, which ndarray calls uint8). */
@@ -174,11 +252,19 @@ const SCRATCH = Object.fromEntries(DTYPES.map((d) => [d, new STORAGE[d](1)])) as
   TypedArray
 >;
 
+/** NumPy's limit on dimensions (NPY_MAXDIMS); also what bounds recursion over nested lists. */
+export const MAX_DIMS = 64;
+
 /** Shape of a nested JS array, checking that it is rectangular. */
 function nestedShape(x: NestedArray): number[] {
   const shape: number[] = [];
   let cur: unknown = x;
   while (Array.isArray(cur)) {
+    // A self-containing list would nest forever; a very deep one would overflow the stack.
+    if (shape.length === MAX_DIMS)
+      throw new ValueError(
+        `maximum supported dimension for an ndarray is ${MAX_DIMS}, found a list nested deeper`,
+      );
     shape.push(cur.length);
     if (cur.length === 0) break;
     cur = cur[0];
@@ -217,11 +303,24 @@ function flattenNested(x: NestedArray, shape: number[], depth: number, outv: num
  * arrays float64 (bool when every element is a boolean).
  */
 export function asarray(x: ArrayLike, dtype?: DType): NdArray {
+  return coerce(x, dtype, true);
+}
+
+/**
+ * `asarray` for numbats' own entry points: an ndarray comes back as a validated copy of
+ * its header (same data), so nothing the caller's object does after the check can change
+ * the shape, strides or offset the loops use.
+ */
+export function toNdarray(x: ArrayLike, dtype?: DType): NdArray {
+  return coerce(x, dtype, false);
+}
+
+function coerce(x: ArrayLike, dtype: DType | undefined, keep: boolean): NdArray {
   if (dtype !== undefined) checkDType(dtype);
   let a: NdArray;
   if (isNdarray(x)) {
-    dtypeOf(x);
-    a = x;
+    const v = checkedView(x);
+    a = keep ? x : v;
   } else if (ArrayBuffer.isView(x)) {
     if (dtypeOfData(x) === undefined) throw new TypeError(`unsupported TypedArray ${describe(x)}`);
     a = ndarray(x as TypedArray, [(x as TypedArray).length], [1], 0) as NdArray;

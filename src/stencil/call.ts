@@ -7,12 +7,12 @@
 import { literalTy } from '../compiler/infer.js';
 import type { Ty } from '../compiler/ir.js';
 import {
-  asarray,
   copy,
   dtypeOf,
   mayShareMemory,
   type NdArray,
   sizeOf,
+  toNdarray,
   zeros,
 } from '../core/array.js';
 import { formatShape } from '../core/broadcast.js';
@@ -61,7 +61,7 @@ function operands(core: StencilCore, inputs: readonly unknown[]): Operand[] {
           `${core.name}: '${pname}' is read as ${pname}(…) in the kernel, so it must be an array; got ${describe(x)}`,
         );
       }
-      return { kind: 'array', a: asarray(x as never) };
+      return { kind: 'array', a: toNdarray(x as never) };
     }
     if (typeof x === 'number') return { kind: 'scalar', v: x, bool: false };
     if (typeof x === 'boolean') return { kind: 'scalar', v: x ? 1 : 0, bool: true };
@@ -125,7 +125,9 @@ export function callStencil(core: StencilCore, args: readonly unknown[]): NdArra
   if (out) arrays = arrays.map((a) => (mayShareMemory(out, a) ? copy(a) : a));
   const shared = core.target === 'parallel' && useWorkers(sizeOf(shape));
   const result = out ?? zeros(shape, outDtype, shared ? { shared } : undefined);
-  if (sizeOf(shape) === 0) return result;
+  // With `out`, the caller gets its own object back (the loops wrote through a checked copy).
+  const returned = opts.userOut ?? result;
+  if (sizeOf(shape) === 0) return returned;
 
   if (core.target === 'gpu') {
     runGpuStencil({
@@ -139,7 +141,7 @@ export function callStencil(core: StencilCore, args: readonly unknown[]): NdArra
       cval,
       fill: !out,
     });
-    return result;
+    return returned;
   }
   runStencil(core, {
     typing,
@@ -152,5 +154,5 @@ export function callStencil(core: StencilCore, args: readonly unknown[]): NdArra
     cval,
     fill: !out,
   });
-  return result;
+  return returned;
 }

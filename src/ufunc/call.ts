@@ -1,6 +1,5 @@
 /** A ufunc call: broadcasting, `out` (overlap-safe), `where`, `dtype`, weak scalars. */
 import {
-  asarray,
   copy,
   dtypeOf,
   mayShareMemory,
@@ -8,6 +7,7 @@ import {
   sameView,
   sizeOf,
   toArray,
+  toNdarray,
   zeros,
 } from '../core/array.js';
 import { broadcastShapes, formatShape } from '../core/broadcast.js';
@@ -17,7 +17,7 @@ import { runGpuMap } from '../targets/gpu/map.js';
 import { useWorkers } from '../targets/parallel/pool.js';
 import { type Operand, operandArray, toOperand, type UfuncCore } from './core.js';
 import { runMap } from './execute.js';
-import { checkCallOptions, isOptionsObject } from './options.js';
+import { checkCallOptions, checkWhere, isOptionsObject } from './options.js';
 
 /** What a call returns: an array, a plain number for all-scalar calls, or one per output. */
 export type UfuncResult = NdArray | number;
@@ -42,12 +42,12 @@ export function splitArgs(
 export function callUfunc(core: UfuncCore, args: readonly unknown[]): UfuncResult | UfuncResult[] {
   const [inputs, rawOpts] = splitArgs(core, args, core.name);
   const opts = checkCallOptions(rawOpts, core.name, core.nout);
-  const ops = inputs.map((x) => toOperand(x, (v) => asarray(v as never)));
+  const ops = inputs.map((x) => toOperand(x, (v) => toNdarray(v as never)));
   const res = execute(
     core,
     ops,
     opts.out,
-    opts.where === undefined ? undefined : asarray(opts.where),
+    opts.where === undefined ? undefined : checkWhere(opts.where, core.name),
     opts.dtype,
   );
   const allScalar = ops.every((o) => o.kind === 'scalar');
@@ -55,7 +55,9 @@ export function callUfunc(core: UfuncCore, args: readonly unknown[]): UfuncResul
     const vals = res.map((a) => toArray(a)[0]);
     return core.nout === 1 ? vals[0] : vals;
   }
-  return core.nout === 1 ? res[0] : res;
+  // The caller gets back its own `out` objects; the loops wrote through checked copies of them.
+  const result = opts.userOut ?? res;
+  return core.nout === 1 ? result[0] : result;
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   promoteAll,
 } from '../core/dtypes.js';
 import { CompileError } from '../core/errors.js';
+import { snapshotOptions } from '../core/guard.js';
 import { GpuEmitter } from '../targets/gpu/lower.js';
 import { CompiledKernel } from './kernel.js';
 import { formatSignature, type LoopSignature, parseSignature } from './signatures.js';
@@ -70,6 +71,8 @@ export class UfuncCore {
       throw new TypeError('vectorize: the first argument must be a function');
     if (options === null || typeof options !== 'object')
       throw new TypeError('vectorize: options must be an object');
+    // Each option is read once, from a copy: a getter cannot pass a check and then change.
+    options = snapshotOptions(options, 'vectorize') as VectorizeOptions;
     const target = options.target ?? 'cpu';
     if (!VALID_TARGETS.includes(target as string)) {
       throw new TypeError(

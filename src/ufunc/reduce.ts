@@ -6,12 +6,12 @@
  */
 import {
   allocData,
-  asarray,
   castScalar,
   copyInto,
   dtypeOf,
   mayShareMemory,
   type NdArray,
+  toNdarray,
   view,
   zeros,
 } from '../core/array.js';
@@ -22,7 +22,7 @@ import { normalizeAxes } from './axes.js';
 import type { UfuncCore } from './core.js';
 import { runMap } from './execute.js';
 import type { CompiledKernel } from './kernel.js';
-import { checkReduceOptions } from './options.js';
+import { checkReduceOptions, checkWhere } from './options.js';
 
 export function requireBinary(core: UfuncCore, method: string): void {
   if (core.nin !== 2 || core.nout !== 1) {
@@ -81,7 +81,7 @@ function reducedShape(
 export function reduceUfunc(core: UfuncCore, x: unknown, rawOpts: unknown): NdArray | number {
   requireBinary(core, 'reduce');
   const opts = checkReduceOptions(rawOpts, `${core.name}.reduce`);
-  const a = asarray(x as never);
+  const a = toNdarray(x as never);
   const nd = a.shape.length;
   const axes = nd === 0 ? [] : normalizeAxes(opts.axis === undefined ? 0 : opts.axis, nd);
   if (nd === 0 && opts.axis !== undefined && opts.axis !== null) {
@@ -96,7 +96,8 @@ export function reduceUfunc(core: UfuncCore, x: unknown, rawOpts: unknown): NdAr
   }
   const [kernel, t] = reductionKernel(core, dtypeOf(a), opts.dtype);
   const initial = opts.initial ?? (typeof core.identity === 'number' ? core.identity : undefined);
-  const where = opts.where === undefined ? undefined : asarray(opts.where as never);
+  const where =
+    opts.where === undefined ? undefined : checkWhere(opts.where, `${core.name}.reduce`);
   if (where && initial === undefined) {
     throw new ValueError(
       `reduction operation '${core.name}' does not have an identity, so to use a where mask one has to specify 'initial'`,
@@ -149,8 +150,8 @@ export function reduceUfunc(core: UfuncCore, x: unknown, rawOpts: unknown): NdAr
     }
   }
   if (out && !direct) copyInto(out, acc);
-  const result = out ?? acc;
-  return result.shape.length === 0 && !out ? (result.data as TypedArray)[result.offset] : result;
+  if (out) return opts.userOut ?? out;
+  return acc.shape.length === 0 ? (acc.data as TypedArray)[acc.offset] : acc;
 }
 
 function broadcastCheck(mask: readonly number[], shape: readonly number[]): void {

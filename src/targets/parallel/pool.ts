@@ -18,6 +18,7 @@
  * hook; browser: before `close()`): a worker that died is replaced and the call throws
  * instead of hanging.
  */
+import { ValueError } from '../../core/errors.js';
 import { workerSource } from './worker-source.js';
 
 type WorkerThreads = typeof import('node:worker_threads');
@@ -491,13 +492,15 @@ function finish(job: Job): void {
 
 function rebuildError(name: string, message: string): Error {
   const Ctor =
-    name === 'RangeError'
-      ? RangeError
-      : name === 'TypeError'
-        ? TypeError
-        : name === 'ReferenceError'
-          ? ReferenceError
-          : Error;
+    name === 'ValueError'
+      ? ValueError
+      : name === 'RangeError'
+        ? RangeError
+        : name === 'TypeError'
+          ? TypeError
+          : name === 'ReferenceError'
+            ? ReferenceError
+            : Error;
   const e = new Ctor(message);
   if (e.name !== name) e.name = name;
   return e;

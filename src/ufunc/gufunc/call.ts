@@ -4,15 +4,16 @@
  * over the planned loop dims.
  */
 import {
-  asarray,
   copy,
   dtypeOf,
   mayShareMemory,
   type NdArray,
   sizeOf,
+  toNdarray,
   zeros,
 } from '../../core/array.js';
 import { canCastSameKind, checkDType, type DType, type TypedArray } from '../../core/dtypes.js';
+import { snapshotOptions } from '../../core/guard.js';
 import { runGpuGufunc } from '../../targets/gpu/gufunc.js';
 import { useWorkers } from '../../targets/parallel/pool.js';
 import { type Operand, operandArray, toOperand } from '../core.js';
@@ -48,32 +49,39 @@ export function callGufunc(
     );
   }
   const opts = checkOptions(raw, core.name, nout);
-  const ops = inputs.map((x) => toOperand(x, (v) => asarray(v as never)));
+  const ops = inputs.map((x) => toOperand(x, (v) => toNdarray(v as never)));
   const outs = executeGufunc(core, ops, opts.out, opts.dtype);
   const plain = !opts.out && ops.every((o) => o.kind === 'scalar');
-  const res = outs.map((a) =>
+  // With `out`, the caller gets its own objects back (the loops wrote through checked copies).
+  const res = (opts.userOut ?? outs).map((a) =>
     plain && a.shape.length === 0 ? (a.data as TypedArray)[a.offset] : a,
   );
   return nout === 1 ? res[0] : res;
 }
 
-function checkOptions(o: unknown, name: string, nout: number): { out?: NdArray[]; dtype?: DType } {
+function checkOptions(
+  o: unknown,
+  name: string,
+  nout: number,
+): { out?: NdArray[]; userOut?: NdArray[]; dtype?: DType } {
   if (o === undefined) return {};
-  const opts = o as GufuncCallOptions;
+  const opts = snapshotOptions(o as object, name) as GufuncCallOptions;
   for (const k of Object.keys(opts)) {
     if (k !== 'out' && k !== 'dtype') {
       throw new TypeError(`${name}: unknown option '${k}' (expected out, dtype)`);
     }
   }
   let out: NdArray[] | undefined;
+  let userOut: NdArray[] | undefined;
   if (opts.out !== undefined && opts.out !== null) {
-    const list = Array.isArray(opts.out) ? opts.out : [opts.out];
+    const list = Array.isArray(opts.out) ? opts.out.slice() : [opts.out];
     if (list.length !== nout) {
       throw new TypeError(`${name}: out must give ${nout} array(s), got ${list.length}`);
     }
     out = list.map((a, i) => checkOutArray(a, nout > 1 ? `out[${i}]` : 'out'));
+    userOut = list;
   }
-  return { out, dtype: opts.dtype === undefined ? undefined : checkDType(opts.dtype) };
+  return { out, userOut, dtype: opts.dtype === undefined ? undefined : checkDType(opts.dtype) };
 }
 
 /** Runs a call; returns the output arrays. */
