@@ -214,7 +214,10 @@ export function dispatch(
   nout: number,
   chunks: readonly Chunk[],
 ): void {
-  const shared = shareData(D, lo, hi, nin, nout);
+  const asyncSink = currentAsyncSink();
+  // An `.async` call may run alongside other calls and the caller's own writes into the same
+  // plain buffer, so it merges back only the elements it changed (see `shareData`).
+  const shared = shareData(D, lo, hi, nin, nout, asyncSink !== null);
   const tasks: Task[] = chunks.map((c) => ({
     loop: c.ref.id,
     src: c.ref.src,
@@ -228,7 +231,6 @@ export function dispatch(
     shared.release(false);
     throw e;
   }
-  const asyncSink = currentAsyncSink();
   if (asyncSink) {
     asyncSink.push(waitAsync(job).finally(() => shared.release(true)));
     return;
@@ -345,12 +347,49 @@ interface Shared {
   release: (copyBack: boolean) => void;
 }
 
+/**
+ * Copies back the elements of one output whose bits changed in the scratch since `old` (the
+ * scratch's content when the call started): an element the kernel did not write (masked
+ * out by `where`, skipped, or simply not part of this view) is left as it is now in `buf`,
+ * which may hold another call's or the caller's write made meanwhile. Compared and copied
+ * as integers, so NaN payloads and -0 are seen as changes and carried exactly.
+ */
+function mergeBack(
+  buf: ArrayBufferLike,
+  scratch: SharedArrayBuffer,
+  base: number,
+  old: ArrayBuffer,
+  oldAt: number,
+  start: number,
+  bytes: number,
+  bpe: number,
+): void {
+  const W = bpe === 1 ? Uint8Array : bpe === 2 ? Uint16Array : Int32Array;
+  const wb = W.BYTES_PER_ELEMENT;
+  const per = bpe / wb;
+  const n = bytes / wb;
+  const dst = new W(buf as ArrayBuffer, start, n);
+  const src = new W(scratch as unknown as ArrayBuffer, start - base, n);
+  const was = new W(old, start - oldAt, n);
+  if (per === 1) {
+    for (let i = 0; i < n; i++) if (src[i] !== was[i]) dst[i] = src[i];
+    return;
+  }
+  for (let i = 0; i < n; i += 2) {
+    if (src[i] !== was[i] || src[i + 1] !== was[i + 1]) {
+      dst[i] = src[i];
+      dst[i + 1] = src[i + 1];
+    }
+  }
+}
+
 function shareData(
   D: readonly TypedArray[],
   lo: readonly number[],
   hi: readonly number[],
   nin: number,
   nout: number,
+  merge: boolean,
 ): Shared {
   const out: JobData['D'] = new Array(D.length);
   const groups = new Map<ArrayBufferLike, number[]>();
@@ -372,6 +411,9 @@ function shareData(
     scratch: SharedArrayBuffer;
     base: number;
     ops: number[];
+    /** With `merge`: the touched bytes as they were when the call started, from `oldAt`. */
+    old: ArrayBuffer | null;
+    oldAt: number;
   }[] = [];
   for (const [buf, ops] of groups) {
     // The scratch mirrors the buffer from `base` on, so every operand keeps its element
@@ -390,7 +432,11 @@ function shareData(
     const scratch = takeScratch(Math.ceil((b - base) / 8) * 8);
     new Uint8Array(scratch, a - base, b - a).set(new Uint8Array(buf, a, b - a));
     for (const o of ops) out[o] = [scratch, ctorName(D[o]), D[o].byteOffset - base, hi[o] + 1];
-    copies.push({ buf, scratch, base, ops });
+    const writes = ops.some((o) => o >= nin && o < nin + nout);
+    // Starts 8-aligned (as `base` is), so element views of every width fit it.
+    const oldAt = a - ((a - base) % 8);
+    const old = merge && writes ? (buf as ArrayBuffer).slice(oldAt, b) : null;
+    copies.push({ buf, scratch, base, ops, old, oldAt });
   }
   return {
     D: out,
@@ -402,7 +448,8 @@ function shareData(
             const bpe = D[o].BYTES_PER_ELEMENT;
             const a = D[o].byteOffset + lo[o] * bpe;
             const len = (hi[o] + 1 - lo[o]) * bpe;
-            new Uint8Array(c.buf, a, len).set(new Uint8Array(c.scratch, a - c.base, len));
+            if (c.old) mergeBack(c.buf, c.scratch, c.base, c.old, c.oldAt, a, len, bpe);
+            else new Uint8Array(c.buf, a, len).set(new Uint8Array(c.scratch, a - c.base, len));
           }
         }
         if (scratchPool.length < 8) scratchPool.push(c.scratch);
