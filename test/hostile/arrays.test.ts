@@ -64,7 +64,12 @@ const lies: [string, () => NdArray, typeof TypeError | typeof ValueError][] = [
   [
     'a shrunk resizable buffer',
     () => {
-      const buf = new ArrayBuffer(32, { maxByteLength: 64 });
+      // ES2024 resizable buffers (Node 20+); typed loosely for the ES2022 lib.
+      const RAB = ArrayBuffer as unknown as new (
+        n: number,
+        o: { maxByteLength: number },
+      ) => ArrayBuffer & { resize(n: number): void };
+      const buf = new RAB(32, { maxByteLength: 64 });
       const d = new Float64Array(buf, 0, 4);
       buf.resize(8);
       return raw(d, [4], [1], 0);

@@ -7,13 +7,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { view, wrap } from '../../src/core/array.js';
-import {
-  BoolArray,
-  closePool,
-  type NdArray,
-  setParallelOptions,
-  vectorize,
-} from '../../src/index.js';
+import { BoolArray, closePool, setParallelOptions, vectorize } from '../../src/index.js';
 import { runs } from '../support.js';
 
 const f = vectorize((a: number, b: number) => a * 10 + b, { target: 'parallel' });
