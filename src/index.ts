@@ -28,7 +28,14 @@ export {
   promote as resultType,
   type TypedArray,
 } from './core/dtypes.js';
-export { AxisError, BroadcastError, CompileError, IndexError, ValueError } from './core/errors.js';
+export {
+  AxisError,
+  BroadcastError,
+  CompileError,
+  IndexError,
+  TimeoutError,
+  ValueError,
+} from './core/errors.js';
 export * from './jitclass/index.js';
 export * from './stencil/index.js';
 export {

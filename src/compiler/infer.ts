@@ -17,7 +17,7 @@ import {
   type Ty,
   type TypedKernel,
 } from './ir.js';
-import type { AstNode, ParsedKernel } from './parse.js';
+import { type AstNode, isStackOverflow, type ParsedKernel } from './parse.js';
 import {
   arithTy,
   bitTy,
@@ -111,6 +111,25 @@ export function inferKernel(
   if (paramTypes.length !== parsed.params.length) {
     throw new TypeError(`kernel takes ${parsed.params.length} arguments, got ${paramTypes.length}`);
   }
+  try {
+    return inferPasses(parsed, paramTypes, constants, ext);
+  } catch (e) {
+    // The parser bounds nesting depth; this is the backstop for an engine with a smaller stack.
+    if (isStackOverflow(e)) {
+      throw new CompileError(
+        'kernel is nested too deeply to compile: split long expressions into local variables',
+      );
+    }
+    throw e;
+  }
+}
+
+function inferPasses(
+  parsed: ParsedKernel,
+  paramTypes: readonly DType[],
+  constants: Constants,
+  ext: KernelExtension | undefined,
+): TypedKernel {
   let localTypes: (Ty | undefined)[] = paramTypes.slice();
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const w = new Walker(parsed, localTypes, constants, ext);

@@ -5,6 +5,7 @@
  * (named, fixed and optional dims), core dims matched from the end of each shape, and
  * NumPy's error texts. Views compile to index arithmetic on the TypedArrays.
  */
+
 import { type ArrayLike, type NdArray, zeros } from '../core/array.js';
 import type { DType } from '../core/dtypes.js';
 import { runDeferred } from '../targets/parallel/map.js';
@@ -13,6 +14,7 @@ import { GufuncCore, type GuvectorizeOptions } from './gufunc/core.js';
 import { gufuncLoopSource } from './gufunc/loops.js';
 import { parseGufuncSignature } from './gufunc/signature.js';
 import { formatSignature } from './signatures.js';
+import { withTimeoutOption } from './timeout.js';
 
 export type { GufuncCallOptions, GufuncResult, GuvectorizeOptions };
 
@@ -99,14 +101,17 @@ export function guvectorize<L extends string>(
   options?: GuvectorizeOptions,
 ): Gufunc<L> {
   const core = new GufuncCore(fn, layout, options);
-  const call = (...args: unknown[]) => callGufunc(core, args);
+  // A call takes a per-call `timeout` (parallel target) in its options.
+  const timed = (args: unknown[]) =>
+    withTimeoutOption(core.name, core.target, args, core.layout.nin, (a) => callGufunc(core, a));
+  const call = (...args: unknown[]) => timed(args);
   const g = call as unknown as Gufunc<L>;
   Object.defineProperties(g, {
     async: {
       value: (...args: unknown[]) =>
         core.target === 'parallel'
-          ? runDeferred(() => callGufunc(core, args))
-          : Promise.resolve().then(() => callGufunc(core, args)),
+          ? runDeferred(() => timed(args))
+          : Promise.resolve().then(() => timed(args)),
     },
     nin: { value: core.layout.nin, enumerable: true },
     nout: { value: core.layout.nout, enumerable: true },

@@ -19,6 +19,11 @@ export interface CallOptions {
   where?: ArrayLike;
   /** Output dtype; with dynamic typing, every input is also read as this dtype. */
   dtype?: DType;
+  /**
+   * `parallel` target: milliseconds this call may run on the workers before it throws a
+   * TimeoutError (its workers are then stopped and replaced). Overrides the pool's `timeout`.
+   */
+  timeout?: number;
 }
 
 /** Options of `reduce`. */
@@ -33,6 +38,11 @@ export interface ReduceOptions {
   /** Accumulator and result dtype. */
   dtype?: DType;
   out?: NdArray;
+  /**
+   * `parallel` target: milliseconds this call may run on the workers before it throws a
+   * TimeoutError (its workers are then stopped and replaced). Overrides the pool's `timeout`.
+   */
+  timeout?: number;
 }
 
 /** Options of `accumulate` and `reduceat`. */
@@ -40,6 +50,11 @@ export interface AxisOptions {
   axis?: number;
   dtype?: DType;
   out?: NdArray;
+  /**
+   * `parallel` target: milliseconds this call may run on the workers before it throws a
+   * TimeoutError (its workers are then stopped and replaced). Overrides the pool's `timeout`.
+   */
+  timeout?: number;
 }
 
 /** Options of `outer`. */

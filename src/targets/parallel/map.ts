@@ -16,6 +16,7 @@ import type { TypedArray } from '../../core/dtypes.js';
 import type { CompiledKernel } from '../../ufunc/kernel.js';
 import type { LoopSpec } from '../cpu/loops.js';
 import {
+  callHasTimeout,
   chunkCount,
   currentAsyncSink,
   type Job,
@@ -154,15 +155,21 @@ export function runParallel(
     }
     if (d < 0 && identity !== undefined && plan.nout === 1 && !currentAsyncSink())
       return reduceByPartials(k, plan, identity);
-    if (d < 0 || plan.N[d] < 2) return false;
-    const n = plan.N[d];
-    const parts = chunkCount(n);
-    for (let c = 0; c < parts; c++) {
-      const lo = Math.floor((c * n) / parts);
-      const hi = Math.floor(((c + 1) * n) / parts);
-      const N = plan.N.slice();
-      N[d] = hi - lo;
-      chunks.push({ plan, P: plan.P.map((p, o) => p + lo * stride(plan, o, d)), N });
+    if (d < 0 || plan.N[d] < 2) {
+      // Unsplittable. A call with its own timeout still goes to a worker, as one chunk, so
+      // that it can be stopped; any other runs inline.
+      if (!callHasTimeout()) return false;
+      chunks.push({ plan, P: plan.P, N: plan.N });
+    } else {
+      const n = plan.N[d];
+      const parts = chunkCount(n);
+      for (let c = 0; c < parts; c++) {
+        const lo = Math.floor((c * n) / parts);
+        const hi = Math.floor(((c + 1) * n) / parts);
+        const N = plan.N.slice();
+        N[d] = hi - lo;
+        chunks.push({ plan, P: plan.P.map((p, o) => p + lo * stride(plan, o, d)), N });
+      }
     }
   }
   if (chunks.length === 0) return true;
@@ -232,13 +239,25 @@ export function dispatch(
     throw e;
   }
   if (asyncSink) {
-    asyncSink.push(waitAsync(job).finally(() => shared.release(true)));
+    asyncSink.push(
+      waitAsync(job).then(
+        () => shared.release(true),
+        (e) => {
+          shared.release(false);
+          throw e;
+        },
+      ),
+    );
     return;
   }
+  // On any failure (a kernel exception, a dead worker, a timeout) nothing is copied back:
+  // a plain output keeps its old content. Shared outputs were written in place.
+  let ok = false;
   try {
     waitSync(job);
+    ok = true;
   } finally {
-    shared.release(true);
+    shared.release(ok);
   }
 }
 

@@ -62,6 +62,8 @@ function reportError(m, e) {
 }
 function runJob(m) {
   try {
+    // The caller bounds how many loops a worker keeps (MAX_WORKER_LOOPS).
+    for (const id of m.evict) loops.delete(id);
     for (const [id, src] of m.newLoops) {
       loops.set(id, new Function('H', 'B', 'F', src)(H, B, undefined));
     }

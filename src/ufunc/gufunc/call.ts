@@ -28,6 +28,11 @@ export interface GufuncCallOptions {
   out?: NdArray | readonly NdArray[];
   /** Type of every input and output of the loop (with dynamic typing), or of the outputs (with signatures). */
   dtype?: DType;
+  /**
+   * `parallel` target: milliseconds this call may run on the workers before it throws a
+   * TimeoutError (its workers are then stopped and replaced). Overrides the pool's `timeout`.
+   */
+  timeout?: number;
 }
 
 /** What a gufunc call gives per output: an array, or a number for an all-scalar call with a 0-d result. */
