@@ -6,8 +6,10 @@
 
 import { literalTy } from '../compiler/infer.js';
 import type { Ty } from '../compiler/ir.js';
+import { kernelMayThrow } from '../compiler/may-throw.js';
 import {
   copy,
+  copyInto,
   dtypeOf,
   mayShareMemory,
   type NdArray,
@@ -124,7 +126,11 @@ export function callStencil(core: StencilCore, args: readonly unknown[]): NdArra
   // Validation is over; from here on the call writes.
   if (out) arrays = arrays.map((a) => (mayShareMemory(out, a) ? copy(a) : a));
   const shared = core.target === 'parallel' && useWorkers(sizeOf(shape));
-  const result = out ?? zeros(shape, outDtype, shared ? { shared } : undefined);
+  // A kernel that can throw part-way (a computed offset outside the neighborhood) runs into
+  // a scratch copy of `out` (skipped cells keep out's values), copied into `out` only once
+  // every cell succeeded: `out` is never left half-written.
+  const staged = out && kernelMayThrow(typing.typed) ? copy(out) : null;
+  const result = staged ?? out ?? zeros(shape, outDtype, shared ? { shared } : undefined);
   // With `out`, the caller gets its own object back (the loops wrote through a checked copy).
   const returned = opts.userOut ?? result;
   if (sizeOf(shape) === 0) return returned;
@@ -154,5 +160,6 @@ export function callStencil(core: StencilCore, args: readonly unknown[]): NdArra
     cval,
     fill: !out,
   });
+  if (staged && out) copyInto(out, staged);
   return returned;
 }

@@ -41,7 +41,7 @@ export function accumulateUfunc(core: UfuncCore, x: unknown, rawOpts: unknown): 
       );
     }
   }
-  const direct = out && dtypeOf(out) === t && !mayShareMemory(out, a);
+  const direct = out && dtypeOf(out) === t && !kernel.mayThrow && !mayShareMemory(out, a);
   const acc = direct ? out : zeros(a.shape, t);
   const n = a.shape[axis];
   if (n > 0 && a.shape.every((d) => d > 0)) {

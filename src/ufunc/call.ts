@@ -1,6 +1,7 @@
 /** A ufunc call: broadcasting, `out` (overlap-safe), `where`, `dtype`, weak scalars. */
 import {
   copy,
+  copyInto,
   dtypeOf,
   mayShareMemory,
   type NdArray,
@@ -127,12 +128,16 @@ export function execute(
     runGpuMap(kernel.typed, { inputs: arrays, outputs: outs, mask: where, shape });
     return outs;
   }
+  // A kernel that can throw part-way computes into scratch copies of `out`, copied back
+  // only once the whole loop succeeded: `out` is never left half-written.
+  const staged = out && kernel.mayThrow ? outs.map((o) => copy(o)) : null;
   runMap(kernel, {
     inputs: arrays,
-    outputs: outs,
+    outputs: staged ?? outs,
     mask: where,
     shape,
     parallel: core.target === 'parallel',
   });
+  if (staged) staged.forEach((s, j) => copyInto(outs[j], s));
   return outs;
 }

@@ -129,7 +129,11 @@ export function reduceUfunc(core: UfuncCore, x: unknown, rawOpts: unknown): NdAr
   if (where) broadcastCheck(where.shape, a.shape);
   // The accumulator: `out` itself when it has type T and does not overlap the input.
   const direct =
-    out && dtypeOf(out) === t && !mayShareMemory(out, a) && !(where && mayShareMemory(out, where));
+    out &&
+    dtypeOf(out) === t &&
+    !kernel.mayThrow &&
+    !mayShareMemory(out, a) &&
+    !(where && mayShareMemory(out, where));
   const acc = direct ? out : zeros(outShape, t);
   const accKept = keptView(acc, a.shape, axes);
   if (outSize > 0) {

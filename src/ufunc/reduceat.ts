@@ -57,7 +57,7 @@ export function reduceatUfunc(
       );
     }
   }
-  const direct = out && dtypeOf(out) === t && !mayShareMemory(out, a);
+  const direct = out && dtypeOf(out) === t && !kernel.mayThrow && !mayShareMemory(out, a);
   const acc = direct ? out : zeros(outShape, t);
   for (let i = 0; i < idx.length; i++) {
     const start = idx[i];
