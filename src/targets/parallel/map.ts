@@ -45,6 +45,8 @@ export interface MapPlan {
   innerOne: boolean[];
   innerBase0: boolean[];
   scan: boolean;
+  /** Inner runs reduced pairwise (LoopSpec.pairwise). */
+  pairwise: boolean;
   D: TypedArray[];
   P: number[];
   N: number[];
@@ -278,7 +280,13 @@ function reduceByPartials(k: CompiledKernel, plan: MapPlan, identity: number): b
   const accAt = plan.P[nin];
   const t = dtypeOfData(accData)!;
   const n = plan.N[d];
-  const parts = chunkCount(n);
+  // A one-dim pairwise reduction is cut at the nodes of the pairwise tree itself, and the
+  // partials are combined up that tree: the result is bit for bit the `cpu` one, for any
+  // number of workers.
+  const tree = plan.pairwise && nd === 1 ? pairwiseTree(n, chunkCount(n)) : null;
+  const leaves: [number, number][] = [];
+  if (tree) collectLeaves(tree, leaves);
+  const parts = tree ? leaves.length : chunkCount(n);
   const partials = allocData(t, parts, true);
   partials.fill(castScalar(identity, t));
   // The accumulator (input 0 and output 0) becomes one partial per chunk.
@@ -299,8 +307,8 @@ function reduceByPartials(k: CompiledKernel, plan: MapPlan, identity: number): b
   hi[0] = hi[nin] = parts - 1;
   const ref = ufuncLoopRef(k, plan);
   for (let c = 0; c < parts; c++) {
-    const a = Math.floor((c * n) / parts);
-    const b = Math.floor(((c + 1) * n) / parts);
+    const a = tree ? leaves[c][0] : Math.floor((c * n) / parts);
+    const b = tree ? leaves[c][1] : Math.floor(((c + 1) * n) / parts);
     const N = plan.N.slice();
     N[d] = b - a;
     const P = plan.P.map((p, o) => p + a * stride(plan, o, d));
@@ -311,9 +319,67 @@ function reduceByPartials(k: CompiledKernel, plan: MapPlan, identity: number): b
   dispatch(D, lo, hi, nin, 1, chunks);
   const f = k.scalarFn();
   let acc = accData[accAt];
-  for (let c = 0; c < parts; c++) acc = castScalar(f(acc, partials[c]), t);
+  if (tree) {
+    // Each leaf partial is f(identity, leaf) = leaf; combine them as pw$ combines halves.
+    let next = 0;
+    const combine = (node: PairwiseNode): number => {
+      if (!node.halves) return partials[next++];
+      const l = combine(node.halves[0]);
+      const r = combine(node.halves[1]);
+      return castScalar(f(l, r), t);
+    };
+    acc = castScalar(f(acc, combine(tree)), t);
+  } else {
+    for (let c = 0; c < parts; c++) acc = castScalar(f(acc, partials[c]), t);
+  }
   accData[accAt] = acc;
   return true;
+}
+
+/** A node of the pairwise-summation tree over elements [lo, hi). */
+interface PairwiseNode {
+  lo: number;
+  hi: number;
+  halves?: [PairwiseNode, PairwiseNode];
+}
+
+/**
+ * The top of the tree `pw$` (src/targets/cpu/loops.ts) recurses through for a run of `n`:
+ * a run longer than 128 splits at h = n/2 rounded down to a multiple of 8. Split breadth
+ * first until there are about `want` leaves (only where `pw$` itself would split).
+ */
+function pairwiseTree(n: number, want: number): PairwiseNode {
+  const root: PairwiseNode = { lo: 0, hi: n };
+  let frontier = [root];
+  let leaves = 1;
+  while (leaves < want) {
+    const next: PairwiseNode[] = [];
+    let split = false;
+    for (const node of frontier) {
+      const len = node.hi - node.lo;
+      if (len <= 128 || leaves >= want) {
+        next.push(node);
+        continue;
+      }
+      let h = len >> 1;
+      h -= h % 8;
+      node.halves = [
+        { lo: node.lo, hi: node.lo + h },
+        { lo: node.lo + h, hi: node.hi },
+      ];
+      next.push(...node.halves);
+      leaves++;
+      split = true;
+    }
+    if (!split) break;
+    frontier = next;
+  }
+  return root;
+}
+
+function collectLeaves(node: PairwiseNode, out: [number, number][]): void {
+  if (!node.halves) out.push([node.lo, node.hi]);
+  else for (const h of node.halves) collectLeaves(h, out);
 }
 
 function sliceView(a: NdArray, axis: number, lo: number, hi: number): NdArray {
