@@ -147,6 +147,7 @@ export function callStencil(core: StencilCore, args: readonly unknown[]): NdArra
       cval,
       fill: !out,
     });
+    if (staged && out) copyInto(out, staged);
     return returned;
   }
   runStencil(core, {
