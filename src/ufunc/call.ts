@@ -138,6 +138,6 @@ export function execute(
     shape,
     parallel: core.target === 'parallel',
   });
-  if (staged) staged.forEach((s, j) => copyInto(outs[j], s));
+  if (staged) for (let j = 0; j < staged.length; j++) copyInto(outs[j], staged[j]);
   return outs;
 }
