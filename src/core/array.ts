@@ -143,7 +143,40 @@ export function checkedView(x: object, what = ''): NdArray {
       );
     }
   }
-  return ndarray(data as TypedArray, sh as number[], st as number[], offset) as NdArray;
+  return makeView(data as TypedArray, sh as number[], st as number[], offset);
+}
+
+/** scijs's view constructor per data constructor and ndim, taken from a view it made. */
+const VIEW_CTORS = new Map<unknown, (new (...args: unknown[]) => NdArray)[]>();
+
+/**
+ * `ndarray(data, shape, stride, offset)` without its per-call dtype detection (about half a
+ * microsecond, which every checked call would pay per array): the constructor scijs chose
+ * for this kind of data and ndim is called directly.
+ */
+function makeView(data: TypedArray, shape: number[], stride: number[], offset: number): NdArray {
+  const key = data.constructor;
+  let list = VIEW_CTORS.get(key);
+  if (!list) VIEW_CTORS.set(key, (list = []));
+  const C = list[shape.length];
+  if (C) {
+    // Spelled out for the common ranks: a spread call costs more than the rest of the check.
+    switch (shape.length) {
+      case 0:
+        return new C(data, offset);
+      case 1:
+        return new C(data, shape[0], stride[0], offset);
+      case 2:
+        return new C(data, shape[0], shape[1], stride[0], stride[1], offset);
+      case 3:
+        return new C(data, shape[0], shape[1], shape[2], stride[0], stride[1], stride[2], offset);
+      default:
+        return new C(data, ...shape, ...stride, offset);
+    }
+  }
+  const v = ndarray(data, shape, stride, offset) as NdArray;
+  list[shape.length] = Object.getPrototypeOf(v).constructor;
+  return v;
 }
 
 /** The numbats dtype of an array (`bool` for BoolArray-backed arrays, which ndarray calls uint8). */
@@ -176,13 +209,19 @@ export function cStrides(shape: readonly number[]): number[] {
 }
 
 function checkShape(shape: unknown): number[] {
-  const s = typeof shape === 'number' ? [shape] : shape;
+  // Copied before it is checked: the checked copy is what gets used.
+  const s = typeof shape === 'number' ? [shape] : Array.isArray(shape) ? shape.slice() : shape;
   if (!Array.isArray(s) || s.some((d) => !Number.isSafeInteger(d) || d < 0)) {
     throw new TypeError(
       `shape must be a non-negative integer or an array of them; got ${describe(shape)}`,
     );
   }
-  return s.slice();
+  if (s.length > MAX_DIMS) {
+    throw new ValueError(
+      `shape has ${s.length} dimensions; numbats (like NumPy) supports ${MAX_DIMS}`,
+    );
+  }
+  return s as number[];
 }
 
 /** Allocates storage for `n` elements of `dtype`, zero-filled. */

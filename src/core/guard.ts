@@ -16,6 +16,8 @@ function message(e: unknown): string {
  * Inherited and non-enumerable properties are not options.
  */
 export function snapshotOptions(o: object, what: string): Record<string, unknown> {
+  // A copy made here is plain data already (an outer wrapper passes its copy on).
+  if (COPIES.has(o)) return o as Record<string, unknown>;
   let keys: string[];
   try {
     keys = Object.keys(o);
@@ -24,7 +26,7 @@ export function snapshotOptions(o: object, what: string): Record<string, unknown
       cause: e,
     });
   }
-  const copy: Record<string, unknown> = Object.create(null);
+  const copy = new Copy();
   for (const k of keys) {
     // A key seen twice (a Proxy's ownKeys may repeat) keeps its first value.
     if (Object.hasOwn(copy, k)) continue;
@@ -34,8 +36,20 @@ export function snapshotOptions(o: object, what: string): Record<string, unknown
       throw new TypeError(`${what}: reading option '${k}' threw (${message(e)})`, { cause: e });
     }
   }
+  COPIES.add(copy);
   return copy;
 }
+
+/**
+ * What a copy is made of: no Object.prototype in its chain (so `__proto__` is a plain key
+ * and a polluted Object.prototype supplies no option), yet a constructor V8 keeps in fast
+ * mode (an `Object.create(null)` object starts as a slow dictionary).
+ */
+const Copy = function Copy() {} as unknown as new () => Record<string, unknown>;
+Copy.prototype = Object.create(null);
+
+/** The copies `snapshotOptions` made (holding plain values). */
+const COPIES = new WeakSet<object>();
 
 /** `o[k]` read once, with a getter's or trap's exception turned into a TypeError naming `what`. */
 export function readOnce(o: object, k: string, what: string): unknown {
