@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   asarray,
   closePool,
+  guvectorize,
   type NdArray,
   setParallelOptions,
   stencil,
@@ -76,6 +77,29 @@ describe('a throw part-way leaves out untouched', () => {
       expect(acc.data[0]).toBe(4);
     });
   }
+
+  it('a gufunc whose kernel raises a negative integer power in a late row', () => {
+    const rowPow = guvectorize((x: { shape: number[]; get(i: number): number }, e: number) => {
+      let s = 0;
+      for (let i = 0; i < x.shape[0]; i++) s += x.get(i) ** e;
+      return s;
+    }, '(n),()->()');
+    const x = fromValues(
+      Array.from({ length: 40 }, (_, i) => i % 5),
+      [10, 4],
+      'int32',
+    );
+    const e = fromValues(
+      Array.from({ length: 10 }, (_, i) => (i === 8 ? -1 : 2)),
+      [10],
+      'int32',
+    );
+    const out = zeros([10], 'int32');
+    out.data.fill(7);
+    const before = snapshot(out);
+    expect(() => rowPow(x, e, { out })).toThrow(ValueError);
+    expect(snapshot(out)).toEqual(before);
+  });
 
   it('the per-element call of a kernel with free variables (cpu)', () => {
     // `offset` is free: the loop calls the original function per element, and reading the

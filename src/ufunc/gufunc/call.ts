@@ -3,8 +3,10 @@
  * before anything is written), allocates missing outputs, then runs the generated loop
  * over the planned loop dims.
  */
+import { kernelMayThrow } from '../../compiler/may-throw.js';
 import {
   copy,
+  copyInto,
   dtypeOf,
   mayShareMemory,
   type NdArray,
@@ -124,8 +126,15 @@ export function executeGufunc(
   // A kernel may read any element of its inputs after writing outputs, so an input that
   // shares memory with an output (even the very same view) is copied first.
   if (out) inputs = inputs.map((a) => (out.some((o) => mayShareMemory(o, a)) ? copy(a) : a));
-  if (core.target === 'gpu') runGpuGufunc(kernel.t, layout, plan, [...inputs, ...outs], !!out);
-  else runGufunc(kernel, layout, plan, [...inputs, ...outs], par);
+  if (core.target === 'gpu') {
+    runGpuGufunc(kernel.t, layout, plan, [...inputs, ...outs], !!out);
+    return outs;
+  }
+  // A kernel that can throw part-way (see kernelMayThrow) runs into scratch copies of
+  // `out`, copied back only once every loop iteration succeeded.
+  const staged = out && kernelMayThrow(kernel.t.typed) ? outs.map((o) => copy(o)) : null;
+  runGufunc(kernel, layout, plan, [...inputs, ...(staged ?? outs)], par);
+  if (staged) for (let j = 0; j < staged.length; j++) copyInto(outs[j], staged[j]);
   return outs;
 }
 
