@@ -41,7 +41,14 @@ export {
   promote as resultType,
   type TypedArray,
 } from './core/dtypes.js';
-export { AxisError, BroadcastError, CompileError, IndexError, ValueError } from './core/errors.js';
+export {
+  AxisError,
+  BroadcastError,
+  CompileError,
+  IndexError,
+  TimeoutError,
+  ValueError,
+} from './core/errors.js';
 export {
   type IntegersOptions,
   integers,

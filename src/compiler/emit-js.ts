@@ -8,6 +8,7 @@
 
 import { castScalar } from '../core/array.js';
 import { type DType, INFO } from '../core/dtypes.js';
+import { ValueError } from '../core/errors.js';
 import type { Expr, Stmt, Ty, TypedKernel } from './ir.js';
 import { isWeak } from './ir.js';
 import { NUMBER_PREDICATES } from './types.js';
@@ -24,9 +25,16 @@ export const HELPERS = {
     if (d < 0.5) return f;
     return f % 2 === 0 ? f : f + 1;
   },
-  /** Integer power with int32 wrap-around (exact, like C's fixed-width multiply). */
+  /**
+   * Integer power with int32 wrap-around (exact, like C's fixed-width multiply). A negative
+   * exponent is NumPy's ValueError, whatever the base. `this` is the helpers object, which
+   * carries the error class on the calling thread and in every worker (see below).
+   */
   ipow(a: number, b: number): number {
-    if (b < 0) return a === 1 ? 1 : a === -1 ? (b % 2 === 0 ? 1 : -1) : 0;
+    if (b < 0) {
+      const VE = (this as unknown as { ValueError: new (m: string) => Error }).ValueError;
+      throw new VE('Integers to negative integer powers are not allowed.');
+    }
     let r = 1;
     let base = a | 0;
     let e = b >>> 0;
@@ -37,11 +45,35 @@ export const HELPERS = {
     }
     return r;
   },
+  /**
+   * `a << b` with NumPy's count rule: a count outside [0, bits) shifts every bit out
+   * (NumPy casts the count to an unsigned size first, so a negative one is out of range
+   * too); JS would take the count modulo 32.
+   */
+  shl(a: number, b: number, bits: number): number {
+    return b >= 0 && b < bits ? a << b : 0;
+  },
+  /** Arithmetic `a >> b` with NumPy's count rule: out of range gives the sign (0 or -1). */
+  shr(a: number, b: number, bits: number): number {
+    return b >= 0 && b < bits ? a >> b : a < 0 ? -1 : 0;
+  },
+  /** Logical `a >>> b` (uint32) with NumPy's count rule: out of range gives 0. */
+  ushr(a: number, b: number, bits: number): number {
+    return b >= 0 && b < bits ? a >>> b : 0;
+  },
 };
 export type Helpers = typeof HELPERS;
+// Not enumerable, so not part of the helpers' source sent to workers (which define their own).
+Object.defineProperty(HELPERS, 'ValueError', { value: ValueError });
 
-/** JS source of a number constant (handles -0, NaN, ±Infinity, negatives). */
+/**
+ * JS source of a number constant (handles -0, NaN, ±Infinity, negatives). Refuses anything
+ * that is not a number primitive: whatever path a value took, only numerals reach code.
+ */
 export function numberLiteral(v: number): string {
+  if (typeof v !== 'number') {
+    throw new TypeError(`internal: a ${typeof v} reached the number-literal printer`);
+  }
   if (Object.is(v, -0)) return '(-0)';
   if (Number.isNaN(v)) return 'NaN';
   if (v === Number.POSITIVE_INFINITY) return 'Infinity';
@@ -234,10 +266,13 @@ export class JsEmitter {
       case '^':
         // Closed over every integer range (sign-extended), except uint32 which JS reads as int32.
         return t === 'uint32' ? `((${l}${e.op}${r})>>>0)` : `(${l}${e.op}${r})`;
+      case '<<':
+        return wrapTo(t, `H.shl(${l},${r},${Math.max(8, INFO[t].bits)})`);
       case '>>':
-        return t === 'uint32' ? `(${l}>>>${r})` : `(${l}>>${r})`;
       case '>>>':
-        return t === 'uint32' ? `(${l}>>>${r})` : `(${l}>>${r})`;
+        return t === 'uint32'
+          ? `H.ushr(${l},${r},32)`
+          : `H.shr(${l},${r},${Math.max(8, INFO[t].bits)})`;
       default:
         return wrapTo(t, `(${l}${e.op}${r})`);
     }

@@ -6,6 +6,7 @@
  */
 import type { DType } from '../core/dtypes.js';
 import { CompileError } from '../core/errors.js';
+import { snapshotOptions } from '../core/guard.js';
 import {
   type BinaryOp,
   type CompareOp,
@@ -15,7 +16,7 @@ import {
   type Ty,
   type TypedKernel,
 } from './ir.js';
-import type { AstNode, ParsedKernel } from './parse.js';
+import { type AstNode, isStackOverflow, type ParsedKernel } from './parse.js';
 import {
   arithTy,
   bitTy,
@@ -36,18 +37,24 @@ import { materializeReturns } from './weak-int.js';
 /** Captured values a kernel may read by name (numbers and booleans only). */
 export type Constants = Readonly<Record<string, number | boolean>>;
 
-/** Checks a `constants` option and returns it frozen. */
+/**
+ * Checks a `constants` option and returns a frozen copy. Each value is read exactly once and
+ * the copy is what gets checked and compiled in: a getter or Proxy that answered a number
+ * to the check and a string to the compiler would otherwise put that string into code.
+ */
 export function checkConstants(c: unknown): Constants {
-  if (c === undefined) return {};
+  if (c === undefined) return Object.freeze(Object.create(null));
   if (c === null || typeof c !== 'object' || Array.isArray(c)) {
     throw new TypeError('constants must be an object mapping names to numbers or booleans');
   }
-  for (const [k, v] of Object.entries(c)) {
+  const copy = snapshotOptions(c, 'constants');
+  for (const k of Object.keys(copy)) {
+    const v = copy[k];
     if (typeof v !== 'number' && typeof v !== 'boolean') {
       throw new TypeError(`constants.${k} must be a number or boolean; got ${typeof v}`);
     }
   }
-  return Object.freeze({ ...(c as Record<string, number | boolean>) });
+  return Object.freeze(copy as Record<string, number | boolean>);
 }
 
 /** The weak type of a JS number literal. */
@@ -104,6 +111,25 @@ export function inferKernel(
   if (paramTypes.length !== parsed.params.length) {
     throw new TypeError(`kernel takes ${parsed.params.length} arguments, got ${paramTypes.length}`);
   }
+  try {
+    return inferPasses(parsed, paramTypes, constants, ext);
+  } catch (e) {
+    // The parser bounds nesting depth; this is the backstop for an engine with a smaller stack.
+    if (isStackOverflow(e)) {
+      throw new CompileError(
+        'kernel is nested too deeply to compile: split long expressions into local variables',
+      );
+    }
+    throw e;
+  }
+}
+
+function inferPasses(
+  parsed: ParsedKernel,
+  paramTypes: readonly DType[],
+  constants: Constants,
+  ext: KernelExtension | undefined,
+): TypedKernel {
   let localTypes: (Ty | undefined)[] = paramTypes.slice();
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const w = new Walker(parsed, localTypes, constants, ext);

@@ -48,7 +48,10 @@ export function parseSource(source: string): ParsedKernel {
     { prefix: '(', suffix: '\n)' },
     { prefix: '({', suffix: '\n})' },
   ];
-  let lastError: unknown;
+  // The first form's error is the one to report: the second (a method's source wrapped in
+  // an object literal) only rescues method shorthand, and its own error would hide acorn's
+  // message about the user's actual mistake.
+  let firstError: unknown;
   for (const { prefix, suffix } of attempts) {
     let program: AstNode;
     try {
@@ -57,7 +60,8 @@ export function parseSource(source: string): ParsedKernel {
         sourceType: 'script',
       }) as AstNode;
     } catch (e) {
-      lastError = e;
+      if (isStackOverflow(e)) throw tooDeep();
+      firstError ??= e;
       continue;
     }
     let fnNode = program.body[0]?.expression as AstNode | undefined;
@@ -69,10 +73,48 @@ export function parseSource(source: string): ParsedKernel {
     ) {
       break;
     }
+    checkDepth(fnNode);
     return build(source, prefix.length, fnNode);
   }
-  const msg = lastError instanceof Error ? lastError.message : 'not a function expression';
+  const msg = firstError instanceof Error ? firstError.message : 'not a function expression';
   throw new CompileError(`cannot parse kernel source: ${msg}`);
+}
+
+/**
+ * How deeply a kernel's syntax tree may nest. Type inference and code generation recurse
+ * over the tree, so a deeper one (thousands of nested parentheses, or thousands of terms
+ * in one expression, which parse left-deep) would exhaust the stack mid-compile.
+ */
+export const MAX_KERNEL_DEPTH = 1000;
+
+/** True for the RangeError a JS engine throws when the call stack overflows. */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
+function tooDeep(): CompileError {
+  return new CompileError(
+    `kernel is nested too deeply to compile (more than ${MAX_KERNEL_DEPTH} levels of expressions or statements): split long expressions into local variables`,
+  );
+}
+
+/** Rejects a tree deeper than MAX_KERNEL_DEPTH, walking it without recursion. */
+function checkDepth(root: AstNode): void {
+  const stack: [AstNode, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > MAX_KERNEL_DEPTH) throw tooDeep();
+    for (const key in node) {
+      if (key === 'loc' || key === 'range') continue;
+      const v = (node as Record<string, unknown>)[key];
+      if (Array.isArray(v)) {
+        for (const c of v)
+          if (c && typeof (c as AstNode).type === 'string') stack.push([c as AstNode, depth + 1]);
+      } else if (v && typeof (v as AstNode).type === 'string') {
+        stack.push([v as AstNode, depth + 1]);
+      }
+    }
+  }
 }
 
 function build(source: string, shift: number, fn: AstNode): ParsedKernel {

@@ -15,6 +15,7 @@ import {
   type TypedArray,
 } from './dtypes.js';
 import { ValueError } from './errors.js';
+import { readOnce } from './guard.js';
 
 import type { NdArray } from './ndarray-type.js';
 
@@ -84,6 +85,116 @@ export function isNdarray(x: unknown): x is NdArray {
   );
 }
 
+/** TypedArray.prototype.length's own getter: a subclass cannot override what it reports. */
+const typedLength = Object.getOwnPropertyDescriptor(
+  Object.getPrototypeOf(Int8Array.prototype) as object,
+  'length',
+)!.get!;
+
+function fmtList(v: readonly unknown[]): string {
+  return `[${v.map((d) => String(d)).join(', ')}]`;
+}
+
+/**
+ * Validates an ndarray's header against its data and returns a fresh ndarray over the same
+ * data with copies of `shape`, `stride` and `offset`, each field read exactly once. Checks:
+ * a TypedArray of a numbats dtype; `shape` and `stride` arrays of equal length; integer
+ * extents >= 0, integer strides and offset; and the two extreme elements the view reaches
+ * inside the data (which also catches a detached or shrunk buffer). O(ndim): no scan.
+ */
+export function checkedView(x: object, what = ''): NdArray {
+  const at = what ? `${what}: ` : '';
+  const data = readOnce(x, 'data', what || 'ndarray');
+  const shape = readOnce(x, 'shape', what || 'ndarray');
+  const stride = readOnce(x, 'stride', what || 'ndarray');
+  const offset = readOnce(x, 'offset', what || 'ndarray');
+  if (dtypeOfData(data) === undefined) {
+    throw new TypeError(
+      `${at}ndarray data must be a TypedArray of a numbats dtype; got ${describe(data)}`,
+    );
+  }
+  if (!Array.isArray(shape) || !Array.isArray(stride)) {
+    throw new TypeError(`${at}ndarray shape and stride must be arrays`);
+  }
+  const sh = shape.slice() as unknown[];
+  const st = stride.slice() as unknown[];
+  const nd = sh.length;
+  if (st.length !== nd) {
+    throw new ValueError(
+      `${at}shape ${fmtList(sh)} and stride ${fmtList(st)} have different lengths`,
+    );
+  }
+  if (nd > MAX_DIMS) {
+    throw new ValueError(`${at}${nd} dimensions; numbats (like NumPy) supports ${MAX_DIMS}`);
+  }
+  let size = 1;
+  for (let i = 0; i < nd; i++) {
+    const d = sh[i];
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
+      throw new ValueError(`${at}shape ${fmtList(sh)} has a non-integer or negative extent`);
+    }
+    if (typeof st[i] !== 'number' || !Number.isSafeInteger(st[i])) {
+      throw new ValueError(`${at}stride ${fmtList(st)} has a non-integer stride`);
+    }
+    size *= d;
+  }
+  if (typeof offset !== 'number' || !Number.isSafeInteger(offset)) {
+    throw new ValueError(`${at}offset ${String(offset)} is not an integer`);
+  }
+  if (!Number.isSafeInteger(size)) {
+    throw new ValueError(`${at}shape ${fmtList(sh)} has more elements than can be indexed`);
+  }
+  if (size > 0) {
+    let lo = offset;
+    let hi = offset;
+    for (let i = 0; i < nd; i++) {
+      const span = (st[i] as number) * ((sh[i] as number) - 1);
+      if (span < 0) lo += span;
+      else hi += span;
+    }
+    const len = typedLength.call(data) as number;
+    if (lo < 0 || hi >= len) {
+      throw new ValueError(
+        `${at}shape ${fmtList(sh)} with stride ${fmtList(st)} and offset ${offset} reaches elements ${lo}..${hi}, but its data has ${len} element(s)${len === 0 ? ' (is its buffer detached or shrunk?)' : ''}`,
+      );
+    }
+  }
+  return makeView(data as TypedArray, sh as number[], st as number[], offset);
+}
+
+/** scijs's view constructor per data constructor and ndim, taken from a view it made. */
+const VIEW_CTORS = new Map<unknown, (new (...args: unknown[]) => NdArray)[]>();
+
+/**
+ * `ndarray(data, shape, stride, offset)` without its per-call dtype detection (about half a
+ * microsecond, which every checked call would pay per array): the constructor scijs chose
+ * for this kind of data and ndim is called directly.
+ */
+function makeView(data: TypedArray, shape: number[], stride: number[], offset: number): NdArray {
+  const key = data.constructor;
+  let list = VIEW_CTORS.get(key);
+  if (!list) VIEW_CTORS.set(key, (list = []));
+  const C = list[shape.length];
+  if (C) {
+    // Spelled out for the common ranks: a spread call costs more than the rest of the check.
+    switch (shape.length) {
+      case 0:
+        return new C(data, offset);
+      case 1:
+        return new C(data, shape[0], stride[0], offset);
+      case 2:
+        return new C(data, shape[0], shape[1], stride[0], stride[1], offset);
+      case 3:
+        return new C(data, shape[0], shape[1], shape[2], stride[0], stride[1], stride[2], offset);
+      default:
+        return new C(data, ...shape, ...stride, offset);
+    }
+  }
+  const v = ndarray(data, shape, stride, offset) as NdArray;
+  list[shape.length] = Object.getPrototypeOf(v).constructor;
+  return v;
+}
+
 /** The numbats dtype of an array (`bool` for BoolArray-backed arrays, which ndarray calls uint8). */
 export function dtypeOf(a: NdArray): DType {
   const d = dtypeOfData(a.data);
@@ -112,13 +223,19 @@ export function cStrides(shape: readonly number[]): number[] {
 }
 
 function checkShape(shape: unknown): number[] {
-  const s = typeof shape === 'number' ? [shape] : shape;
+  // Copied before it is checked: the checked copy is what gets used.
+  const s = typeof shape === 'number' ? [shape] : Array.isArray(shape) ? shape.slice() : shape;
   if (!Array.isArray(s) || s.some((d) => !Number.isSafeInteger(d) || d < 0)) {
     throw new TypeError(
       `shape must be a non-negative integer or an array of them; got ${describe(shape)}`,
     );
   }
-  return s.slice();
+  if (s.length > MAX_DIMS) {
+    throw new ValueError(
+      `shape has ${s.length} dimensions; numbats (like NumPy) supports ${MAX_DIMS}`,
+    );
+  }
+  return s as number[];
 }
 
 /** Allocates storage for `n` elements of `dtype`, zero-filled. */
@@ -188,11 +305,19 @@ const SCRATCH = Object.fromEntries(DTYPES.map((d) => [d, new STORAGE[d](1)])) as
   TypedArray
 >;
 
+/** NumPy's limit on dimensions (NPY_MAXDIMS); also what bounds recursion over nested lists. */
+export const MAX_DIMS = 64;
+
 /** Shape of a nested JS array, checking that it is rectangular. */
 function nestedShape(x: NestedArray): number[] {
   const shape: number[] = [];
   let cur: unknown = x;
   while (Array.isArray(cur)) {
+    // A self-containing list would nest forever; a very deep one would overflow the stack.
+    if (shape.length === MAX_DIMS)
+      throw new ValueError(
+        `maximum supported dimension for an ndarray is ${MAX_DIMS}, found a list nested deeper`,
+      );
     shape.push(cur.length);
     if (cur.length === 0) break;
     cur = cur[0];
@@ -231,11 +356,24 @@ function flattenNested(x: NestedArray, shape: number[], depth: number, outv: num
  * arrays float64 (bool when every element is a boolean).
  */
 export function asarray(x: ArrayLike, dtype?: DType): NdArray {
+  return coerce(x, dtype, true);
+}
+
+/**
+ * `asarray` for numbats' own entry points: an ndarray comes back as a validated copy of
+ * its header (same data), so nothing the caller's object does after the check can change
+ * the shape, strides or offset the loops use.
+ */
+export function toNdarray(x: ArrayLike, dtype?: DType): NdArray {
+  return coerce(x, dtype, false);
+}
+
+function coerce(x: ArrayLike, dtype: DType | undefined, keep: boolean): NdArray {
   if (dtype !== undefined) checkDType(dtype);
   let a: NdArray;
   if (isNdarray(x)) {
-    dtypeOf(x);
-    a = x;
+    const v = checkedView(x);
+    a = keep ? x : v;
   } else if (ArrayBuffer.isView(x)) {
     if (dtypeOfData(x) === undefined) throw new TypeError(unsupportedData(x));
     a = ndarray(x as TypedArray, [(x as TypedArray).length], [1], 0) as NdArray;

@@ -47,3 +47,12 @@ export class AxisError extends RangeError {
 export class IndexError extends RangeError {
   override name = 'IndexError';
 }
+
+/**
+ * A `parallel` call that did not finish within its `timeout`: the workers running it were
+ * stopped and replaced. Outputs the workers write in place (SharedArrayBuffer data) may be
+ * partly written; plain arrays are left as they were.
+ */
+export class TimeoutError extends Error {
+  override name = 'TimeoutError';
+}

@@ -2,8 +2,10 @@
  * The checked description of one jitclass that every other part works from: its fields
  * (with column numbers), its members, and the constants its compiled methods may read.
  */
+
 import { type Constants, checkConstants } from '../compiler/infer.js';
 import { describe } from '../core/dtypes.js';
+import { snapshotOptions } from '../core/guard.js';
 import { checkOptionKeys } from '../core/option-keys.js';
 import { checkClassBody } from './class-source.js';
 import { checkSpec, collectMembers, type FieldInfo, type MemberInfo } from './spec.js';
@@ -33,7 +35,11 @@ export function buildModel(spec: unknown, cls: unknown, options: unknown): Class
   if (options !== undefined && (options === null || typeof options !== 'object')) {
     throw new TypeError(`jitclass options must be an object; got ${describe(options)}`);
   }
-  if (options !== undefined) checkOptionKeys(options, JITCLASS_OPTION_KEYS, 'jitclass');
+  // Each option is read once, from a copy: a getter cannot pass a check and then change.
+  if (options !== undefined) {
+    options = snapshotOptions(options as object, 'jitclass');
+    checkOptionKeys(options as object, JITCLASS_OPTION_KEYS, 'jitclass');
+  }
   const name = cls.name && /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(cls.name) ? cls.name : 'JitRecord';
   checkClassBody(cls, name);
   const members = collectMembers(cls, fields);

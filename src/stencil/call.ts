@@ -6,13 +6,15 @@
 
 import { literalTy } from '../compiler/infer.js';
 import type { Ty } from '../compiler/ir.js';
+import { kernelMayThrow } from '../compiler/may-throw.js';
 import {
-  asarray,
   copy,
+  copyInto,
   dtypeOf,
   mayShareMemory,
   type NdArray,
   sizeOf,
+  toNdarray,
   zeros,
 } from '../core/array.js';
 import { formatShape } from '../core/broadcast.js';
@@ -61,7 +63,7 @@ function operands(core: StencilCore, inputs: readonly unknown[]): Operand[] {
           `${core.name}: '${pname}' is read as ${pname}(…) in the kernel, so it must be an array; got ${describe(x)}`,
         );
       }
-      return { kind: 'array', a: asarray(x as never) };
+      return { kind: 'array', a: toNdarray(x as never) };
     }
     if (typeof x === 'number') return { kind: 'scalar', v: x, bool: false };
     if (typeof x === 'boolean') return { kind: 'scalar', v: x ? 1 : 0, bool: true };
@@ -124,8 +126,14 @@ export function callStencil(core: StencilCore, args: readonly unknown[]): NdArra
   // Validation is over; from here on the call writes.
   if (out) arrays = arrays.map((a) => (mayShareMemory(out, a) ? copy(a) : a));
   const shared = core.target === 'parallel' && useWorkers(sizeOf(shape));
-  const result = out ?? zeros(shape, outDtype, shared ? { shared } : undefined);
-  if (sizeOf(shape) === 0) return result;
+  // A kernel that can throw part-way (a computed offset outside the neighborhood) runs into
+  // a scratch copy of `out` (skipped cells keep out's values), copied into `out` only once
+  // every cell succeeded: `out` is never left half-written.
+  const staged = out && kernelMayThrow(typing.typed) ? copy(out) : null;
+  const result = staged ?? out ?? zeros(shape, outDtype, shared ? { shared } : undefined);
+  // With `out`, the caller gets its own object back (the loops wrote through a checked copy).
+  const returned = opts.userOut ?? result;
+  if (sizeOf(shape) === 0) return returned;
 
   if (core.target === 'gpu') {
     runGpuStencil({
@@ -139,7 +147,8 @@ export function callStencil(core: StencilCore, args: readonly unknown[]): NdArra
       cval,
       fill: !out,
     });
-    return result;
+    if (staged && out) copyInto(out, staged);
+    return returned;
   }
   runStencil(core, {
     typing,
@@ -152,5 +161,6 @@ export function callStencil(core: StencilCore, args: readonly unknown[]): NdArra
     cval,
     fill: !out,
   });
-  return result;
+  if (staged && out) copyInto(out, staged);
+  return returned;
 }

@@ -1,6 +1,7 @@
 /** Validation of `stencil` options and call options: every mistake fails before any work. */
-import { isNdarray, type NdArray } from '../core/array.js';
+import { checkedView, isNdarray, type NdArray } from '../core/array.js';
 import { checkDType, type DType, describe } from '../core/dtypes.js';
+import { snapshotOptions } from '../core/guard.js';
 import { checkOptionKeys } from '../core/option-keys.js';
 import { BOUNDARIES, type Boundary, type Extent, type StencilOptions } from './types.js';
 
@@ -54,10 +55,12 @@ function checkNeighborhood(n: unknown): Extent[] {
     );
   };
   if (!Array.isArray(n)) return bad(`got ${describe(n)}`);
-  if (n.length === 0) return bad('got an empty array');
-  return n.map((p: unknown, a) => {
+  n = n.slice();
+  if ((n as unknown[]).length === 0) return bad('got an empty array');
+  return (n as unknown[]).map((p: unknown, a) => {
     if (!Array.isArray(p) || p.length !== 2) return bad(`axis ${a} is ${describe(p)}`);
-    const [lo, hi] = p as unknown[];
+    const lo: unknown = p[0];
+    const hi: unknown = p[1];
     if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi))
       return bad(`axis ${a} is [${String(lo)}, ${String(hi)}]`);
     if ((lo as number) > (hi as number)) return bad(`axis ${a} has lo ${lo} > hi ${hi}`);
@@ -69,7 +72,7 @@ export function checkStencilOptions(o: unknown): CheckedOptions {
   if (o === undefined) o = {};
   if (o === null || typeof o !== 'object' || Array.isArray(o))
     throw new TypeError('stencil: options must be an object');
-  const opts = o as StencilOptions;
+  const opts = snapshotOptions(o, 'stencil') as StencilOptions;
   checkKeys(opts, OPTION_KEYS, 'stencil');
   const target = opts.target ?? 'cpu';
   if (target !== 'cpu' && target !== 'parallel' && target !== 'gpu') {
@@ -104,18 +107,26 @@ export function checkStencilOptions(o: unknown): CheckedOptions {
 /** A call's options after validation. */
 export interface CheckedCall {
   readonly out: NdArray | null;
+  readonly userOut: NdArray | null;
   readonly cval: number | null;
 }
 
 export function checkCallOptions(o: unknown, name: string): CheckedCall {
-  if (o === undefined) return { out: null, cval: null };
-  const opts = o as { out?: unknown; cval?: unknown };
+  if (o === undefined) return { out: null, userOut: null, cval: null };
+  const opts = snapshotOptions(o as object, name) as { out?: unknown; cval?: unknown };
   checkKeys(opts, CALL_KEYS, name);
   let out: NdArray | null = null;
+  let userOut: NdArray | null = null;
   if (opts.out !== undefined && opts.out !== null) {
     if (!isNdarray(opts.out))
       throw new TypeError(`${name}: out must be an ndarray; got ${describe(opts.out)}`);
-    out = opts.out;
+    // The loops write through a checked copy of the header; the call returns the caller's object.
+    out = checkedView(opts.out, `${name}: out`);
+    userOut = opts.out;
   }
-  return { out, cval: opts.cval === undefined ? null : checkCval(opts.cval, `${name}: cval`) };
+  return {
+    out,
+    userOut,
+    cval: opts.cval === undefined ? null : checkCval(opts.cval, `${name}: cval`),
+  };
 }

@@ -4,6 +4,7 @@
  */
 import { zeros } from '../core/array.js';
 import { parallelInspectNote } from '../targets/parallel/last-call.js';
+import { withTimeoutOption } from '../ufunc/timeout.js';
 import { callStencil } from './call.js';
 import { StencilCore } from './core.js';
 import type { Stencil, StencilOptions } from './types.js';
@@ -24,7 +25,9 @@ export function stencil<F extends (...args: any[]) => number | boolean>(
   options?: StencilOptions,
 ): Stencil<F> {
   const core = new StencilCore(kernel, options);
-  const call = (...args: unknown[]) => callStencil(core, args);
+  // A call takes a per-call `timeout` (parallel target) in its options.
+  const call = (...args: unknown[]) =>
+    withTimeoutOption(core.name, core.target, args, core.nparams, (a) => callStencil(core, a));
   const s = call as unknown as Stencil<F>;
   Object.defineProperties(s, {
     stencilName: { value: core.name, enumerable: true },

@@ -69,6 +69,11 @@ export interface StencilCallOptions {
   out?: NdArray;
   /** Overrides the stencil's `cval` for this call. */
   cval?: number;
+  /**
+   * `parallel` target: milliseconds this call may run on the workers before it throws a
+   * TimeoutError (its workers are then stopped and replaced). Overrides the pool's `timeout`.
+   */
+  timeout?: number;
 }
 
 type StencilArg<P> = P extends Rel ? ArrayLike : number | boolean;

@@ -4,7 +4,14 @@
  * Runs as one elementwise loop over (previous slice, input slice) → next slice; the layout
  * planner never reverses a dim, so each step reads a value that is already final.
  */
-import { asarray, copyInto, dtypeOf, mayShareMemory, type NdArray, zeros } from '../core/array.js';
+import {
+  copyInto,
+  dtypeOf,
+  mayShareMemory,
+  type NdArray,
+  toNdarray,
+  zeros,
+} from '../core/array.js';
 import { formatShape } from '../core/broadcast.js';
 import { canCastSameKind } from '../core/dtypes.js';
 import { ValueError } from '../core/errors.js';
@@ -17,7 +24,7 @@ import { reductionKernel, requireBinary, sliceAxis } from './reduce.js';
 export function accumulateUfunc(core: UfuncCore, x: unknown, rawOpts: unknown): NdArray {
   requireBinary(core, 'accumulate');
   const opts = checkAxisOptions(rawOpts, `${core.name}.accumulate`);
-  const a = asarray(x as never);
+  const a = toNdarray(x as never);
   if (a.shape.length === 0) throw new TypeError('cannot accumulate on a scalar');
   const axis = normalizeAxis(opts.axis ?? 0, a.shape.length);
   const [kernel, t] = reductionKernel(core, dtypeOf(a), opts.dtype);
@@ -34,7 +41,7 @@ export function accumulateUfunc(core: UfuncCore, x: unknown, rawOpts: unknown): 
       );
     }
   }
-  const direct = out && dtypeOf(out) === t && !mayShareMemory(out, a);
+  const direct = out && dtypeOf(out) === t && !kernel.mayThrow && !mayShareMemory(out, a);
   const acc = direct ? out : zeros(a.shape, t);
   const n = a.shape[axis];
   if (n > 0 && a.shape.every((d) => d > 0)) {
@@ -53,5 +60,5 @@ export function accumulateUfunc(core: UfuncCore, x: unknown, rawOpts: unknown): 
     }
   }
   if (out && !direct) copyInto(out, acc);
-  return out ?? acc;
+  return out ? (opts.userOut ?? out) : acc;
 }

@@ -4,7 +4,6 @@
  * Every index is checked before anything is written.
  */
 import {
-  asarray,
   castScalar,
   copy,
   dtypeOf,
@@ -13,6 +12,7 @@ import {
   type NdArray,
   sizeOf,
   toArray,
+  toNdarray,
   view,
 } from '../core/array.js';
 import { broadcastShapes, broadcastStrides, formatShape } from '../core/broadcast.js';
@@ -29,14 +29,14 @@ export type AtIndices =
   | readonly (number | readonly number[] | NdArray)[];
 
 function indexArrays(indices: unknown): NdArray[] {
-  if (typeof indices === 'number') return [asarray(indices)];
+  if (typeof indices === 'number') return [toNdarray(indices)];
   // A flat list of numbers (the empty list included) is one index array for axis 0: NumPy's
   // np.add.at(a, [], b) does nothing, it does not apply b to the whole of `a`.
   if (Array.isArray(indices) && indices.every((i) => typeof i === 'number')) {
-    return [asarray(indices as number[])];
+    return [toNdarray(indices as number[])];
   }
-  if (Array.isArray(indices)) return indices.map((i) => asarray(i as never));
-  if (isNdarray(indices) || ArrayBuffer.isView(indices)) return [asarray(indices as never)];
+  if (Array.isArray(indices)) return indices.map((i) => toNdarray(i as never));
+  if (isNdarray(indices) || ArrayBuffer.isView(indices)) return [toNdarray(indices as never)];
   throw new TypeError(
     'at: indices must be a number, an index array, or a list of index arrays (one per axis)',
   );
@@ -50,7 +50,7 @@ export function atUfunc(core: UfuncCore, target: unknown, indices: unknown, b: u
       'at: the first argument must be an ndarray or TypedArray (it is modified in place)',
     );
   }
-  const a = asarray(target as never);
+  const a = toNdarray(target as never);
   if (core.nin === 1 && b !== undefined)
     throw new ValueError('second operand provided when ufunc is unary');
   if (core.nin === 2 && b === undefined) throw new ValueError('second operand needed for ufunc');
@@ -80,7 +80,7 @@ export function atUfunc(core: UfuncCore, target: unknown, indices: unknown, b: u
   const subShape = a.shape.slice(idxs.length);
   const subStride = a.stride.slice(idxs.length);
   const ops: Operand[] = [{ kind: 'array', a }];
-  if (core.nin === 2) ops.push(toOperand(b, (v) => asarray(v as never)));
+  if (core.nin === 2) ops.push(toOperand(b, (v) => toNdarray(v as never)));
   const kernel = core.resolve(ops);
   let bArr = core.nin === 2 ? operandArray(ops[1], kernel.inTypes[1]) : undefined;
   const fullShape = [...ishape, ...subShape];

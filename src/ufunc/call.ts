@@ -1,13 +1,14 @@
 /** A ufunc call: broadcasting, `out` (overlap-safe), `where`, `dtype`, weak scalars. */
 import {
-  asarray,
   copy,
+  copyInto,
   dtypeOf,
   mayShareMemory,
   type NdArray,
   sameView,
   sizeOf,
   toArray,
+  toNdarray,
   zeros,
 } from '../core/array.js';
 import { broadcastShapes, formatShape } from '../core/broadcast.js';
@@ -19,7 +20,7 @@ import { useWorkers } from '../targets/parallel/pool.js';
 import { type Casting, canCast, castErrorMessage, checkInputCasts } from './casting.js';
 import { type Operand, operandArray, toOperand, type UfuncCore } from './core.js';
 import { runMap } from './execute.js';
-import { checkCallOptions, isOptionsObject } from './options.js';
+import { checkCallOptions, checkWhere, isOptionsObject } from './options.js';
 
 /** What a call returns: an array, a plain number for all-scalar calls, or one per output. */
 export type UfuncResult = NdArray | number;
@@ -44,12 +45,12 @@ export function splitArgs(
 export function callUfunc(core: UfuncCore, args: readonly unknown[]): UfuncResult | UfuncResult[] {
   const [inputs, rawOpts] = splitArgs(core, args, core.name);
   const opts = checkCallOptions(rawOpts, core.name, core.nout);
-  const ops = inputs.map((x) => toOperand(x, (v) => asarray(v as never)));
+  const ops = inputs.map((x) => toOperand(x, (v) => toNdarray(v as never)));
   const res = execute(
     core,
     ops,
     opts.out,
-    opts.where === undefined ? undefined : asarray(opts.where),
+    opts.where === undefined ? undefined : checkWhere(opts.where, core.name),
     opts.dtype,
     opts.casting,
   );
@@ -58,7 +59,9 @@ export function callUfunc(core: UfuncCore, args: readonly unknown[]): UfuncResul
     const vals = res.map((a) => toArray(a)[0]);
     return core.nout === 1 ? vals[0] : vals;
   }
-  return core.nout === 1 ? res[0] : res;
+  // The caller gets back its own `out` objects; the loops wrote through checked copies of them.
+  const result = opts.userOut ?? res;
+  return core.nout === 1 ? result[0] : result;
 }
 
 /**
@@ -137,12 +140,16 @@ export function execute(
   }
   // The same decision runMap makes, recorded for parallelStatus() and inspect().
   if (core.target === 'parallel') decideWorkers(core, core.name, sizeOf(shape));
+  // A kernel that can throw part-way computes into scratch copies of `out`, copied back
+  // only once the whole loop succeeded: `out` is never left half-written.
+  const staged = out && kernel.mayThrow ? outs.map((o) => copy(o)) : null;
   runMap(kernel, {
     inputs: arrays,
-    outputs: outs,
+    outputs: staged ?? outs,
     mask: where,
     shape,
     parallel: core.target === 'parallel',
   });
+  if (staged) for (let j = 0; j < staged.length; j++) copyInto(outs[j], staged[j]);
   return outs;
 }

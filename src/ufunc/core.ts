@@ -8,6 +8,7 @@ import { type ParsedKernel, parseKernel } from '../compiler/parse.js';
 import { allocData, castScalar, dtypeOf, isNdarray, type NdArray, wrap } from '../core/array.js';
 import { canCastSafely, type DType, INFO, isDType, promoteAll } from '../core/dtypes.js';
 import { CompileError } from '../core/errors.js';
+import { snapshotOptions } from '../core/guard.js';
 import { checkOptionKeys } from '../core/option-keys.js';
 import { GpuEmitter } from '../targets/gpu/lower.js';
 import { type Casting, canCast } from './casting.js';
@@ -72,6 +73,8 @@ export class UfuncCore {
       throw new TypeError('vectorize: the first argument must be a function');
     if (options === null || typeof options !== 'object')
       throw new TypeError('vectorize: options must be an object');
+    // Each option is read once, from a copy: a getter cannot pass a check and then change.
+    options = snapshotOptions(options, 'vectorize') as VectorizeOptions;
     checkOptionKeys(options, VECTORIZE_OPTION_KEYS, 'vectorize');
     const target = options.target ?? 'cpu';
     if (!VALID_TARGETS.includes(target as string)) {

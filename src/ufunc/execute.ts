@@ -36,6 +36,8 @@ export interface MapOperands {
    * reduce into one element through per-worker partials.
    */
   readonly identity?: number;
+  /** Reduce inner runs pairwise (a reorderable kernel over floats; see LoopSpec.pairwise). */
+  readonly pairwise?: boolean;
 }
 
 const CODE: Record<DType, string> = Object.fromEntries(
@@ -153,7 +155,8 @@ export function planMap(ops: MapOperands, split = false): MapPlan | null {
     !!ops.scan && step !== 0 && layout.strides[0][nd - 1] === step && P[nin] - P[0] === step;
   const contiguous = layout.contiguous && !scan;
   const z = contiguous && zero;
-  key += `|${nd}${contiguous ? (z ? 'cz' : 'c') : 's'}${ops.accumulate ? 'a' : ''}${scan ? 'S' : ''}`;
+  const pairwise = !!ops.pairwise && !!ops.accumulate && !mask;
+  key += `|${nd}${contiguous ? (z ? 'cz' : 'c') : 's'}${ops.accumulate ? 'a' : ''}${scan ? 'S' : ''}${pairwise ? 'p' : ''}`;
   if (!contiguous)
     for (let i = 0; i < nops; i++) {
       key += innerZero[i] ? '0' : innerBase0[i] ? 'z' : innerOne[i] ? '1' : 'n';
@@ -180,6 +183,7 @@ export function planMap(ops: MapOperands, split = false): MapPlan | null {
     innerOne,
     innerBase0,
     scan,
+    pairwise,
   };
 }
 
@@ -213,6 +217,7 @@ function flatPlan(
     innerOne: EMPTY_FLAGS,
     innerBase0: EMPTY_FLAGS,
     scan: false,
+    pairwise: false,
   };
 }
 
@@ -233,6 +238,7 @@ function specOfPlan(k: CompiledKernel, p: MapPlan): Omit<LoopSpec, 'kernel'> {
     p.innerOne,
     p.scan,
     p.innerBase0,
+    p.pairwise,
   );
 }
 
@@ -252,6 +258,7 @@ function specOf(
   innerOne: boolean[],
   scan: boolean,
   innerBase0: boolean[] = [],
+  pairwise = false,
 ): Omit<LoopSpec, 'kernel'> {
   return {
     inArrays: inputs.map(dtypeOf),
@@ -267,5 +274,6 @@ function specOf(
     innerOne: contiguous ? [] : innerOne,
     innerBase0: contiguous ? [] : innerBase0,
     scan,
+    pairwise,
   };
 }

@@ -5,6 +5,7 @@
  * (named, fixed and optional dims), core dims matched from the end of each shape, and
  * NumPy's error texts. Views compile to index arithmetic on the TypedArrays.
  */
+
 import { type ArrayLike, type NdArray, zeros } from '../core/array.js';
 import type { DType } from '../core/dtypes.js';
 import { parallelInspectNote } from '../targets/parallel/last-call.js';
@@ -15,6 +16,7 @@ import { gufuncLoopSource } from './gufunc/loops.js';
 import { parseGufuncSignature } from './gufunc/signature.js';
 import type { CallResult } from './result-types.js';
 import { formatSignature } from './signatures.js';
+import { withTimeoutOption } from './timeout.js';
 
 export type { GufuncCallOptions, GufuncResult, GuvectorizeOptions };
 
@@ -115,14 +117,17 @@ export function guvectorize<L extends string>(
   options?: GuvectorizeOptions,
 ): Gufunc<L> {
   const core = new GufuncCore(fn, layout, options);
-  const call = (...args: unknown[]) => callGufunc(core, args);
+  // A call takes a per-call `timeout` (parallel target) in its options.
+  const timed = (args: unknown[]) =>
+    withTimeoutOption(core.name, core.target, args, core.layout.nin, (a) => callGufunc(core, a));
+  const call = (...args: unknown[]) => timed(args);
   const g = call as unknown as Gufunc<L>;
   Object.defineProperties(g, {
     async: {
       value: (...args: unknown[]) =>
         core.target === 'parallel'
-          ? runDeferred(() => callGufunc(core, args))
-          : Promise.resolve().then(() => callGufunc(core, args)),
+          ? runDeferred(() => timed(args))
+          : Promise.resolve().then(() => timed(args)),
     },
     nin: { value: core.layout.nin, enumerable: true },
     nout: { value: core.layout.nout, enumerable: true },

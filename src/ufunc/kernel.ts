@@ -6,6 +6,7 @@
 import { castCode, HELPERS, JsEmitter } from '../compiler/emit-js.js';
 import { type Constants, inferKernel } from '../compiler/infer.js';
 import type { TypedKernel } from '../compiler/ir.js';
+import { kernelMayThrow } from '../compiler/may-throw.js';
 import type { ParsedKernel } from '../compiler/parse.js';
 import type { DType } from '../core/dtypes.js';
 import { CompileError } from '../core/errors.js';
@@ -22,6 +23,8 @@ export class CompiledKernel {
   readonly code: KernelCode;
   /** True when the kernel reads free variables and is called as a function per element. */
   readonly callsFunction: boolean;
+  /** True when a loop of this kernel can throw part-way (see `kernelMayThrow`). */
+  readonly mayThrow: boolean;
   private readonly loops = new Map<string, LoopFn>();
   private scalar?: (...args: number[]) => number;
 
@@ -44,6 +47,7 @@ export class CompiledKernel {
     }
     this.typed = typed;
     this.callsFunction = typed.freeNames.length > 0;
+    this.mayThrow = kernelMayThrow(typed);
     if (this.callsFunction) {
       const outs = typed.outTypes;
       this.code = (inputs, outVars) => {

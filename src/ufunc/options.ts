@@ -1,6 +1,15 @@
 /** Option objects of the ufunc methods, and their validation (before anything is written). */
-import { type ArrayLike, asarray, isNdarray, type NdArray } from '../core/array.js';
+import {
+  type ArrayLike,
+  checkedView,
+  dtypeOf,
+  isNdarray,
+  type NdArray,
+  toNdarray,
+} from '../core/array.js';
 import { checkDType, type DType, describe } from '../core/dtypes.js';
+import { ValueError } from '../core/errors.js';
+import { snapshotOptions } from '../core/guard.js';
 import { checkOptionKeys } from '../core/option-keys.js';
 import { type Casting, checkCasting } from './casting.js';
 
@@ -20,6 +29,11 @@ export interface CallOptions {
    * `'no'`, `'equiv'`, `'safe'`, `'same_kind'` (default) or `'unsafe'`, as in NumPy.
    */
   casting?: Casting;
+  /**
+   * `parallel` target: milliseconds this call may run on the workers before it throws a
+   * TimeoutError (its workers are then stopped and replaced). Overrides the pool's `timeout`.
+   */
+  timeout?: number;
 }
 
 /** Options of `reduce`. */
@@ -34,6 +48,11 @@ export interface ReduceOptions {
   /** Accumulator and result dtype. */
   dtype?: DType;
   out?: NdArray;
+  /**
+   * `parallel` target: milliseconds this call may run on the workers before it throws a
+   * TimeoutError (its workers are then stopped and replaced). Overrides the pool's `timeout`.
+   */
+  timeout?: number;
 }
 
 /** Options of `accumulate` and `reduceat`. */
@@ -41,6 +60,11 @@ export interface AxisOptions {
   axis?: number;
   dtype?: DType;
   out?: NdArray;
+  /**
+   * `parallel` target: milliseconds this call may run on the workers before it throws a
+   * TimeoutError (its workers are then stopped and replaced). Overrides the pool's `timeout`.
+   */
+  timeout?: number;
 }
 
 /** Options of `outer`. */
@@ -65,10 +89,23 @@ function checkKeys(o: object, allowed: Set<string>, method: string): void {
   checkOptionKeys(o, allowed, method);
 }
 
+/**
+ * Validates an output array; returns a checked copy of its header (same data) for the
+ * loops to use. A stride-0 axis of extent > 1 would have several results land on one
+ * element: NumPy refuses such a broadcast view as not writeable, and so does numbats.
+ */
 export function checkOutArray(x: unknown, what: string): NdArray {
   if (!isNdarray(x)) throw new TypeError(`${what} must be an ndarray; got ${describe(x)}`);
-  asarray(x);
-  return x;
+  const v = checkedView(x, what);
+  const empty = v.shape.includes(0);
+  for (let i = 0; i < v.shape.length && !empty; i++) {
+    if (v.shape[i] > 1 && v.stride[i] === 0) {
+      throw new ValueError(
+        `${what} has stride 0 along axis ${i} (a broadcast view): it is not writeable`,
+      );
+    }
+  }
+  return v;
 }
 
 export function checkCallOptions(
@@ -77,17 +114,20 @@ export function checkCallOptions(
   nout: number,
 ): {
   out: NdArray[] | null;
+  /** The caller's own `out` objects (what the call returns); `out` holds their checked headers. */
+  userOut: NdArray[] | null;
   where?: ArrayLike;
   dtype?: DType;
   casting?: Casting;
 } {
-  if (o === undefined) return { out: null };
+  if (o === undefined) return { out: null, userOut: null };
   if (!isOptionsObject(o)) throw new TypeError(`${method}: options must be an object`);
-  const opts = o as CallOptions;
+  const opts = snapshotOptions(o as object, method) as CallOptions;
   checkKeys(opts, CALL_KEYS, method);
   let out: NdArray[] | null = null;
+  let userOut: NdArray[] | null = null;
   if (opts.out !== undefined && opts.out !== null) {
-    const list = Array.isArray(opts.out) ? opts.out : [opts.out];
+    const list = Array.isArray(opts.out) ? opts.out.slice() : [opts.out];
     if (Array.isArray(opts.out) && list.some((x) => !isNdarray(x))) {
       // `out: [0, 0]` is a JS array of numbers, not a tuple of outputs: say what out must be.
       throw new TypeError(
@@ -99,22 +139,35 @@ export function checkCallOptions(
       throw new TypeError(`${method}: out must give ${nout} array(s), got ${list.length}`);
     }
     out = list.map((a, i) => checkOutArray(a, nout > 1 ? `out[${i}]` : 'out'));
+    userOut = list;
   }
   return {
     out,
+    userOut,
     where: opts.where,
     dtype: opts.dtype === undefined ? undefined : checkDType(opts.dtype),
     casting: opts.casting === undefined ? undefined : checkCasting(opts.casting),
   };
 }
 
-export function checkReduceOptions(o: unknown, method: string): ReduceOptions {
+/** Checked options of a method with one `out`: `out` is the checked header, `userOut` the caller's. */
+type WithOut<T> = T & { userOut?: NdArray };
+
+function checkSingleOut<T extends { out?: NdArray }>(opts: T): WithOut<T> {
+  if (opts.out === undefined || opts.out === null) return opts;
+  const userOut = opts.out;
+  return { ...opts, out: checkOutArray(userOut, 'out'), userOut };
+}
+
+export function checkReduceOptions(o: unknown, method: string): WithOut<ReduceOptions> {
   if (o === undefined) return {};
   if (!isOptionsObject(o)) throw new TypeError(`${method}: options must be an object`);
-  const opts = o as ReduceOptions;
-  checkKeys(opts, REDUCE_KEYS, method);
+  const snap = snapshotOptions(o as object, method) as ReduceOptions;
+  checkKeys(snap, REDUCE_KEYS, method);
+  // An axis list is copied too: its elements are then read once, from the copy.
+  if (Array.isArray(snap.axis)) (snap as { axis: unknown }).axis = snap.axis.slice();
+  const opts = checkSingleOut(snap);
   if (opts.dtype !== undefined) checkDType(opts.dtype);
-  if (opts.out !== undefined && opts.out !== null) checkOutArray(opts.out, 'out');
   if (opts.initial !== undefined && typeof opts.initial !== 'number') {
     throw new TypeError(`${method}: initial must be a number`);
   }
@@ -124,12 +177,28 @@ export function checkReduceOptions(o: unknown, method: string): ReduceOptions {
   return opts;
 }
 
-export function checkAxisOptions(o: unknown, method: string): AxisOptions {
+export function checkAxisOptions(o: unknown, method: string): WithOut<AxisOptions> {
   if (o === undefined) return {};
   if (!isOptionsObject(o)) throw new TypeError(`${method}: options must be an object`);
-  const opts = o as AxisOptions;
-  checkKeys(opts, AXIS_KEYS, method);
+  const snap = snapshotOptions(o as object, method) as AxisOptions;
+  checkKeys(snap, AXIS_KEYS, method);
+  const opts = checkSingleOut(snap);
   if (opts.dtype !== undefined) checkDType(opts.dtype);
-  if (opts.out !== undefined && opts.out !== null) checkOutArray(opts.out, 'out');
   return opts;
+}
+
+/**
+ * A `where` mask as an array. Like NumPy, only a bool mask is accepted (NumPy casts `where`
+ * to bool with the 'safe' rule, which refuses every numeric dtype): a numeric or NaN mask
+ * is a TypeError rather than a guess at its truthiness.
+ */
+export function checkWhere(w: unknown, method: string): NdArray {
+  const m = toNdarray(w as ArrayLike);
+  const t = dtypeOf(m);
+  if (t !== 'bool') {
+    throw new TypeError(
+      `${method}: where must be a bool array (NumPy casts it with casting='safe'); got ${t}. Compare to get a mask, e.g. where: asarray([true, false]) or a comparison ufunc's result`,
+    );
+  }
+  return m;
 }

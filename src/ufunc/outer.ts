@@ -1,5 +1,5 @@
 /** `outer`: f(a[i, j, …], b[k, l, …]) over every pair (NumPy's `ufunc.outer`). */
-import { asarray, type NdArray, toArray, view } from '../core/array.js';
+import { type NdArray, toArray, toNdarray, view } from '../core/array.js';
 import type { TypedArray } from '../core/dtypes.js';
 import { ValueError } from '../core/errors.js';
 import { callUfunc, type UfuncResult } from './call.js';
@@ -13,8 +13,8 @@ export function outerUfunc(
   opts: unknown,
 ): UfuncResult | UfuncResult[] {
   if (core.nin !== 2) throw new ValueError('outer product only supported for binary functions');
-  const a = asarray(x as never);
-  const b = asarray(y as never);
+  const a = toNdarray(x as never);
+  const b = toNdarray(y as never);
   // a gets trailing length-1 dims, b leading ones: broadcasting then pairs every element.
   const av = view(
     a.data as TypedArray,

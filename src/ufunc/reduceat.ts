@@ -4,12 +4,12 @@
  * indices[i] >= indices[i+1]; the last slice runs to the end.
  */
 import {
-  asarray,
   copyInto,
   dtypeOf,
   mayShareMemory,
   type NdArray,
   toArray,
+  toNdarray,
   zeros,
 } from '../core/array.js';
 import { formatShape } from '../core/broadcast.js';
@@ -29,10 +29,10 @@ export function reduceatUfunc(
 ): NdArray {
   requireBinary(core, 'reduceat');
   const opts = checkAxisOptions(rawOpts, `${core.name}.reduceat`);
-  const a = asarray(x as never);
+  const a = toNdarray(x as never);
   if (a.shape.length === 0) throw new TypeError('cannot reduceat on a scalar');
   const axis = normalizeAxis(opts.axis ?? 0, a.shape.length);
-  const idxArr = asarray(indices as never);
+  const idxArr = toNdarray(indices as never);
   if (idxArr.shape.length !== 1) throw new ValueError('reduceat: indices must be 1-dimensional');
   const idx = toArray(idxArr);
   const n = a.shape[axis];
@@ -57,7 +57,7 @@ export function reduceatUfunc(
       );
     }
   }
-  const direct = out && dtypeOf(out) === t && !mayShareMemory(out, a);
+  const direct = out && dtypeOf(out) === t && !kernel.mayThrow && !mayShareMemory(out, a);
   const acc = direct ? out : zeros(outShape, t);
   for (let i = 0; i < idx.length; i++) {
     const start = idx[i];
@@ -78,5 +78,5 @@ export function reduceatUfunc(
     }
   }
   if (out && !direct) copyInto(out, acc);
-  return out ?? acc;
+  return out ? (opts.userOut ?? out) : acc;
 }

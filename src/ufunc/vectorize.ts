@@ -16,6 +16,7 @@ import { reduceUfunc } from './reduce.js';
 import { reduceatUfunc } from './reduceat.js';
 import type { CallResult } from './result-types.js';
 import { formatSignature, parseSignature } from './signatures.js';
+import { withTimeoutOption } from './timeout.js';
 
 /** A kernel: a function of numbers returning a number (or an array literal for several outputs). */
 export type ScalarKernel = (...args: number[]) => number | boolean | readonly (number | boolean)[];
@@ -86,19 +87,30 @@ export interface Ufunc<F extends ScalarKernel = ScalarKernel> {
  */
 export function vectorize<F extends ScalarKernel>(fn: F, options?: VectorizeOptions): Ufunc<F> {
   const core = new UfuncCore(fn, options);
-  const call = (...args: unknown[]) => callUfunc(core, args);
+  // Every method takes a per-call `timeout` (parallel target) in its options.
+  const timed = <T>(args: unknown[], at: number, run: (args: unknown[]) => T): T =>
+    withTimeoutOption(core.name, core.target, args, at, run);
+  const call = (...args: unknown[]) => timed(args, core.nin, (a) => callUfunc(core, a));
   const u = call as unknown as Ufunc<F> & Record<string, unknown>;
   Object.defineProperties(u, {
     async: {
       value: (...args: unknown[]) =>
         core.target === 'parallel'
-          ? runDeferred(() => callUfunc(core, args))
-          : Promise.resolve().then(() => callUfunc(core, args)),
+          ? runDeferred(() => timed(args, core.nin, (a) => callUfunc(core, a)))
+          : Promise.resolve().then(() => timed(args, core.nin, (a) => callUfunc(core, a))),
     },
-    reduce: { value: (a: unknown, o?: unknown) => reduceUfunc(core, a, o) },
-    accumulate: { value: (a: unknown, o?: unknown) => accumulateUfunc(core, a, o) },
-    reduceat: { value: (a: unknown, i: unknown, o?: unknown) => reduceatUfunc(core, a, i, o) },
-    outer: { value: (a: unknown, b: unknown, o?: unknown) => outerUfunc(core, a, b, o) },
+    reduce: {
+      value: (...args: unknown[]) => timed(args, 1, ([a, o]) => reduceUfunc(core, a, o)),
+    },
+    accumulate: {
+      value: (...args: unknown[]) => timed(args, 1, ([a, o]) => accumulateUfunc(core, a, o)),
+    },
+    reduceat: {
+      value: (...args: unknown[]) => timed(args, 2, ([a, i, o]) => reduceatUfunc(core, a, i, o)),
+    },
+    outer: {
+      value: (...args: unknown[]) => timed(args, 2, ([a, b, o]) => outerUfunc(core, a, b, o)),
+    },
     at: { value: (a: unknown, i: unknown, b?: unknown) => atUfunc(core, a, i, b) },
     nin: { value: core.nin, enumerable: true },
     nout: { value: core.nout, enumerable: true },

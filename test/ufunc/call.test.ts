@@ -183,7 +183,11 @@ describe('call: out and where', () => {
     fc.assert(
       fc.property(
         broadcastShapesArb(3).chain(([sa, sb, sw]) =>
-          fc.tuple(ndarrayArb({ shape: sa }), ndarrayArb({ shape: sb }), ndarrayArb({ shape: sw })),
+          fc.tuple(
+            ndarrayArb({ shape: sa }),
+            ndarrayArb({ shape: sb }),
+            ndarrayArb({ shape: sw, dtype: 'bool' }),
+          ),
         ),
         ([a, b, where]) => {
           const t = add.type(dtypeOf(a), dtypeOf(b));

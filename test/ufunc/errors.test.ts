@@ -42,7 +42,7 @@ describe('call errors', () => {
       'operands could not be broadcast together with shapes (4,3) (4,) ',
     );
     expectError(
-      () => add.u(a43, zeros([3]), { where: zeros([2]) }),
+      () => add.u(a43, zeros([3]), { where: zeros([2], 'bool') }),
       ValueError,
       'operands could not be broadcast together with shapes (4,3) (3,) (2,) ',
     );

@@ -47,6 +47,13 @@ export interface LoopSpec {
    * previous result is carried in a register instead of being read back from memory.
    */
   readonly scan: boolean;
+  /**
+   * Reduction of a reorderable kernel (T, T) -> T whose accumulator stays in a register
+   * through the inner loop: the inner run is reduced by pairwise summation, NumPy's
+   * algorithm (8 interleaved accumulators over blocks of up to 128 elements, halves
+   * combined recursively), so float rounding error grows like log n instead of n.
+   */
+  readonly pairwise?: boolean;
 }
 
 export type LoopFn = (
@@ -67,6 +74,8 @@ export function loopSource(s: LoopSpec): string {
   const ops = Array.from({ length: nops }, (_, o) => o);
   const outVars = Array.from({ length: nout }, (_, j) => `r${j}`);
   lines.push(`let ${outVars.join(',')};`);
+  const pairwise = usesPairwise(s);
+  if (pairwise) lines.push(pairwiseSource(s));
 
   const read = (o: number, idx: string) => castCode(s.inArrays[o], s.inKernel[o], `d${o}[${idx}]`);
   const store = (j: number, idx: string) => {
@@ -157,6 +166,11 @@ export function loopSource(s: LoopSpec): string {
       } else if (s.scan) {
         accLoad = `let acc=${read(0, `q0_${l}`)};`;
       }
+      if (pairwise) {
+        // acc = K(acc, pairwise reduction of the inner run); the run's stride is operand 1's.
+        const st = s.innerOne[1] ? '1' : `s1_${l}`;
+        return `${enter}${accLoad}if(n${l}>0){const p$=pw$(d1,q1_${l},${st},n${l});{${s.kernel(['acc', 'p$'], ['acc'])}}}${accStore}`;
+      }
       return `${enter}${hoist.join('')}${accLoad}for(let ${iv}=0;${iv}<n${l};${iv}++){${innerBody()}}${accStore}`;
     }
     const advance = tracked.map((o) => `q${o}_${l}+=s${o}_${l};`).join('');
@@ -164,6 +178,45 @@ export function loopSource(s: LoopSpec): string {
   };
   lines.push(level(0));
   return lines.join('\n');
+}
+
+/** Whether a spec's inner loop is reduced pairwise (see `LoopSpec.pairwise`). */
+function usesPairwise(s: LoopSpec): boolean {
+  const t = s.outKernel[0];
+  return (
+    s.pairwise === true &&
+    s.accumulate &&
+    !s.contiguous &&
+    !s.scan &&
+    !s.hasMask &&
+    s.inArrays.length === 2 &&
+    s.outArrays.length === 1 &&
+    s.innerZero[2] === true &&
+    !s.innerZero[1] &&
+    s.outArrays[0] === t &&
+    s.inKernel[0] === t &&
+    s.inKernel[1] === t
+  );
+}
+
+/**
+ * `pw$(d, o, st, n)`: the kernel folded over the n >= 1 elements d[o + i*st], in NumPy's
+ * pairwise order (numpy/_core/src/umath/loops_utils.h: `pairwise_sum`). Each kernel use is
+ * its own block, so its locals do not clash.
+ */
+function pairwiseSource(s: LoopSpec): string {
+  const rd = (idx: string) => castCode(s.inArrays[1], s.inKernel[1], `d[${idx}]`);
+  const K = (a: string, b: string, dst: string) => `{${s.kernel([a, b], [dst])}}`;
+  const regs = Array.from({ length: 8 }, (_, j) => `p${j}`);
+  const init = regs.map((r, j) => `${r}=${rd(`o+${j}*st`)}`).join(',');
+  const step = regs.map((r, j) => K(r, rd(`b+${j}*st`), r)).join('');
+  return `function pw$(d,o,st,n){
+if(n<8){let r=${rd('o')};for(let i=1;i<n;i++){${K('r', rd('o+i*st'), 'r')}}return r;}
+if(n<=128){let ${init};const m=n-n%8;
+for(let i=8;i<m;i+=8){const b=o+i*st;${step}}
+let x=p0,y=p2,z=p4,w=p6;${K('x', 'p1', 'x')}${K('y', 'p3', 'y')}${K('z', 'p5', 'z')}${K('w', 'p7', 'w')}${K('x', 'y', 'x')}${K('z', 'w', 'z')}${K('x', 'z', 'x')}
+for(let i=m;i<n;i++){${K('x', rd('o+i*st'), 'x')}}return x;}
+let h=n>>1;h-=h%8;let l=pw$(d,o,st,h);const r=pw$(d,o+h*st,st,n-h);${K('l', 'r', 'l')}return l;}`;
 }
 
 /** Compiles a loop. `fallback` is the user's function, for kernels that call it per element. */

@@ -45,13 +45,20 @@ interface Geometry {
   elemTypes: readonly DType[];
 }
 
+/** Source of an integer stride or extent: only safe integers are printed into a shader. */
+function int(v: number): string {
+  if (!Number.isSafeInteger(v))
+    throw new TypeError(`internal: ${typeof v} ${String(v)} is not an integer stride`);
+  return String(v);
+}
+
 function hooks(nin: number, out: number, g: Geometry | null): GpuHooks {
   const base = (p: number) => {
     if (!g) return '0';
     const terms: string[] = [];
     for (let d = 0; d < g.loopDims; d++) {
       const s = g.strides[p][d];
-      if (s !== 0) terms.push(s === 1 ? `c${d}` : `c${d} * ${s}`);
+      if (s !== 0) terms.push(s === 1 ? `c${d}` : `c${d} * ${int(s)}`);
     }
     return terms.length ? terms.join(' + ') : '0';
   };
@@ -61,7 +68,7 @@ function hooks(nin: number, out: number, g: Geometry | null): GpuHooks {
       const { p, dim } = e.data as { p: number; dim?: number };
       switch (e.op) {
         case 'shape':
-          return g ? String(g.extents[p][dim!]) : '1';
+          return g ? int(g.extents[p][dim!]) : '1';
         case 'get': {
           if (p >= nin)
             throw new CompileError(
@@ -70,7 +77,7 @@ function hooks(nin: number, out: number, g: Geometry | null): GpuHooks {
           const terms = [base(p)];
           args.forEach((a, d) => {
             const s = g ? g.strides[p][g.loopDims + d] : 1;
-            if (s !== 0) terms.push(s === 1 ? `(${a})` : `(${a}) * ${s}`);
+            if (s !== 0) terms.push(s === 1 ? `(${a})` : `(${a}) * ${int(s)}`);
           });
           const read = `a${p}[${terms.join(' + ')}]`;
           return g ? castTo(g.arrTypes[p], g.elemTypes[p], read) : read;
@@ -121,7 +128,7 @@ function source(
     const terms: string[] = [];
     for (let d = 0; d < g.loopDims; d++) {
       const s = g.strides[p][d];
-      if (s !== 0) terms.push(s === 1 ? `c${d}` : `c${d} * ${s}`);
+      if (s !== 0) terms.push(s === 1 ? `c${d}` : `c${d} * ${int(s)}`);
     }
     return castTo(
       g.arrTypes[p],

@@ -75,7 +75,11 @@ function unsupportedMath(fn: string): string | null {
   return null;
 }
 
+/** Shader source of a number constant; anything but a number primitive is refused (see numberLiteral). */
 function literal(v: number): string {
+  if (typeof v !== 'number') {
+    throw new TypeError(`internal: a ${typeof v} reached the number-literal printer`);
+  }
   if (Number.isNaN(v)) return '(0 / 0)';
   if (v === Number.POSITIVE_INFINITY) return '(1e30 * 1e30)';
   if (v === Number.NEGATIVE_INFINITY) return '(-1e30 * 1e30)';

@@ -63,7 +63,11 @@ interface StencilGeometry {
   fill: string;
 }
 
+/** Shader source of a number constant; anything but a number primitive is refused (see numberLiteral). */
 function literal(v: number): string {
+  if (typeof v !== 'number') {
+    throw new TypeError(`internal: a ${typeof v} reached the number-literal printer`);
+  }
   if (Number.isNaN(v)) return '(0 / 0)';
   if (!Number.isFinite(v)) return v > 0 ? '(1e30 * 1e30)' : '(-1e30 * 1e30)';
   return v < 0 ? `(${v})` : String(v);

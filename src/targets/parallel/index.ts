@@ -11,6 +11,6 @@ export { type ParallelOptions, type ParallelStatus, setParallelOptions } from '.
 
 /** Stops the pool's workers and frees its scratch memory; the next parallel call restarts it. */
 export function closePool(): void {
-  stopWorkers();
+  stopWorkers('closePool() closed the pool while this call was running');
   dropScratch();
 }

@@ -16,6 +16,7 @@ import type { TypedArray } from '../../core/dtypes.js';
 import type { CompiledKernel } from '../../ufunc/kernel.js';
 import type { LoopSpec } from '../cpu/loops.js';
 import {
+  callHasTimeout,
   chunkCount,
   currentAsyncSink,
   type Job,
@@ -44,6 +45,8 @@ export interface MapPlan {
   innerOne: boolean[];
   innerBase0: boolean[];
   scan: boolean;
+  /** Inner runs reduced pairwise (LoopSpec.pairwise). */
+  pairwise: boolean;
   D: TypedArray[];
   P: number[];
   N: number[];
@@ -154,15 +157,21 @@ export function runParallel(
     }
     if (d < 0 && identity !== undefined && plan.nout === 1 && !currentAsyncSink())
       return reduceByPartials(k, plan, identity);
-    if (d < 0 || plan.N[d] < 2) return false;
-    const n = plan.N[d];
-    const parts = chunkCount(n);
-    for (let c = 0; c < parts; c++) {
-      const lo = Math.floor((c * n) / parts);
-      const hi = Math.floor(((c + 1) * n) / parts);
-      const N = plan.N.slice();
-      N[d] = hi - lo;
-      chunks.push({ plan, P: plan.P.map((p, o) => p + lo * stride(plan, o, d)), N });
+    if (d < 0 || plan.N[d] < 2) {
+      // Unsplittable. A call with its own timeout still goes to a worker, as one chunk, so
+      // that it can be stopped; any other runs inline.
+      if (!callHasTimeout()) return false;
+      chunks.push({ plan, P: plan.P, N: plan.N });
+    } else {
+      const n = plan.N[d];
+      const parts = chunkCount(n);
+      for (let c = 0; c < parts; c++) {
+        const lo = Math.floor((c * n) / parts);
+        const hi = Math.floor(((c + 1) * n) / parts);
+        const N = plan.N.slice();
+        N[d] = hi - lo;
+        chunks.push({ plan, P: plan.P.map((p, o) => p + lo * stride(plan, o, d)), N });
+      }
     }
   }
   if (chunks.length === 0) return true;
@@ -214,7 +223,10 @@ export function dispatch(
   nout: number,
   chunks: readonly Chunk[],
 ): void {
-  const shared = shareData(D, lo, hi, nin, nout);
+  const asyncSink = currentAsyncSink();
+  // An `.async` call may run alongside other calls and the caller's own writes into the same
+  // plain buffer, so it merges back only the elements it changed (see `shareData`).
+  const shared = shareData(D, lo, hi, nin, nout, asyncSink !== null);
   const tasks: Task[] = chunks.map((c) => ({
     loop: c.ref.id,
     src: c.ref.src,
@@ -228,15 +240,26 @@ export function dispatch(
     shared.release(false);
     throw e;
   }
-  const asyncSink = currentAsyncSink();
   if (asyncSink) {
-    asyncSink.push(waitAsync(job).finally(() => shared.release(true)));
+    asyncSink.push(
+      waitAsync(job).then(
+        () => shared.release(true),
+        (e) => {
+          shared.release(false);
+          throw e;
+        },
+      ),
+    );
     return;
   }
+  // On any failure (a kernel exception, a dead worker, a timeout) nothing is copied back:
+  // a plain output keeps its old content. Shared outputs were written in place.
+  let ok = false;
   try {
     waitSync(job);
+    ok = true;
   } finally {
-    shared.release(true);
+    shared.release(ok);
   }
 }
 
@@ -257,7 +280,13 @@ function reduceByPartials(k: CompiledKernel, plan: MapPlan, identity: number): b
   const accAt = plan.P[nin];
   const t = dtypeOfData(accData)!;
   const n = plan.N[d];
-  const parts = chunkCount(n);
+  // A one-dim pairwise reduction is cut at the nodes of the pairwise tree itself, and the
+  // partials are combined up that tree: the result is bit for bit the `cpu` one, for any
+  // number of workers.
+  const tree = plan.pairwise && nd === 1 ? pairwiseTree(n, chunkCount(n)) : null;
+  const leaves: [number, number][] = [];
+  if (tree) collectLeaves(tree, leaves);
+  const parts = tree ? leaves.length : chunkCount(n);
   const partials = allocData(t, parts, true);
   partials.fill(castScalar(identity, t));
   // The accumulator (input 0 and output 0) becomes one partial per chunk.
@@ -278,8 +307,8 @@ function reduceByPartials(k: CompiledKernel, plan: MapPlan, identity: number): b
   hi[0] = hi[nin] = parts - 1;
   const ref = ufuncLoopRef(k, plan);
   for (let c = 0; c < parts; c++) {
-    const a = Math.floor((c * n) / parts);
-    const b = Math.floor(((c + 1) * n) / parts);
+    const a = tree ? leaves[c][0] : Math.floor((c * n) / parts);
+    const b = tree ? leaves[c][1] : Math.floor(((c + 1) * n) / parts);
     const N = plan.N.slice();
     N[d] = b - a;
     const P = plan.P.map((p, o) => p + a * stride(plan, o, d));
@@ -290,9 +319,67 @@ function reduceByPartials(k: CompiledKernel, plan: MapPlan, identity: number): b
   dispatch(D, lo, hi, nin, 1, chunks);
   const f = k.scalarFn();
   let acc = accData[accAt];
-  for (let c = 0; c < parts; c++) acc = castScalar(f(acc, partials[c]), t);
+  if (tree) {
+    // Each leaf partial is f(identity, leaf) = leaf; combine them as pw$ combines halves.
+    let next = 0;
+    const combine = (node: PairwiseNode): number => {
+      if (!node.halves) return partials[next++];
+      const l = combine(node.halves[0]);
+      const r = combine(node.halves[1]);
+      return castScalar(f(l, r), t);
+    };
+    acc = castScalar(f(acc, combine(tree)), t);
+  } else {
+    for (let c = 0; c < parts; c++) acc = castScalar(f(acc, partials[c]), t);
+  }
   accData[accAt] = acc;
   return true;
+}
+
+/** A node of the pairwise-summation tree over elements [lo, hi). */
+interface PairwiseNode {
+  lo: number;
+  hi: number;
+  halves?: [PairwiseNode, PairwiseNode];
+}
+
+/**
+ * The top of the tree `pw$` (src/targets/cpu/loops.ts) recurses through for a run of `n`:
+ * a run longer than 128 splits at h = n/2 rounded down to a multiple of 8. Split breadth
+ * first until there are about `want` leaves (only where `pw$` itself would split).
+ */
+function pairwiseTree(n: number, want: number): PairwiseNode {
+  const root: PairwiseNode = { lo: 0, hi: n };
+  let frontier = [root];
+  let leaves = 1;
+  while (leaves < want) {
+    const next: PairwiseNode[] = [];
+    let split = false;
+    for (const node of frontier) {
+      const len = node.hi - node.lo;
+      if (len <= 128 || leaves >= want) {
+        next.push(node);
+        continue;
+      }
+      let h = len >> 1;
+      h -= h % 8;
+      node.halves = [
+        { lo: node.lo, hi: node.lo + h },
+        { lo: node.lo + h, hi: node.hi },
+      ];
+      next.push(...node.halves);
+      leaves++;
+      split = true;
+    }
+    if (!split) break;
+    frontier = next;
+  }
+  return root;
+}
+
+function collectLeaves(node: PairwiseNode, out: [number, number][]): void {
+  if (!node.halves) out.push([node.lo, node.hi]);
+  else for (const h of node.halves) collectLeaves(h, out);
 }
 
 function sliceView(a: NdArray, axis: number, lo: number, hi: number): NdArray {
@@ -345,12 +432,49 @@ interface Shared {
   release: (copyBack: boolean) => void;
 }
 
+/**
+ * Copies back the elements of one output whose bits changed in the scratch since `old` (the
+ * scratch's content when the call started): an element the kernel did not write (masked
+ * out by `where`, skipped, or simply not part of this view) is left as it is now in `buf`,
+ * which may hold another call's or the caller's write made meanwhile. Compared and copied
+ * as integers, so NaN payloads and -0 are seen as changes and carried exactly.
+ */
+function mergeBack(
+  buf: ArrayBufferLike,
+  scratch: SharedArrayBuffer,
+  base: number,
+  old: ArrayBuffer,
+  oldAt: number,
+  start: number,
+  bytes: number,
+  bpe: number,
+): void {
+  const W = bpe === 1 ? Uint8Array : bpe === 2 ? Uint16Array : Int32Array;
+  const wb = W.BYTES_PER_ELEMENT;
+  const per = bpe / wb;
+  const n = bytes / wb;
+  const dst = new W(buf as ArrayBuffer, start, n);
+  const src = new W(scratch as unknown as ArrayBuffer, start - base, n);
+  const was = new W(old, start - oldAt, n);
+  if (per === 1) {
+    for (let i = 0; i < n; i++) if (src[i] !== was[i]) dst[i] = src[i];
+    return;
+  }
+  for (let i = 0; i < n; i += 2) {
+    if (src[i] !== was[i] || src[i + 1] !== was[i + 1]) {
+      dst[i] = src[i];
+      dst[i + 1] = src[i + 1];
+    }
+  }
+}
+
 function shareData(
   D: readonly TypedArray[],
   lo: readonly number[],
   hi: readonly number[],
   nin: number,
   nout: number,
+  merge: boolean,
 ): Shared {
   const out: JobData['D'] = new Array(D.length);
   const groups = new Map<ArrayBufferLike, number[]>();
@@ -372,6 +496,9 @@ function shareData(
     scratch: SharedArrayBuffer;
     base: number;
     ops: number[];
+    /** With `merge`: the touched bytes as they were when the call started, from `oldAt`. */
+    old: ArrayBuffer | null;
+    oldAt: number;
   }[] = [];
   for (const [buf, ops] of groups) {
     // The scratch mirrors the buffer from `base` on, so every operand keeps its element
@@ -390,7 +517,11 @@ function shareData(
     const scratch = takeScratch(Math.ceil((b - base) / 8) * 8);
     new Uint8Array(scratch, a - base, b - a).set(new Uint8Array(buf, a, b - a));
     for (const o of ops) out[o] = [scratch, ctorName(D[o]), D[o].byteOffset - base, hi[o] + 1];
-    copies.push({ buf, scratch, base, ops });
+    const writes = ops.some((o) => o >= nin && o < nin + nout);
+    // Starts 8-aligned (as `base` is), so element views of every width fit it.
+    const oldAt = a - ((a - base) % 8);
+    const old = merge && writes ? (buf as ArrayBuffer).slice(oldAt, b) : null;
+    copies.push({ buf, scratch, base, ops, old, oldAt });
   }
   return {
     D: out,
@@ -402,7 +533,8 @@ function shareData(
             const bpe = D[o].BYTES_PER_ELEMENT;
             const a = D[o].byteOffset + lo[o] * bpe;
             const len = (hi[o] + 1 - lo[o]) * bpe;
-            new Uint8Array(c.buf, a, len).set(new Uint8Array(c.scratch, a - c.base, len));
+            if (c.old) mergeBack(c.buf, c.scratch, c.base, c.old, c.oldAt, a, len, bpe);
+            else new Uint8Array(c.buf, a, len).set(new Uint8Array(c.scratch, a - c.base, len));
           }
         }
         if (scratchPool.length < 8) scratchPool.push(c.scratch);

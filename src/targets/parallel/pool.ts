@@ -18,6 +18,7 @@
  * hook; browser: before `close()`): a worker that died is replaced and the call throws
  * instead of hanging.
  */
+import { TimeoutError, ValueError } from '../../core/errors.js';
 import { workerSource } from './worker-source.js';
 
 type WorkerThreads = typeof import('node:worker_threads');
@@ -34,6 +35,13 @@ export interface ParallelOptions {
    * 65536: below it, posting to workers costs more than it saves).
    */
   threshold?: number;
+  /**
+   * Milliseconds a call may spend on the workers (default: no limit). A call still running
+   * then throws a TimeoutError (an `.async` call rejects with it) and its workers are
+   * stopped and replaced. Work that runs on the calling thread (calls below `threshold`
+   * without a per-call `timeout`) cannot be stopped.
+   */
+  timeout?: number;
 }
 
 /** Whether the `parallel` target can run here, and with how many workers. */
@@ -54,6 +62,8 @@ export interface ParallelStatus {
   syncCalls: boolean;
   workers: number;
   threshold: number;
+  /** The pool's default call timeout in milliseconds (Infinity: none). */
+  timeout: number;
   /** Workers currently started (0 until the first parallel call). */
   started: number;
   /** Of those, the workers that are up and taking jobs. */
@@ -85,8 +95,10 @@ interface Slot {
   worker: HostWorker;
   /** [0]: 0 starting, 1 taking jobs, 2 exited (set by the worker). */
   state: Int32Array;
-  /** Loop ids this worker has compiled. */
+  /** Loop ids this worker has compiled, oldest first (bounded: see MAX_WORKER_LOOPS). */
   known: Set<number>;
+  /** Why this worker was stopped on purpose (closePool, a new pool size, a timeout). */
+  stopReason?: string;
   /** Pending `.async` jobs this worker takes part in (it is ref()'d while any are). */
   refs: number;
 }
@@ -116,6 +128,12 @@ export interface Job {
   slots: number[];
   /** Their workers at posting time (a replaced worker keeps its dead state here). */
   parts: Slot[];
+  /** `performance.now()` after which the call is stopped (Infinity: no timeout). */
+  deadline: number;
+  /** The timeout it came from, for the error message. */
+  timeout: number;
+  /** Index of the next-chunk counter in `ctl`. */
+  next: number;
 }
 
 type WaitAsync = (
@@ -126,6 +144,12 @@ type WaitAsync = (
 ) => { async: boolean; value: Promise<string> | string };
 
 const DEFAULT_THRESHOLD = 65536;
+/**
+ * Loops a worker keeps compiled. A program that makes many distinct parallel ufuncs would
+ * otherwise grow every worker's memory without bound; the least recently sent loop is
+ * dropped first and sent again if it is needed again.
+ */
+export const MAX_WORKER_LOOPS = 256;
 const CHUNKS_PER_WORKER = 4;
 /** UTF-16 code units of a worker exception's `name\nmessage` kept in the control block. */
 const ERR_CHARS = 1024;
@@ -141,6 +165,10 @@ let failNext: string | null = null;
 let jobsRun = 0;
 /** Pending jobs of the `.async` call being set up (see `runDeferred` in map.ts). */
 let asyncSink: Promise<void>[] | null = null;
+/** The timeout of the call being set up (its `timeout` option), or undefined. */
+let callTimeout: number | undefined;
+/** Jobs posted and not yet settled (only `.async` ones can be pending between calls). */
+let inFlight = 0;
 
 interface GlobalsSeen {
   process?: { getBuiltinModule?: (id: string) => unknown };
@@ -251,7 +279,11 @@ function findHost(): Host | null {
 }
 
 function opts(): Required<ParallelOptions> {
-  options ??= { workers: findHost()?.defaultWorkers() ?? 1, threshold: DEFAULT_THRESHOLD };
+  options ??= {
+    workers: findHost()?.defaultWorkers() ?? 1,
+    threshold: DEFAULT_THRESHOLD,
+    timeout: Number.POSITIVE_INFINITY,
+  };
   return options;
 }
 
@@ -261,18 +293,54 @@ function opts(): Required<ParallelOptions> {
  */
 export function setParallelOptions(o: ParallelOptions): void {
   const cur = opts();
-  if (o.workers !== undefined) {
-    if (!Number.isInteger(o.workers) || o.workers < 1)
-      throw new RangeError(`workers must be a positive integer; got ${o.workers}`);
-    if (o.workers !== cur.workers) {
-      stopWorkers();
-      cur.workers = o.workers;
+  // Read each option once; check them all before changing anything.
+  const { workers, threshold, timeout } = o;
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1))
+    throw new RangeError(`workers must be a positive integer; got ${String(workers)}`);
+  if (threshold !== undefined && !(typeof threshold === 'number' && threshold >= 0))
+    throw new RangeError(`threshold must be >= 0; got ${String(threshold)}`);
+  if (timeout !== undefined) checkTimeout(timeout, 'timeout');
+  if (workers !== undefined && workers !== cur.workers) {
+    if (inFlight > 0) {
+      throw new Error(
+        `setParallelOptions: cannot change workers while ${inFlight} parallel call(s) are running on the pool; await them first`,
+      );
     }
+    stopWorkers('the pool was resized while this call was running');
+    cur.workers = workers;
   }
-  if (o.threshold !== undefined) {
-    if (!(o.threshold >= 0)) throw new RangeError(`threshold must be >= 0; got ${o.threshold}`);
-    cur.threshold = o.threshold;
+  if (threshold !== undefined) cur.threshold = threshold;
+  if (timeout !== undefined) cur.timeout = timeout;
+}
+
+/** Checks a timeout in milliseconds: a positive number (Infinity: no limit). */
+export function checkTimeout(t: unknown, what: string): number {
+  if (typeof t !== 'number' || !(t > 0)) {
+    throw new RangeError(
+      `${what} must be a positive number of milliseconds (or Infinity); got ${String(t)}`,
+    );
   }
+  return t;
+}
+
+/**
+ * Runs `fn` (a call's setup, which posts its jobs) with `timeout` as the call's limit. A
+ * call with its own timeout runs on the workers whatever its size, so it can be stopped.
+ */
+export function withCallTimeout<T>(timeout: number | undefined, fn: () => T): T {
+  if (timeout === undefined) return fn();
+  const prev = callTimeout;
+  callTimeout = timeout;
+  try {
+    return fn();
+  } finally {
+    callTimeout = prev;
+  }
+}
+
+/** True while a call with its own `timeout` is being set up (it then avoids inline work). */
+export function callHasTimeout(): boolean {
+  return callTimeout !== undefined;
 }
 
 const MAIN_THREAD_NOTE =
@@ -288,16 +356,18 @@ export function parallelStatus(): ParallelStatus {
     syncCalls: h?.canBlock ?? false,
     workers: opts().workers,
     threshold: opts().threshold,
+    timeout: opts().timeout,
     started: slots.length,
     ready: slots.filter((s) => Atomics.load(s.state, 0) === 1).length,
     jobs: jobsRun,
   };
 }
 
-/** Stops every worker (the next parallel call starts a new pool). */
-export function stopWorkers(): void {
+/** Stops every worker (the next parallel call starts a new pool); `reason` is what a call still waiting on one is told. */
+export function stopWorkers(reason = 'the pool was stopped while this call was running'): void {
   for (const s of slots) {
-    // A call still waiting on this worker sees it as exited.
+    // A call still waiting on this worker sees it as exited, and why.
+    s.stopReason = reason;
     Atomics.store(s.state, 0, 2);
     s.worker.terminate();
   }
@@ -309,7 +379,7 @@ export function stopWorkers(): void {
  * available, and the call is `.async` or this thread may block.
  */
 export function useWorkers(size: number): boolean {
-  if (size < opts().threshold || size === 0) return false;
+  if (size === 0 || (size < opts().threshold && callTimeout === undefined)) return false;
   const h = findHost();
   if (h === null) return false;
   if (asyncSink !== null || h.kind === 'worker_threads') return true;
@@ -335,6 +405,11 @@ export function setAsyncSink(sink: Promise<void>[] | null): Promise<void>[] | nu
 
 export function poolSize(): number {
   return opts().workers;
+}
+
+/** Test hook: how many loops each started worker holds compiled. */
+export function workerLoopCounts(): number[] {
+  return slots.map((s) => s.known.size);
 }
 
 /** Test hook: the first worker of the next job exits without finishing (simulates a crash). */
@@ -380,16 +455,28 @@ export function post(data: JobData): Job {
   failNext = null;
   jobsRun++;
   const tasks = data.tasks.map((t) => ({ loop: t.loop, P: t.P, args: t.args }));
+  const used = new Set(data.tasks.map((t) => t.loop));
   for (const i of parts) {
     const s = slots[i];
     const newLoops: [number, string][] = [];
     for (const t of data.tasks) {
-      if (!s.known.has(t.loop)) {
+      if (s.known.has(t.loop)) {
+        // Most recently used last: re-insert.
+        s.known.delete(t.loop);
+        s.known.add(t.loop);
+      } else {
         s.known.add(t.loop);
         newLoops.push([t.loop, t.src]);
       }
     }
+    const evict: number[] = [];
+    for (const id of s.known) {
+      if (s.known.size - evict.length <= MAX_WORKER_LOOPS) break;
+      if (!used.has(id)) evict.push(id);
+    }
+    for (const id of evict) s.known.delete(id);
     s.worker.post({
+      evict,
       ctl,
       slot: i,
       next: 1 + slots.length,
@@ -402,7 +489,18 @@ export function post(data: JobData): Job {
       tasks,
     });
   }
-  return { id, ctl, err, slots: parts, parts: parts.map((i) => slots[i]) };
+  const timeout = callTimeout ?? opts().timeout;
+  inFlight++;
+  return {
+    id,
+    ctl,
+    err,
+    slots: parts,
+    parts: parts.map((i) => slots[i]),
+    deadline: timeout === Number.POSITIVE_INFINITY ? timeout : performance.now() + timeout,
+    timeout,
+    next: 1 + slots.length,
+  };
 }
 
 /**
@@ -433,15 +531,20 @@ function settled(job: Job): { done: boolean; dead: number[] } {
 
 /** Blocks until the job is over; throws a worker's exception or a dead-worker error. */
 export function waitSync(job: Job): void {
-  for (;;) {
-    const cur = Atomics.load(job.ctl, 0);
-    if (cur >= job.slots.length) break;
-    Atomics.wait(job.ctl, 0, cur, 100);
-    const st = settled(job);
-    if (st.done) {
-      if (st.dead.length) throw replaceDead(job, st.dead);
-      break;
+  try {
+    for (;;) {
+      const cur = Atomics.load(job.ctl, 0);
+      if (cur >= job.slots.length) break;
+      Atomics.wait(job.ctl, 0, cur, Math.max(1, Math.min(100, job.deadline - performance.now())));
+      const st = settled(job);
+      if (st.done) {
+        if (st.dead.length) throw replaceDead(job, st.dead);
+        break;
+      }
+      if (performance.now() >= job.deadline) throw timedOut(job);
     }
+  } finally {
+    inFlight--;
   }
   finish(job);
 }
@@ -459,20 +562,27 @@ function sleepAsync(ctl: Int32Array, cur: number, ms: number): Promise<unknown> 
 
 /** Resolves when the job is over, without blocking the caller's thread. */
 export async function waitAsync(job: Job): Promise<void> {
-  // Keep the process alive while a Promise depends on the workers.
+  // Keep the process alive while a Promise depends on the workers: a ref()'d worker does
+  // while it runs, but not once it has been stopped, and `Atomics.waitAsync` timeouts never
+  // do; without this timer a call whose pool was closed would neither settle nor let the
+  // process report it.
   for (const s of job.parts) if (s.refs++ === 0) s.worker.ref();
+  const keepAlive = setInterval(() => {}, 1000);
   try {
     for (;;) {
       const cur = Atomics.load(job.ctl, 0);
       if (cur >= job.slots.length) break;
-      await sleepAsync(job.ctl, cur, 100);
+      await sleepAsync(job.ctl, cur, Math.max(1, Math.min(100, job.deadline - performance.now())));
       const st = settled(job);
       if (st.done) {
         if (st.dead.length) throw replaceDead(job, st.dead);
         break;
       }
+      if (performance.now() >= job.deadline) throw timedOut(job);
     }
   } finally {
+    clearInterval(keepAlive);
+    inFlight--;
     for (const s of job.parts) if (--s.refs === 0) s.worker.unref();
   }
   finish(job);
@@ -491,24 +601,47 @@ function finish(job: Job): void {
 
 function rebuildError(name: string, message: string): Error {
   const Ctor =
-    name === 'RangeError'
-      ? RangeError
-      : name === 'TypeError'
-        ? TypeError
-        : name === 'ReferenceError'
-          ? ReferenceError
-          : Error;
+    name === 'ValueError'
+      ? ValueError
+      : name === 'RangeError'
+        ? RangeError
+        : name === 'TypeError'
+          ? TypeError
+          : name === 'ReferenceError'
+            ? ReferenceError
+            : Error;
   const e = new Ctor(message);
   if (e.name !== name) e.name = name;
   return e;
 }
 
-function replaceDead(job: Job, dead: number[]): Error {
-  for (const i of dead) {
+/** Stops and replaces the job's workers that have not finished their part; the call's error. */
+function timedOut(job: Job): TimeoutError {
+  // Stop taking chunks, so workers that are between chunks end their part quickly.
+  Atomics.store(job.ctl, job.next, 1 << 30);
+  const stuck = job.slots.filter((i) => Atomics.load(job.ctl, 1 + i) === 0);
+  for (const i of stuck) {
     const old = job.parts[job.slots.indexOf(i)];
+    old.stopReason = 'another call on this worker timed out, and the worker was replaced';
+    Atomics.store(old.state, 0, 2);
     old.worker.terminate();
     if (slots[i] === old) slots[i] = startSlot();
   }
+  return new TimeoutError(
+    `numbats parallel: the call did not finish within its timeout of ${job.timeout} ms; its workers were stopped and replaced`,
+  );
+}
+
+function replaceDead(job: Job, dead: number[]): Error {
+  const reasons = new Set<string>();
+  for (const i of dead) {
+    const old = job.parts[job.slots.indexOf(i)];
+    if (old.stopReason) reasons.add(old.stopReason);
+    old.worker.terminate();
+    if (slots[i] === old) slots[i] = startSlot();
+  }
+  // Stopped on purpose (closePool, a resize): say so rather than report a crash.
+  if (reasons.size > 0) return new Error(`numbats parallel: ${[...reasons].join('; ')}`);
   return new Error(
     `numbats parallel: worker ${dead.join(', ')} exited during the call; it was replaced, ` +
       'and this call’s outputs are incomplete',

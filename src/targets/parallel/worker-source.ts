@@ -43,6 +43,9 @@ const cached: Partial<Record<keyof typeof PROLOGUE, string>> = {};
 export function workerSource(host: keyof typeof PROLOGUE): string {
   cached[host] ??= `'use strict';
 const H = ${helpersLiteral(HELPERS)};
+// The helpers throw NumPy's ValueError by this name; the caller rebuilds it as numbats' class.
+Object.defineProperty(H, 'ValueError', { value: class ValueError extends Error {
+  constructor(m) { super(m); this.name = 'ValueError'; } } });
 const B = ${helpersLiteral(BORDER_HELPERS)};
 const CTORS = { Float64Array, Float32Array, Int8Array, Int16Array, Int32Array, Uint8Array,
   Uint16Array, Uint32Array, Uint8ClampedArray };
@@ -59,6 +62,8 @@ function reportError(m, e) {
 }
 function runJob(m) {
   try {
+    // The caller bounds how many loops a worker keeps (MAX_WORKER_LOOPS).
+    for (const id of m.evict) loops.delete(id);
     for (const [id, src] of m.newLoops) {
       loops.set(id, new Function('H', 'B', 'F', src)(H, B, undefined));
     }

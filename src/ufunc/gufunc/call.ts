@@ -3,18 +3,21 @@
  * before anything is written), allocates missing outputs, then runs the generated loop
  * over the planned loop dims.
  */
+import { kernelMayThrow } from '../../compiler/may-throw.js';
 import {
-  asarray,
   copy,
+  copyInto,
   dtypeOf,
   isNdarray,
   mayShareMemory,
   type NdArray,
   sizeOf,
+  toNdarray,
   zeros,
 } from '../../core/array.js';
 import { canCastSameKind, checkDType, type DType, type TypedArray } from '../../core/dtypes.js';
 import { BroadcastError, ValueError } from '../../core/errors.js';
+import { snapshotOptions } from '../../core/guard.js';
 import { checkOptionKeys } from '../../core/option-keys.js';
 import { runGpuGufunc } from '../../targets/gpu/gufunc.js';
 import { decideWorkers } from '../../targets/parallel/last-call.js';
@@ -30,6 +33,11 @@ export interface GufuncCallOptions {
   out?: NdArray | readonly NdArray[];
   /** Type of every input and output of the loop (with dynamic typing), or of the outputs (with signatures). */
   dtype?: DType;
+  /**
+   * `parallel` target: milliseconds this call may run on the workers before it throws a
+   * TimeoutError (its workers are then stopped and replaced). Overrides the pool's `timeout`.
+   */
+  timeout?: number;
 }
 
 /** What a gufunc call gives per output: an array, or a number for an all-scalar call with a 0-d result. */
@@ -51,10 +59,11 @@ export function callGufunc(
     );
   }
   const opts = checkOptions(raw, core.name, nout);
-  const ops = inputs.map((x) => toOperand(x, (v) => asarray(v as never)));
+  const ops = inputs.map((x) => toOperand(x, (v) => toNdarray(v as never)));
   const outs = executeGufunc(core, ops, opts.out, opts.dtype);
   const plain = !opts.out && ops.every((o) => o.kind === 'scalar');
-  const res = outs.map((a) =>
+  // With `out`, the caller gets its own objects back (the loops wrote through checked copies).
+  const res = (opts.userOut ?? outs).map((a) =>
     plain && a.shape.length === 0 ? (a.data as TypedArray)[a.offset] : a,
   );
   return nout === 1 ? res[0] : res;
@@ -62,13 +71,18 @@ export function callGufunc(
 
 const GUFUNC_CALL_KEYS: ReadonlySet<string> = new Set(['out', 'dtype']);
 
-function checkOptions(o: unknown, name: string, nout: number): { out?: NdArray[]; dtype?: DType } {
+function checkOptions(
+  o: unknown,
+  name: string,
+  nout: number,
+): { out?: NdArray[]; userOut?: NdArray[]; dtype?: DType } {
   if (o === undefined) return {};
-  const opts = o as GufuncCallOptions;
+  const opts = snapshotOptions(o as object, name) as GufuncCallOptions;
   checkOptionKeys(opts, GUFUNC_CALL_KEYS, name);
   let out: NdArray[] | undefined;
+  let userOut: NdArray[] | undefined;
   if (opts.out !== undefined && opts.out !== null) {
-    const list = Array.isArray(opts.out) ? opts.out : [opts.out];
+    const list = Array.isArray(opts.out) ? opts.out.slice() : [opts.out];
     if (Array.isArray(opts.out) && list.some((x) => !isNdarray(x))) {
       throw new TypeError(
         `${name}: out must be an ndarray${nout > 1 ? ` (or a list of ${nout} ndarrays, one per output)` : ''}, ` +
@@ -79,8 +93,9 @@ function checkOptions(o: unknown, name: string, nout: number): { out?: NdArray[]
       throw new TypeError(`${name}: out must give ${nout} array(s), got ${list.length}`);
     }
     out = list.map((a, i) => checkOutArray(a, nout > 1 ? `out[${i}]` : 'out'));
+    userOut = list;
   }
-  return { out, dtype: opts.dtype === undefined ? undefined : checkDType(opts.dtype) };
+  return { out, userOut, dtype: opts.dtype === undefined ? undefined : checkDType(opts.dtype) };
 }
 
 /** Runs a call; returns the output arrays. */
@@ -120,8 +135,15 @@ export function executeGufunc(
   // A kernel may read any element of its inputs after writing outputs, so an input that
   // shares memory with an output (even the very same view) is copied first.
   if (out) inputs = inputs.map((a) => (out.some((o) => mayShareMemory(o, a)) ? copy(a) : a));
-  if (core.target === 'gpu') runGpuGufunc(kernel.t, layout, plan, [...inputs, ...outs], !!out);
-  else runGufunc(kernel, layout, plan, [...inputs, ...outs], par);
+  if (core.target === 'gpu') {
+    runGpuGufunc(kernel.t, layout, plan, [...inputs, ...outs], !!out);
+    return outs;
+  }
+  // A kernel that can throw part-way (see kernelMayThrow) runs into scratch copies of
+  // `out`, copied back only once every loop iteration succeeded.
+  const staged = out && kernelMayThrow(kernel.t.typed) ? outs.map((o) => copy(o)) : null;
+  runGufunc(kernel, layout, plan, [...inputs, ...(staged ?? outs)], par);
+  if (staged) for (let j = 0; j < staged.length; j++) copyInto(outs[j], staged[j]);
   return outs;
 }
 

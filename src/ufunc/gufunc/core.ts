@@ -3,9 +3,11 @@
  * parameters, or returned), and its typed kernels (eager per signature, or one per
  * combination of input types under dynamic typing) with their generated loops.
  */
+
 import { checkConstants } from '../../compiler/infer.js';
 import { parseKernel } from '../../compiler/parse.js';
 import { type DType, describe } from '../../core/dtypes.js';
+import { snapshotOptions } from '../../core/guard.js';
 import { checkOptionKeys } from '../../core/option-keys.js';
 import { checkGpuGufunc } from '../../targets/gpu/gufunc.js';
 import { type Operand, resolveWeak, selectSignature, type Target } from '../core.js';
@@ -88,6 +90,8 @@ export class GufuncCore {
     if (options === null || typeof options !== 'object') {
       throw new TypeError('guvectorize: options must be an object');
     }
+    // Each option is read once, from a copy: a getter cannot pass a check and then change.
+    options = snapshotOptions(options, 'guvectorize') as GuvectorizeOptions;
     checkOptionKeys(options, OPTION_KEYS, 'guvectorize');
     const target = options.target ?? 'cpu';
     if (!VALID_TARGETS.includes(target as string)) {

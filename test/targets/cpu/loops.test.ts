@@ -47,7 +47,7 @@ describe('layout classes', () => {
 
   it('strided nests, transposes, negative strides and stride-0 inner operands', () => {
     const m = iota(600, [20, 30]);
-    check(m, m.transpose(1, 0).hi(20, 30) as NdArray);
+    check(m, iota(600, [30, 20]).transpose(1, 0) as NdArray);
     check(m.step(-1, 2) as NdArray, iota(15));
     check(m, iota(30));
     check(m, iota(20, [20, 1]));
@@ -69,8 +69,15 @@ describe('layout classes', () => {
       'bool',
     );
     check(m, 1, { where: w });
-    check(m.transpose(1, 0) as NdArray, 1, { where: iota(20, [1, 20]) });
-    check(m.transpose(1, 0) as NdArray, iota(30, [30, 1]), { where: iota(20, [20]) });
+    // Masks are bool (like NumPy's where); iota's values are nonzero except the first.
+    const mask = (shape: number[]) =>
+      fromValues(
+        Array.from({ length: shape.reduce((x, y) => x * y, 1) }, (_, i) => (i === 0 ? 0 : 1)),
+        shape,
+        'bool',
+      );
+    check(m.transpose(1, 0) as NdArray, 1, { where: mask([1, 20]) });
+    check(m.transpose(1, 0) as NdArray, iota(30, [30, 1]), { where: mask([20]) });
   });
 
   it('reduction registers along the inner and outer axes', () => {
