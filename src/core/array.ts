@@ -109,9 +109,7 @@ export function checkedView(x: object, what = ''): NdArray {
   const stride = readOnce(x, 'stride', what || 'ndarray');
   const offset = readOnce(x, 'offset', what || 'ndarray');
   if (dtypeOfData(data) === undefined) {
-    throw new TypeError(
-      `${at}ndarray data must be a TypedArray of a numbats dtype; got ${describe(data)}`,
-    );
+    throw new TypeError(`${at}ndarray data: ${unsupportedData(data)}`);
   }
   if (!Array.isArray(shape) || !Array.isArray(stride)) {
     throw new TypeError(`${at}ndarray shape and stride must be arrays`);
