@@ -29,6 +29,7 @@ export {
   type TypedArray,
 } from './core/dtypes.js';
 export { AxisError, BroadcastError, CompileError, IndexError, ValueError } from './core/errors.js';
+export * from './jit/index.js';
 export * from './jitclass/index.js';
 export * from './stencil/index.js';
 export {

@@ -100,6 +100,26 @@ export type ExtLowering = (
   emitter: JsEmitter,
 ) => string;
 
+/** Array nodes of the IR: lowered by the kinds that have arrays as values (`jit`). */
+export type ArrayNode = Extract<Expr, { k: 'load' | 'store' | 'dim' | 'call' }>;
+/** Array statements of the IR. */
+export type ArrayStmt = Extract<Stmt, { k: 'aset' | 'range' | 'result' }>;
+
+/** How a kind lowers the array nodes it produces. */
+export interface ArrayLowering {
+  expr(e: ArrayNode): string;
+  stmt(s: ArrayStmt): string;
+}
+
+const NO_ARRAYS: ArrayLowering = {
+  expr: (e) => {
+    throw new Error(`internal: no lowering for array construct '${e.k}'`);
+  },
+  stmt: (s) => {
+    throw new Error(`internal: no lowering for array statement '${s.k}'`);
+  },
+};
+
 /** Emits one kernel: its statements, assigning its outputs to `outVars`. */
 export class JsEmitter {
   private usesTemp = false;
@@ -108,6 +128,8 @@ export class JsEmitter {
   constructor(
     private readonly k: TypedKernel,
     private readonly ext?: ExtLowering,
+    /** Lowering of the array nodes (`load`, `store`, …); kinds without arrays have none. */
+    private readonly arrays: ArrayLowering = NO_ARRAYS,
   ) {}
 
   /**
@@ -139,7 +161,7 @@ export class JsEmitter {
       .join('');
   }
 
-  private stmts(list: readonly Stmt[], outVars: readonly string[]): string {
+  stmts(list: readonly Stmt[], outVars: readonly string[]): string {
     return list.map((s) => this.stmt(s, outVars)).join('\n');
   }
 
@@ -165,6 +187,8 @@ export class JsEmitter {
         return `{${this.returnAssign(s.values, outVars)}break ${this.label};}`;
       case 'block':
         return `{\n${this.stmts(s.body, outVars)}\n}`;
+      default:
+        return this.arrays.stmt(s);
     }
   }
 
@@ -213,6 +237,8 @@ export class JsEmitter {
         );
       case 'seq':
         return `(${e.items.map((i) => this.expr(i)).join(',')})`;
+      default:
+        return this.arrays.expr(e);
     }
   }
 

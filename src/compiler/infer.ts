@@ -699,7 +699,7 @@ const NODE_NAMES: Record<string, string> = {
   MetaProperty: 'meta property',
 };
 
-function describeNode(n: AstNode): string {
+export function describeNode(n: AstNode): string {
   if (n.type === 'MemberExpression') {
     const obj =
       n.object.type === 'Identifier'

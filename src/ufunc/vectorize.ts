@@ -2,6 +2,8 @@
  * `vectorize`: turns a scalar JS/TS function into a NumPy-style ufunc with broadcasting and
  * the ufunc methods `reduce`, `accumulate`, `reduceat`, `outer` and `at`.
  */
+
+import { SCALAR_KERNEL, type ScalarKernelSource } from '../compiler/callable.js';
 import { type ArrayLike, type NdArray, zeros } from '../core/array.js';
 import type { DType } from '../core/dtypes.js';
 import { runDeferred } from '../targets/parallel/map.js';
@@ -91,8 +93,23 @@ export function vectorize<F extends ScalarKernel>(fn: F, options?: VectorizeOpti
     types: { get: () => core.types, enumerable: true },
     ufuncName: { value: core.name, enumerable: true },
     inspect: { value: (sig?: string) => inspectUfunc(core, sig) },
+    [SCALAR_KERNEL]: { value: scalarKernelSource(core) },
   });
   return u;
+}
+
+/** The ufunc's kernel on numbers, for kernels that call it (`functions` option). */
+function scalarKernelSource(core: UfuncCore): ScalarKernelSource {
+  return {
+    nin: core.nin,
+    nout: core.nout,
+    scalar(inTypes) {
+      const k = core.signatures
+        ? core.resolve(inTypes.map((t) => ({ kind: 'array' as const, a: zerosOf(t) })))
+        : core.kernelFor(inTypes);
+      return { fn: k.scalarFn(), inTypes: k.inTypes, outType: k.outTypes[0] };
+    },
+  };
 }
 
 function inspectUfunc(core: UfuncCore, sig?: string): string {

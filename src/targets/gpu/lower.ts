@@ -210,6 +210,8 @@ export class GpuEmitter {
       }
       case 'block':
         return `{\n${this.stmts(s.body)}\n}`;
+      default:
+        return this.fail(`the array statement '${s.k}'`);
     }
   }
 
@@ -274,6 +276,8 @@ export class GpuEmitter {
           e,
           e.args.map((a) => this.expr(a)),
         );
+      default:
+        return this.fail(`the array construct '${e.k}'`);
     }
   }
 

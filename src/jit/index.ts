@@ -1,0 +1,9 @@
+export {
+  type Dispatcher,
+  type JitArg,
+  type JitArgs,
+  type JitOptions,
+  jit,
+  njit,
+  prange,
+} from './jit.js';
