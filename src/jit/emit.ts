@@ -102,10 +102,7 @@ class Lowering implements ArrayLowering {
   readonly js: JsEmitter;
   private temp = 0;
 
-  constructor(
-    private readonly f: TypedFunction,
-    private readonly boundscheck: boolean,
-  ) {
+  constructor(private readonly f: TypedFunction) {
     this.js = new JsEmitter(NO_KERNEL, undefined, this);
   }
 
@@ -315,12 +312,8 @@ export interface CompiledFunction {
 }
 
 /** Generates and instantiates the JavaScript of a typed function. */
-export function compileFunction(
-  f: TypedFunction,
-  name: string,
-  boundscheck: boolean,
-): CompiledFunction {
-  const source = new Lowering(f, boundscheck).module(name);
+export function compileFunction(f: TypedFunction, name: string): CompiledFunction {
+  const source = new Lowering(f).module(name);
   const made = new Function('H', 'S', 'C', source)(
     JIT_HELPERS,
     STORAGE,

@@ -434,7 +434,7 @@ class Walker {
     const init = d.init as AstNode | null;
     const arr = init && this.shapeOwner(init);
     if (arr === undefined || arr === null) {
-      return this.fail('only an array shape can be destructured: const [n, m] = a.shape', d);
+      this.fail('only an array shape can be destructured: const [n, m] = a.shape', d);
     }
     const aty = this.typeOf(arr) as ArrayType;
     const els = d.id.elements as (AstNode | null)[];

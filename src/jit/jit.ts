@@ -189,7 +189,7 @@ class JitCore implements JitCallable {
       });
       const convert =
         declared?.ret !== undefined ? returnConverter(typed, declared.ret, this.name) : null;
-      const code = compileFunction(typed, this.name, this.boundscheck);
+      const code = compileFunction(typed, this.name);
       const ret = convert ? declaredReturn(declared!.ret!) : typed.ret;
       const v: Version = {
         args: args.slice(),
