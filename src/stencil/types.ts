@@ -49,7 +49,10 @@ export interface StencilOptions {
    * neighborhood is inferred from the constant offsets the kernel uses.
    */
   neighborhood?: readonly Extent[];
-  /** Output dtype (default: the first array input's dtype). The kernel still computes in the input dtypes. */
+  /**
+   * Output dtype (default: the kernel's return type; the first array input's dtype when the
+   * kernel returns literals only). The kernel still computes in the input dtypes.
+   */
   dtype?: DType;
   /** Name used in error messages and `inspect` (default: the function's name or 'stencil'). */
   name?: string;
