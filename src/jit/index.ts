@@ -2,6 +2,7 @@ export {
   type Dispatcher,
   type JitArg,
   type JitArgs,
+  type JitArray,
   type JitOptions,
   jit,
   njit,

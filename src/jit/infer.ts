@@ -88,6 +88,7 @@ export interface JitEnv {
 
 const MAX_PASSES = 32;
 const ALLOCATORS = new Set(['zeros', 'empty', 'full']);
+const LIBRARY = new Set([...ALLOCATORS, 'prange']);
 
 interface Local {
   id: number;
@@ -190,6 +191,31 @@ class Walker {
     this.lines.push(0);
     this.assignTy(id, ty, null);
     return id;
+  }
+
+  /**
+   * The numbats function (`zeros`, `empty`, `full`, `prange`) a callee names: `zeros`, a
+   * namespace member `nb.zeros`, or a transpiler's `(0, nb.zeros)`, unless a local or a
+   * `functions` entry has that name.
+   */
+  private library(c: AstNode): string | undefined {
+    let name: string | undefined;
+    if (c.type === 'Identifier') name = c.name;
+    else if (c.type === 'SequenceExpression' && c.expressions.length === 2) {
+      const [first, last] = c.expressions as AstNode[];
+      if (first.type === 'Literal' && last.type === 'MemberExpression') return this.library(last);
+    } else if (
+      c.type === 'MemberExpression' &&
+      !c.computed &&
+      c.object.type === 'Identifier' &&
+      !this.lookup(c.object.name)
+    ) {
+      name = c.property.name;
+    }
+    if (name === undefined || !LIBRARY.has(name)) return undefined;
+    if (c.type === 'Identifier' && (this.lookup(name) || Object.hasOwn(this.env.functions, name)))
+      return undefined;
+    return name;
   }
 
   private lookup(name: string): Local | undefined {
@@ -336,13 +362,7 @@ class Walker {
       const l = this.lookup(n.name);
       return l !== undefined && isArrayType(this.types[l.id]);
     }
-    return (
-      n.type === 'CallExpression' &&
-      n.callee.type === 'Identifier' &&
-      ALLOCATORS.has(n.callee.name) &&
-      !this.lookup(n.callee.name) &&
-      !Object.hasOwn(this.env.functions, n.callee.name)
-    );
+    return n.type === 'CallExpression' && ALLOCATORS.has(this.library(n.callee) ?? '');
   }
 
   private returnStmt(arg: AstNode | null, n: AstNode, out: Stmt[]): void {
@@ -475,12 +495,7 @@ class Walker {
     const nameNode = left.declarations[0].id as AstNode;
     const right = n.right as AstNode;
     this.scopes.push(new Map());
-    if (
-      right.type === 'CallExpression' &&
-      right.callee.type === 'Identifier' &&
-      right.callee.name === 'prange' &&
-      !this.lookup('prange')
-    ) {
+    if (right.type === 'CallExpression' && this.library(right.callee) === 'prange') {
       const args = (right.arguments as AstNode[]).map((a) => {
         if (a.type === 'SpreadElement') this.fail('spread arguments are not supported', a);
         const e = this.expr(a);
@@ -553,20 +568,14 @@ class Walker {
   private value(n: AstNode): Value {
     const id = this.arrayLocal(n);
     if (id !== undefined) return { k: 'alocal', id, ty: this.typeOf(id) as ArrayType };
-    if (
-      n.type === 'CallExpression' &&
-      n.callee.type === 'Identifier' &&
-      ALLOCATORS.has(n.callee.name) &&
-      !this.lookup(n.callee.name) &&
-      !Object.hasOwn(this.env.functions, n.callee.name)
-    ) {
-      return this.alloc(n);
+    if (n.type === 'CallExpression') {
+      const lib = this.library(n.callee);
+      if (lib !== undefined && ALLOCATORS.has(lib)) return this.alloc(n, lib);
     }
     return this.expr(n);
   }
 
-  private alloc(n: AstNode): ArrayExpr {
-    const fname: string = n.callee.name;
+  private alloc(n: AstNode, fname: string): ArrayExpr {
     const args = n.arguments as AstNode[];
     for (const a of args)
       if (a.type === 'SpreadElement') this.fail('spread arguments are not supported', a);
@@ -914,16 +923,20 @@ class Walker {
       const arr = this.arrayLocal(c.object);
       if (arr !== undefined) return this.arrayMethod(n, arr);
     }
-    if (c.type === 'Identifier' && !this.lookup(c.name)) {
-      if (Object.hasOwn(this.env.functions, c.name)) return this.helperCall(n, c.name);
-      if (ALLOCATORS.has(c.name)) {
-        this.fail(
-          `${c.name}(…) makes an array: assign it to a variable (const a = ${c.name}(…)) or return it`,
-          n,
-        );
-      }
-      if (c.name === 'prange')
-        this.fail('prange(…) is only allowed as for (const i of prange(…))', n);
+    if (
+      c.type === 'Identifier' &&
+      !this.lookup(c.name) &&
+      Object.hasOwn(this.env.functions, c.name)
+    ) {
+      return this.helperCall(n, c.name);
+    }
+    const lib = this.library(c);
+    if (lib === 'prange') this.fail('prange(…) is only allowed as for (const i of prange(…))', n);
+    if (lib !== undefined) {
+      this.fail(
+        `${lib}(…) makes an array: assign it to a variable (const a = ${lib}(…)) or return it`,
+        n,
+      );
     }
     let name: string | undefined;
     let kind: MathKind | undefined;

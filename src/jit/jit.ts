@@ -63,6 +63,12 @@ export interface JitOptions {
   parallel?: boolean;
 }
 
+/**
+ * How a jit kernel may annotate an array parameter: an ndarray that also has `ndim` and
+ * can be iterated (`for (const x of a)` over a 1-d array), as it can inside a kernel.
+ */
+export type JitArray = NdArray & Iterable<number> & { readonly ndim: number };
+
 /** An argument of a jit function: arrays (any array-like) where the kernel takes arrays. */
 export type JitArg<P> = P extends number | boolean ? number | boolean : ArrayLike;
 
