@@ -258,7 +258,7 @@ class JitCore implements JitCallable {
     }
     let v = this.byKey.get(key);
     if (!v) {
-      v = this.resolve(vals);
+      v = this.resolve(vals, args);
       this.byKey.set(key, v);
     }
     if (this.declared) {
@@ -276,8 +276,8 @@ class JitCore implements JitCallable {
   }
 
   /** The version for a call's (converted) arguments. */
-  private resolve(vals: readonly unknown[]): Version {
-    const types = vals.map(typeOfValue);
+  private resolve(vals: readonly unknown[], args: readonly unknown[]): Version {
+    const types = vals.map((v, i) => (typeof args[i] === 'boolean' ? 'bool' : typeOfValue(v)));
     if (!this.declared) return this.compile(types);
     const i = this.declared.findIndex((s) => s.args.every((t, k) => accepts(t, types[k], vals[k])));
     if (i < 0) {
