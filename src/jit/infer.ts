@@ -922,6 +922,23 @@ class Walker {
     if (c.type === 'MemberExpression' && !c.computed) {
       const arr = this.arrayLocal(c.object);
       if (arr !== undefined) return this.arrayMethod(n, arr);
+      const obj = c.object as AstNode;
+      if (obj.type === 'Identifier' && this.lookup(obj.name)) {
+        const t = this.typeOf(this.lookup(obj.name)!.id);
+        this.fail(
+          `'${obj.name}' is ${typeName(t)}, not an array: it has no .${c.property.name}(…)`,
+          n,
+        );
+      }
+      if (obj.type === 'CallExpression') {
+        const lib = this.library(obj.callee);
+        if (lib !== undefined && ALLOCATORS.has(lib)) {
+          this.fail(
+            `${lib}(…) makes an array: assign it to a variable first (const a = ${lib}(…))`,
+            n,
+          );
+        }
+      }
     }
     if (
       c.type === 'Identifier' &&
