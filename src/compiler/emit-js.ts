@@ -8,6 +8,7 @@
 
 import { castScalar } from '../core/array.js';
 import { type DType, INFO } from '../core/dtypes.js';
+import { CALLEES } from './callable.js';
 import type { Expr, Stmt, Ty, TypedKernel } from './ir.js';
 import { isWeak } from './ir.js';
 import { NUMBER_PREDICATES } from './types.js';
@@ -39,6 +40,10 @@ export const HELPERS = {
   },
 };
 export type Helpers = typeof HELPERS;
+
+// Generated code calls the compiled helpers of the `functions` option as `H.c[i](…)`. Not
+// enumerable, so the workers' copy of the helpers (which holds source text) leaves it out.
+Object.defineProperty(HELPERS, 'c', { value: CALLEES, enumerable: false });
 
 /** JS source of a number constant (handles -0, NaN, ±Infinity, negatives). */
 export function numberLiteral(v: number): string {
@@ -237,6 +242,13 @@ export class JsEmitter {
         );
       case 'seq':
         return `(${e.items.map((i) => this.expr(i)).join(',')})`;
+      case 'call':
+        if (this.arrays === NO_ARRAYS) {
+          // A scalar kernel's call of a compiled helper; a bool comes back as a JS boolean.
+          const call = `H.c[${e.callee}](${e.args.map((a) => this.expr(a as Expr)).join(',')})`;
+          return e.ty === 'bool' ? `(${call}?1:0)` : call;
+        }
+        return this.arrays.expr(e);
       default:
         return this.arrays.expr(e);
     }

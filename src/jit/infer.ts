@@ -7,6 +7,12 @@
  * construct and its line.
  */
 
+import {
+  type CalleeVersion,
+  calleeMessage,
+  type KernelCallable,
+  type KernelFunctions,
+} from '../compiler/callable.js';
 import { type Constants, cast, describeNode } from '../compiler/infer.js';
 import type {
   ArrayExpr,
@@ -45,20 +51,7 @@ import {
 } from './types.js';
 
 /** A compiled function a kernel may call by name (`functions` option). */
-export interface JitCallable {
-  /** Compiles (or finds) the version for these argument types. */
-  specialise(args: readonly JitType[], name: string): CalleeVersion;
-}
-
-/** One compiled version of a callee. */
-export interface CalleeVersion {
-  /** The function generated code calls (arrays passed as their parts, see `emit.ts`). */
-  readonly fn: Function;
-  /** The parameter types `fn` expects; scalar arguments are converted to them. */
-  readonly params: readonly JitType[];
-  /** The scalar type it returns. */
-  readonly ret: Ty;
-}
+export type JitCallable = KernelCallable;
 
 /** An entry of a typed function's callee table. */
 export interface Callee extends CalleeVersion {
@@ -82,7 +75,7 @@ export interface TypedFunction {
 /** What a walk may use besides the source. */
 export interface JitEnv {
   readonly constants: Constants;
-  readonly functions: Readonly<Record<string, JitCallable>>;
+  readonly functions: KernelFunctions;
   readonly boundscheck: boolean;
 }
 
@@ -1048,7 +1041,7 @@ class Walker {
     } catch (e) {
       if (e instanceof CompileError || e instanceof TypeError) {
         this.fail(
-          `in '${name}' called with (${args.map((a) => typeName(a.ty)).join(', ')}): ${e.message}`,
+          `in '${name}' called with (${args.map((a) => typeName(a.ty)).join(', ')}): ${calleeMessage(e.message, name)}`,
           n,
         );
       }

@@ -5,7 +5,12 @@
  * the compiled version is cached. `signatures` compile eagerly and restrict calls to them.
  */
 
-import { SCALAR_KERNEL, type ScalarKernelSource } from '../compiler/callable.js';
+import {
+  type CalleeVersion,
+  checkFunctions,
+  JIT_CALLABLE,
+  type KernelFunctions,
+} from '../compiler/callable.js';
 import { type Constants, checkConstants } from '../compiler/infer.js';
 import { type ParsedKernel, parseKernel } from '../compiler/parse.js';
 import {
@@ -19,12 +24,7 @@ import {
 import { type DType, describe } from '../core/dtypes.js';
 import { CompileError } from '../core/errors.js';
 import { type CompiledFunction, compileFunction } from './emit.js';
-import {
-  type CalleeVersion,
-  inferFunction,
-  type JitCallable,
-  type TypedFunction,
-} from './infer.js';
+import { inferFunction, type JitCallable, type TypedFunction } from './infer.js';
 import {
   formatJitSignature,
   INT64,
@@ -88,9 +88,6 @@ export interface Dispatcher<F extends (...args: any[]) => any = (...args: any[])
   readonly pyFunc: F;
 }
 
-/** Marks a dispatcher so that other kernels can call it (`functions` option). */
-export const JIT_CALLABLE = Symbol.for('numbats.jitCallable');
-
 const OPTION_KEYS = new Set([
   'signatures',
   'boundscheck',
@@ -117,7 +114,7 @@ class JitCore implements JitCallable {
   readonly name: string;
   readonly parsed: ParsedKernel;
   private readonly constants: Constants;
-  private readonly functions: Readonly<Record<string, JitCallable>>;
+  private readonly functions: KernelFunctions;
   private readonly boundscheck: boolean;
   /** Versions by argument key (what a call's arguments look like). */
   private readonly byKey = new Map<string, Version>();
@@ -425,56 +422,6 @@ function returnConverter(
   }
   if (got.kind !== 'one') return mismatch();
   return one(declared as JitType, got.ty);
-}
-
-/** Checks the `functions` option: jit functions and vectorize ufuncs, by name. */
-function checkFunctions(f: unknown): Readonly<Record<string, JitCallable>> {
-  if (f === undefined) return {};
-  if (f === null || typeof f !== 'object' || Array.isArray(f)) {
-    throw new TypeError('functions must be an object mapping names to jit functions or ufuncs');
-  }
-  const out: Record<string, JitCallable> = {};
-  for (const [k, v] of Object.entries(f)) {
-    const callable = callableOf(v);
-    if (!callable) {
-      throw new TypeError(
-        `functions.${k} must be a numbats jit function or vectorize ufunc; got ${typeof v === 'function' ? 'a plain function (wrap it in jit(…))' : describe(v)}`,
-      );
-    }
-    out[k] = callable;
-  }
-  return out;
-}
-
-/** The callable behind a jit dispatcher or a ufunc, if `v` is one. */
-export function callableOf(v: unknown): JitCallable | undefined {
-  if (typeof v !== 'function') return undefined;
-  const jitted = (v as unknown as Record<symbol, unknown>)[JIT_CALLABLE];
-  if (jitted) return jitted as JitCallable;
-  const source = (v as unknown as Record<symbol, unknown>)[SCALAR_KERNEL] as
-    | ScalarKernelSource
-    | undefined;
-  if (!source) return undefined;
-  return {
-    specialise(args, name) {
-      if (args.length !== source.nin)
-        throw new TypeError(`${name} takes ${source.nin} argument(s), got ${args.length}`);
-      if (source.nout !== 1)
-        throw new TypeError(
-          `${name} has ${source.nout} outputs: a kernel can call ufuncs with one output`,
-        );
-      const dtypes = args.map((t) => {
-        if (isArrayType(t))
-          throw new TypeError(
-            `${name} is a ufunc: inside a kernel it is called on numbers, not arrays`,
-          );
-        // numbats has no int64 loops: Numba's int64 values go through float64, which holds them exactly.
-        return t === INT64 || t === 'wfloat' ? 'float64' : (t as DType);
-      });
-      const k = source.scalar(dtypes);
-      return { fn: k.fn, params: k.inTypes, ret: k.outType };
-    },
-  };
 }
 
 /**

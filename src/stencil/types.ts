@@ -60,6 +60,11 @@ export interface StencilOptions {
   target?: 'cpu' | 'parallel' | 'gpu';
   /** Values of free variables the kernel reads (numbers or booleans), compiled in as constants. */
   constants?: Readonly<Record<string, number | boolean>>;
+  /**
+   * jit functions and vectorize ufuncs the kernel calls by name (on numbers), compiled into
+   * its loop (no temporary arrays). `cpu` target only.
+   */
+  functions?: Readonly<Record<string, Function>>;
 }
 
 /** Options of a stencil call (the last argument). */
