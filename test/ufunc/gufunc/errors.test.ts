@@ -215,7 +215,7 @@ describe('construction and call errors', () => {
     expectError(
       () => guvectorize(dot, '(n),(n)->()', { identity: 0 } as never),
       TypeError,
-      "guvectorize: unknown option 'identity' (expected signatures, target, name, constants)",
+      "guvectorize: unknown option 'identity' (expected signatures, target, name, constants, functions)",
     );
   });
 
