@@ -208,7 +208,9 @@ class JitCore implements JitCallable {
     }
   }
 
-  specialise(args: readonly JitType[]): CalleeVersion {
+  specialise(given: readonly JitType[]): CalleeVersion {
+    // A caller's weak float (a vectorize kernel's literal) is a float64 here.
+    const args = given.map((t) => (t === 'wfloat' ? 'float64' : t));
     let v: Version;
     if (this.declared) {
       const i = this.declared.findIndex((s) => s.args.every((t, k) => sameType(t, args[k])));
