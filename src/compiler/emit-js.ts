@@ -114,6 +114,8 @@ export type ArrayStmt = Extract<Stmt, { k: 'aset' | 'range' | 'result' }>;
 export interface ArrayLowering {
   expr(e: ArrayNode): string;
   stmt(s: ArrayStmt): string;
+  /** A kind's own lowering of a binary operation, given its operands' code (undefined: the default). */
+  binary?(e: Extract<Expr, { k: 'binary' }>, l: string, r: string): string | undefined;
 }
 
 const NO_ARRAYS: ArrayLowering = {
@@ -258,6 +260,8 @@ export class JsEmitter {
     const l = this.expr(e.l);
     const r = this.expr(e.r);
     const t = e.ty;
+    const own = this.arrays.binary?.(e, l, r);
+    if (own !== undefined) return own;
     if (isWeak(t) || t === 'float64') return `(${l}${e.op}${r})`;
     if (t === 'float32') return `Math.fround(${l}${e.op}${r})`;
     switch (e.op) {

@@ -301,4 +301,22 @@ describe('jit vs plain JS', () => {
       runs(),
     );
   });
+
+  it('int64 % by a power of two (a fast exact lowering) equals JS % (int64 has no -0)', () => {
+    const f = jit((a: number, b: number, s: number) => {
+      const x = a * b + s;
+      return [x % 2, x % 1024, x % 4294967296, x % 4503599627370496, x % 6];
+    });
+    const int = fc.integer({ min: -(2 ** 26), max: 2 ** 26 });
+    fc.assert(
+      fc.property(int, int, fc.integer({ min: -(2 ** 30), max: 2 ** 30 }), (a, b, s) => {
+        const x = a * b + s;
+        const want = [x % 2, x % 1024, x % 4294967296, x % 4503599627370496, x % 6].map(
+          (v) => v + 0,
+        );
+        expect((f(a, b, s) as number[]).map((v) => v + 0)).toEqual(want);
+      }),
+      runs(200),
+    );
+  });
 });
