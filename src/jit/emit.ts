@@ -69,7 +69,8 @@ function parts(id: number, t: ArrayType) {
   const last = t.ndim - 1;
   return {
     d: `a${id}d`,
-    o: `a${id}o`,
+    /** The offset: always 0 for a C-contiguous array (its data starts at element 0). */
+    o: t.layout === 'C' ? '0' : `a${id}o`,
     z: `a${id}z`,
     n: (k: number) => `a${id}n${k}`,
     /** The stride of axis k: a variable, or `1` for the last axis of a C-contiguous array. */
@@ -86,7 +87,7 @@ function parts(id: number, t: ArrayType) {
 export function arrayParams(id: number, t: ArrayType): string[] {
   const p = parts(id, t);
   const s = t.layout === 'C' ? [] : p.dims.map((_, k) => p.s(k));
-  return [p.d, p.o, ...p.dims, ...s];
+  return t.layout === 'C' ? [p.d, ...p.dims] : [p.d, p.o, ...p.dims, ...s];
 }
 
 function mul(a: string, b: string): string {
@@ -115,14 +116,14 @@ class Lowering implements ArrayLowering {
   private offset(arr: number, index: readonly Expr[], check: boolean): string {
     const t = this.aty(arr);
     const p = parts(arr, t);
-    let code = p.o;
+    const terms = p.o === '0' ? [] : [p.o];
     index.forEach((ix, k) => {
       let i = this.js.expr(ix);
       if (check) i = `H.bc(${i},${k},[${p.dims.join(',')}])`;
       const s = p.s(k);
-      code += s === '1' ? `+${i}` : `+${i}*${s}`;
+      terms.push(s === '1' ? i : `${i}*${s}`);
     });
-    return code;
+    return terms.length ? terms.join('+') : '0';
   }
 
   expr(e: ArrayNode): string {
@@ -152,7 +153,9 @@ class Lowering implements ArrayLowering {
             const src = this.aty(a.id);
             const p = parts(a.id, src);
             const strides = pt.layout === 'C' ? [] : p.dims.map((_, k) => p.s(k));
-            return [p.d, p.o, ...p.dims, ...strides].join(',');
+            return (pt.layout === 'C' ? [p.d, ...p.dims] : [p.d, p.o, ...p.dims, ...strides]).join(
+              ',',
+            );
           }
           return castCode(a.ty, pt as Ty, this.js.expr(a));
         });
@@ -193,7 +196,7 @@ class Lowering implements ArrayLowering {
       const src = parts(v.id, this.aty(v.id));
       const items = [
         `${dst.d}=${src.d}`,
-        `${dst.o}=${src.o}`,
+        ...(dst.o === '0' ? [] : [`${dst.o}=${src.o}`]),
         ...dst.dims.map((n, k) => `${n}=${src.n(k)}`),
         ...dst.strideVars.map((k) => `${dst.s(k)}=${src.s(k)}`),
         `${dst.z}=${src.z}`,
@@ -211,7 +214,8 @@ class Lowering implements ArrayLowering {
     });
     const items = [...dst.dims.map((n, k) => `${n}=${dims[k]}`)];
     items.push(`${dst.z}=${dt.ndim === 0 ? '1' : dst.dims.join('*')}`);
-    items.push(`${dst.d}=new S.${dt.dtype}(${dst.z})`, `${dst.o}=0`);
+    items.push(`${dst.d}=new S.${dt.dtype}(${dst.z})`);
+    if (dst.o !== '0') items.push(`${dst.o}=0`);
     for (let k = dt.ndim - 1; k >= 0; k--) {
       if (!dst.strideVars.includes(k)) continue;
       items.push(`${dst.s(k)}=${k === dt.ndim - 1 ? '1' : mul(dst.n(k + 1), dst.s(k + 1))}`);
@@ -295,7 +299,10 @@ class Lowering implements ArrayLowering {
         entryArgs.push(`x${i}`);
         return;
       }
-      entryArgs.push(`x${i}.data`, `x${i}.offset`);
+      // A C-contiguous array arrives rebased so that its data starts at element 0.
+      if (pt.layout === 'C')
+        entryArgs.push(`x${i}.offset===0?x${i}.data:x${i}.data.subarray(x${i}.offset)`);
+      else entryArgs.push(`x${i}.data`, `x${i}.offset`);
       for (let k = 0; k < pt.ndim; k++) entryArgs.push(`x${i}.shape[${k}]`);
       if (pt.layout !== 'C') for (let k = 0; k < pt.ndim; k++) entryArgs.push(`x${i}.stride[${k}]`);
     });
