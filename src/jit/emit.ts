@@ -3,9 +3,10 @@
  * `JsEmitter`; arrays are split into scalar variables held in locals of the generated
  * function — data `a<id>d`, offset `a<id>o`, extents `a<id>n<k>`, strides `a<id>s<k>` and
  * size `a<id>z` — so an element access is `a0d[a0o+i*a0s0+j]` with nothing read from an
- * object inside a loop. A C-contiguous array has no last stride (it is 1) and its other
- * strides are products of extents, computed once. Only identifiers generated here and
- * numbers printed by `numberLiteral` reach the source.
+ * object inside a loop. A C-contiguous array arrives rebased to its first element (no
+ * offset), has no last stride (it is 1), and its other strides are products of extents,
+ * computed once: `a0d[i*a0s0+j]`. Only identifiers generated here and numbers printed by
+ * `numberLiteral` reach the source.
  */
 import ndarray from 'ndarray';
 import {
