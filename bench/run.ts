@@ -5,13 +5,14 @@
  * run on webasm), plus Python peers (NumPy, Numba, SciPy) timed inside Python when python3
  * has them. Prints a markdown table of medians and ratios (the README's performance table
  * comes from it) and, for a full run, writes bench/results.md and bench/results.svg.
- * `BENCH_ROUNDS` sets the rounds (default 7); `BENCH_ONLY=ufunc,stencil`
+ * `BENCH_ROUNDS` sets the rounds (default 7); `BENCH_ONLY=ufunc,stencil,jit`
  * runs some suites only.
  */
 import os from 'node:os';
 import { gpuBenchmarks } from './gpu.bench.js';
 import { gufuncBenchmarks } from './gufunc.bench.js';
 import type { Row } from './harness.js';
+import { jitBenchmarks } from './jit.bench.js';
 import { jitclassBenchmarks } from './jitclass.bench.js';
 import { parallelBenchmarks } from './parallel.bench.js';
 import { markdownTable, writeReport } from './report.js';
@@ -25,6 +26,7 @@ const only = process.env.BENCH_ONLY?.split(',');
 const suites: Record<string, (rounds: number) => Row[]> = {
   ufunc: ufuncBenchmarks,
   gufunc: gufuncBenchmarks,
+  jit: jitBenchmarks,
   jitclass: jitclassBenchmarks,
   stencil: stencilBenchmarks,
   parallel: parallelBenchmarks,

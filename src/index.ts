@@ -58,6 +58,7 @@ export {
   random,
   type UniformOptions,
 } from './core/random.js';
+export * from './jit/index.js';
 export * from './jitclass/index.js';
 export * from './stencil/index.js';
 export {

@@ -9,6 +9,7 @@
 import { castScalar } from '../core/array.js';
 import { type DType, INFO } from '../core/dtypes.js';
 import { ValueError } from '../core/errors.js';
+import { CALLEES } from './callable.js';
 import type { Expr, Stmt, Ty, TypedKernel } from './ir.js';
 import { isWeak } from './ir.js';
 import { NUMBER_PREDICATES } from './types.js';
@@ -65,6 +66,10 @@ export const HELPERS = {
 export type Helpers = typeof HELPERS;
 // Not enumerable, so not part of the helpers' source sent to workers (which define their own).
 Object.defineProperty(HELPERS, 'ValueError', { value: ValueError });
+
+// Generated code calls the compiled helpers of the `functions` option as `H.c[i](…)`. Not
+// enumerable, so the workers' copy of the helpers (which holds source text) leaves it out.
+Object.defineProperty(HELPERS, 'c', { value: CALLEES, enumerable: false });
 
 /**
  * JS source of a number constant (handles -0, NaN, ±Infinity, negatives). Refuses anything
@@ -132,6 +137,28 @@ export type ExtLowering = (
   emitter: JsEmitter,
 ) => string;
 
+/** Array nodes of the IR: lowered by the kinds that have arrays as values (`jit`). */
+export type ArrayNode = Extract<Expr, { k: 'load' | 'store' | 'dim' | 'call' }>;
+/** Array statements of the IR. */
+export type ArrayStmt = Extract<Stmt, { k: 'aset' | 'range' | 'result' }>;
+
+/** How a kind lowers the array nodes it produces. */
+export interface ArrayLowering {
+  expr(e: ArrayNode): string;
+  stmt(s: ArrayStmt): string;
+  /** A kind's own lowering of a binary operation, given its operands' code (undefined: the default). */
+  binary?(e: Extract<Expr, { k: 'binary' }>, l: string, r: string): string | undefined;
+}
+
+const NO_ARRAYS: ArrayLowering = {
+  expr: (e) => {
+    throw new Error(`internal: no lowering for array construct '${e.k}'`);
+  },
+  stmt: (s) => {
+    throw new Error(`internal: no lowering for array statement '${s.k}'`);
+  },
+};
+
 /** Emits one kernel: its statements, assigning its outputs to `outVars`. */
 export class JsEmitter {
   private usesTemp = false;
@@ -140,6 +167,8 @@ export class JsEmitter {
   constructor(
     private readonly k: TypedKernel,
     private readonly ext?: ExtLowering,
+    /** Lowering of the array nodes (`load`, `store`, …); kinds without arrays have none. */
+    private readonly arrays: ArrayLowering = NO_ARRAYS,
   ) {}
 
   /**
@@ -171,7 +200,7 @@ export class JsEmitter {
       .join('');
   }
 
-  private stmts(list: readonly Stmt[], outVars: readonly string[]): string {
+  stmts(list: readonly Stmt[], outVars: readonly string[]): string {
     return list.map((s) => this.stmt(s, outVars)).join('\n');
   }
 
@@ -197,6 +226,8 @@ export class JsEmitter {
         return `{${this.returnAssign(s.values, outVars)}break ${this.label};}`;
       case 'block':
         return `{\n${this.stmts(s.body, outVars)}\n}`;
+      default:
+        return this.arrays.stmt(s);
     }
   }
 
@@ -245,6 +276,15 @@ export class JsEmitter {
         );
       case 'seq':
         return `(${e.items.map((i) => this.expr(i)).join(',')})`;
+      case 'call':
+        if (this.arrays === NO_ARRAYS) {
+          // A scalar kernel's call of a compiled helper; a bool comes back as a JS boolean.
+          const call = `H.c[${e.callee}](${e.args.map((a) => this.expr(a as Expr)).join(',')})`;
+          return e.ty === 'bool' ? `(${call}?1:0)` : call;
+        }
+        return this.arrays.expr(e);
+      default:
+        return this.arrays.expr(e);
     }
   }
 
@@ -252,6 +292,8 @@ export class JsEmitter {
     const l = this.expr(e.l);
     const r = this.expr(e.r);
     const t = e.ty;
+    const own = this.arrays.binary?.(e, l, r);
+    if (own !== undefined) return own;
     if (isWeak(t) || t === 'float64') return `(${l}${e.op}${r})`;
     if (t === 'float32') return `Math.fround(${l}${e.op}${r})`;
     switch (e.op) {

@@ -8,6 +8,12 @@ import type { DType } from '../core/dtypes.js';
 import { CompileError } from '../core/errors.js';
 import { snapshotOptions } from '../core/guard.js';
 import {
+  type CalleeVersion,
+  calleeMessage,
+  type KernelFunctions,
+  registerCallee,
+} from './callable.js';
+import {
   type BinaryOp,
   type CompareOp,
   type Expr,
@@ -107,12 +113,14 @@ export function inferKernel(
   paramTypes: readonly DType[],
   constants: Constants = {},
   ext?: KernelExtension,
+  /** jit functions and ufuncs the kernel may call by name (`functions` option). */
+  functions: KernelFunctions = {},
 ): TypedKernel {
   if (paramTypes.length !== parsed.params.length) {
     throw new TypeError(`kernel takes ${parsed.params.length} arguments, got ${paramTypes.length}`);
   }
   try {
-    return inferPasses(parsed, paramTypes, constants, ext);
+    return inferPasses(parsed, paramTypes, constants, ext, functions);
   } catch (e) {
     // The parser bounds nesting depth; this is the backstop for an engine with a smaller stack.
     if (isStackOverflow(e)) {
@@ -129,10 +137,11 @@ function inferPasses(
   paramTypes: readonly DType[],
   constants: Constants,
   ext: KernelExtension | undefined,
+  functions: KernelFunctions,
 ): TypedKernel {
   let localTypes: (Ty | undefined)[] = paramTypes.slice();
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const w = new Walker(parsed, localTypes, constants, ext);
+    const w = new Walker(parsed, localTypes, constants, ext, functions);
     const body = w.run();
     if (!w.changed) {
       if (w.returnTypes.length === 0 && !ext?.allowVoid) {
@@ -170,6 +179,7 @@ class Walker {
     prevTypes: readonly (Ty | undefined)[],
     private readonly constants: Constants,
     private readonly ext?: KernelExtension,
+    private readonly functions: KernelFunctions = {},
   ) {
     this.types = prevTypes.slice();
   }
@@ -603,6 +613,9 @@ class Walker {
     const e = this.ext?.call?.(n, this.cx);
     if (e) return e;
     const c = n.callee;
+    if (c.type === 'Identifier' && !this.lookup(c.name) && Object.hasOwn(this.functions, c.name)) {
+      return this.helperCall(n, c.name);
+    }
     let name: string | undefined;
     let kind: MathKind | undefined;
     if (
@@ -629,7 +642,7 @@ class Walker {
     if (!name || !kind) {
       const callee = c.type === 'Identifier' ? `'${c.name}'` : describeNode(c);
       return this.fail(
-        `call of unknown function ${callee}: kernels may call Math.* and Number.isNaN/isFinite/isInteger`,
+        `call of unknown function ${callee}: kernels may call Math.*, Number.isNaN/isFinite/isInteger, and jit functions or ufuncs passed as functions: { name }`,
         n,
       );
     }
@@ -645,6 +658,40 @@ class Walker {
     }
     const args = argNodes.map((a) => this.expr(a));
     return mathCall(kind, name, args);
+  }
+
+  /** `name(…)` for a jit function or ufunc of the `functions` option: a call of its compiled version. */
+  private helperCall(n: AstNode, name: string): Expr {
+    const argNodes = n.arguments as AstNode[];
+    for (const a of argNodes)
+      if (a.type === 'SpreadElement') this.fail('spread arguments are not supported', a);
+    const args = argNodes.map((a) => this.expr(a));
+    let v: CalleeVersion;
+    try {
+      v = this.functions[name].specialise(
+        args.map((a) => a.ty),
+        name,
+      );
+    } catch (e) {
+      if (e instanceof CompileError || e instanceof TypeError) {
+        return this.fail(
+          `in '${name}' called with (${args.map((a) => a.ty).join(', ')}): ${calleeMessage(e.message, name)}`,
+          n,
+        );
+      }
+      throw e;
+    }
+    const params = v.params.map((t) =>
+      typeof t === 'object'
+        ? this.fail(`'${name}' takes an array: call it from a jit function`, n)
+        : t,
+    );
+    return {
+      k: 'call',
+      callee: registerCallee(v.fn),
+      args: args.map((a, i) => cast(a, params[i])),
+      ty: v.ret,
+    };
   }
 }
 
@@ -726,7 +773,7 @@ const NODE_NAMES: Record<string, string> = {
   MetaProperty: 'meta property',
 };
 
-function describeNode(n: AstNode): string {
+export function describeNode(n: AstNode): string {
   if (n.type === 'MemberExpression') {
     const obj =
       n.object.type === 'Identifier'

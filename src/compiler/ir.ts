@@ -47,7 +47,44 @@ export type Expr =
    */
   | { k: 'ext'; op: string; args: Expr[]; data?: unknown; ty: Ty }
   /** A free variable read in the `cpu` fallback (the kernel is then called as a function). */
-  | { k: 'free'; name: string; ty: 'float64' };
+  | { k: 'free'; name: string; ty: 'float64' }
+  /** Element read `a.get(i, j)` of the array local `arr`: one integer index per axis. */
+  | { k: 'load'; arr: number; index: Expr[]; check: boolean; ty: Ty }
+  /** Element write `a.set(i, j, v)`; `value` has the array's element type (a TypedArray store converts it). */
+  | { k: 'store'; arr: number; index: Expr[]; value: Expr; check: boolean; ty: Ty }
+  /** `a.shape[axis]` (axis already resolved) or, with `axis: -1`, `a.size`. */
+  | { k: 'dim'; arr: number; axis: number; ty: Ty }
+  /** A call of a compiled helper (`functions` option): `callee` indexes the kernel's callee table. */
+  | { k: 'call'; callee: number; args: Value[]; ty: Ty };
+
+/** Layout class of an array value: C-contiguous (`[:, ::1]`) or any strides (`[:, :]`). */
+export type Layout = 'C' | 'A';
+
+/** The static type of an array value: Numba's `float64[:, ::1]`. */
+export interface ArrayType {
+  readonly dtype: DType;
+  readonly ndim: number;
+  readonly layout: Layout;
+}
+
+/**
+ * Array-valued expressions. Arrays are values of the IR: they are allocated, held in array
+ * locals, passed to helpers and returned. Every array operation names an array local, so a
+ * lowering can keep an array's data, offset, shape and strides in scalar variables.
+ */
+export type ArrayExpr =
+  /** The array held by local `id`. */
+  | { k: 'alocal'; id: number; ty: ArrayType }
+  /** `zeros`/`empty`/`full`: a new C-contiguous array; `fill` (already of `ty.dtype`) or zeros. */
+  | { k: 'alloc'; shape: Expr[]; fill: Expr | null; ty: ArrayType };
+
+/** A value a whole function passes or returns: a scalar or an array. */
+export type Value = Expr | ArrayExpr;
+
+/** True for an array-valued expression. */
+export function isArrayExpr(v: Value): v is ArrayExpr {
+  return v.k === 'alocal' || v.k === 'alloc';
+}
 
 export type Stmt =
   | { k: 'let'; id: number; init: Expr | null }
@@ -59,7 +96,25 @@ export type Stmt =
   | { k: 'break' }
   | { k: 'continue' }
   | { k: 'return'; values: Expr[] }
-  | { k: 'block'; body: Stmt[] };
+  | { k: 'block'; body: Stmt[] }
+  /** Declares (`decl`) or assigns the array local `id`. */
+  | { k: 'aset'; id: number; value: ArrayExpr; decl: boolean }
+  /**
+   * A counted loop `for (const i of range(start, stop, step))`: `stop` and `step` are read
+   * once; the body cannot change the count. `parallel` marks a `prange`, so a target may
+   * split the iterations; every other loop runs in order.
+   */
+  | {
+      k: 'range';
+      id: number;
+      start: Expr;
+      stop: Expr;
+      step: Expr;
+      parallel: boolean;
+      body: Stmt[];
+    }
+  /** A whole function's return: numbers, booleans and arrays (several values: a tuple). */
+  | { k: 'result'; values: Value[]; tuple: boolean };
 
 /** A kernel after type inference for one combination of parameter types. */
 export interface TypedKernel {

@@ -61,15 +61,13 @@ export function shiftTy(op: string, l: Ty): Ty {
 }
 
 /**
- * The float type a transcendental function returns for an argument type, as NumPy's loops
- * do: small integers (and bool) give float32 where NumPy gives float16 (numbats has no
- * float16), 32-bit integers float64, floats keep their width, weak stays weak.
+ * The float type a `Math` function returns for an argument type, as Numba's `math` module
+ * types it in every kernel kind: integers (and bool) of any width give float64, floats keep
+ * their width, weak stays weak.
  */
 export function floatOf(t: Ty): Ty {
   if (t === 'wint' || t === 'wfloat') return 'wfloat';
-  const info = INFO[t];
-  if (info.kind === 'f') return t;
-  return info.bits <= 16 ? 'float32' : 'float64';
+  return INFO[t].kind === 'f' ? t : 'float64';
 }
 
 /** How a `Math.*` / `Number.*` function is typed and lowered. */

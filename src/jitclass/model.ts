@@ -2,7 +2,7 @@
  * The checked description of one jitclass that every other part works from: its fields
  * (with column numbers), its members, and the constants its compiled methods may read.
  */
-
+import { checkKernelFunctions, type KernelFunctions } from '../compiler/callable.js';
 import { type Constants, checkConstants } from '../compiler/infer.js';
 import { describe } from '../core/dtypes.js';
 import { snapshotOptions } from '../core/guard.js';
@@ -19,13 +19,15 @@ export interface ClassModel {
   /** Names of the plain methods (what `.call` runs), in declaration order. */
   readonly methodNames: readonly string[];
   readonly constants: Constants;
+  /** jit functions and ufuncs compiled methods call by name. */
+  readonly functions: KernelFunctions;
   readonly userClass: Function;
   /** Where `.call` runs. */
   readonly target: 'cpu' | 'parallel';
 }
 
 /** Validates everything about a definition; nothing is compiled yet. */
-const JITCLASS_OPTION_KEYS: ReadonlySet<string> = new Set(['constants', 'target']);
+const JITCLASS_OPTION_KEYS: ReadonlySet<string> = new Set(['constants', 'target', 'functions']);
 
 export function buildModel(spec: unknown, cls: unknown, options: unknown): ClassModel {
   const fields = checkSpec(spec);
@@ -48,6 +50,11 @@ export function buildModel(spec: unknown, cls: unknown, options: unknown): Class
   if (target !== 'cpu' && target !== 'parallel') {
     throw new TypeError(`jitclass target must be 'cpu' or 'parallel'; got ${describe(target)}`);
   }
+  const functions = checkKernelFunctions(
+    (options as { functions?: unknown } | undefined)?.functions,
+    target as string,
+    name,
+  );
   return {
     name,
     fields,
@@ -55,6 +62,7 @@ export function buildModel(spec: unknown, cls: unknown, options: unknown): Class
     members: new Map(members.map((m) => [m.name, m])),
     methodNames: members.filter((m) => m.method).map((m) => m.name),
     constants,
+    functions,
     userClass: cls,
     target,
   };

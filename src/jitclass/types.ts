@@ -69,6 +69,11 @@ export interface JitclassOptions {
    * (arrays made with `{ shared: true }` are used in place, others are copied).
    */
   target?: 'cpu' | 'parallel';
+  /**
+   * jit functions and vectorize ufuncs the kernel calls by name (on numbers), compiled into
+   * its loop (no temporary arrays). `cpu` target only.
+   */
+  functions?: Readonly<Record<string, Function>>;
 }
 
 /**

@@ -41,7 +41,13 @@ export class Unit {
     this.busy.add(h);
     try {
       const ext = methodExtension(this.model, mk, (m, k, t, f) => this.compile(m, k, t, f));
-      const typed = inferKernel(mk.parsed, paramTypes, this.model.constants, ext);
+      const typed = inferKernel(
+        mk.parsed,
+        paramTypes,
+        this.model.constants,
+        ext,
+        this.model.functions,
+      );
       if (typed.freeNames.length > 0) throw this.freeNameError(mk.parsed, typed.freeNames[0]);
       if (typed.outTypes.length > 1) {
         throw new CompileError(

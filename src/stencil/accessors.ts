@@ -5,7 +5,7 @@
  * (their node's `args`) and are checked when the generated code runs.
  */
 import type { ExtContext, KernelExtension } from '../compiler/infer.js';
-import type { Expr, Stmt, Ty } from '../compiler/ir.js';
+import { type Expr, isArrayExpr, type Stmt, type Ty } from '../compiler/ir.js';
 import type { AstNode, ParsedKernel } from '../compiler/parse.js';
 import type { Extent } from './types.js';
 
@@ -195,6 +195,9 @@ export function relNodes(body: readonly Stmt[]): RelNode[] {
         return;
       case 'seq':
         for (const a of e.items) expr(a);
+        return;
+      case 'call':
+        for (const a of e.args) if (!isArrayExpr(a)) expr(a);
         return;
       default:
         return;

@@ -5,8 +5,9 @@
  */
 
 import { literalTy } from '../compiler/infer.js';
-import type { Ty } from '../compiler/ir.js';
+import type { Stmt, Ty, TypedKernel } from '../compiler/ir.js';
 import { kernelMayThrow } from '../compiler/may-throw.js';
+import { join } from '../compiler/types.js';
 import {
   copy,
   copyInto,
@@ -18,7 +19,7 @@ import {
   zeros,
 } from '../core/array.js';
 import { formatShape } from '../core/broadcast.js';
-import { type DType, describe } from '../core/dtypes.js';
+import { type DType, describe, INFO } from '../core/dtypes.js';
 import { ValueError } from '../core/errors.js';
 import { runGpuStencil } from '../targets/gpu/stencil.js';
 import { useWorkers } from '../targets/parallel/pool.js';
@@ -120,9 +121,13 @@ export function callStencil(core: StencilCore, args: readonly unknown[]): NdArra
       throw new ValueError(`${name}: out has a stride-0 (broadcast) axis; it must be writable`);
     }
   }
-  const outDtype: DType = out ? dtypeOf(out) : (core.dtype ?? dtypeOf(arrays[0]));
-  const cval = opts.cval ?? core.cval;
   const typing = core.typing(types);
+  // Numba: the output has the kernel's return type; a return of literals only (Life's
+  // `? 1 : 0`) keeps the first input's dtype; `dtype` and `out` override both.
+  const outDtype: DType = out
+    ? dtypeOf(out)
+    : (core.dtype ?? resultDtype(typing.typed, dtypeOf(arrays[0])));
+  const cval = opts.cval ?? core.cval;
   // Validation is over; from here on the call writes.
   if (out) arrays = arrays.map((a) => (mayShareMemory(out, a) ? copy(a) : a));
   const shared = core.target === 'parallel' && useWorkers(sizeOf(shape));
@@ -163,4 +168,35 @@ export function callStencil(core: StencilCore, args: readonly unknown[]): NdArra
   });
   if (staged && out) copyInto(out, staged);
   return returned;
+}
+
+/** The dtype of a stencil's result: the kernel's return type, or `first`'s for literal-only returns. */
+function resultDtype(typed: TypedKernel, first: DType): DType {
+  let t: Ty | undefined;
+  const visit = (list: readonly Stmt[]): void => {
+    for (const s of list) {
+      switch (s.k) {
+        case 'return':
+          for (const v of s.values) t = t === undefined ? v.ty : join(t, v.ty);
+          break;
+        case 'if':
+          visit(s.cons);
+          if (s.alt) visit(s.alt);
+          break;
+        case 'for':
+        case 'while':
+        case 'dowhile':
+        case 'block':
+          visit(s.body);
+          break;
+        default:
+          break;
+      }
+    }
+  };
+  visit(typed.body);
+  if (t === undefined) return first;
+  if (t === 'wint') return first;
+  if (t === 'wfloat') return INFO[first].kind === 'f' ? first : 'float64';
+  return t;
 }

@@ -3,6 +3,7 @@
  * neighborhood, found once at construction), its typings per parameter dtypes, and the
  * loops compiled so far.
  */
+import { checkKernelFunctions, type KernelFunctions } from '../compiler/callable.js';
 import { type Constants, checkConstants, inferKernel } from '../compiler/infer.js';
 import type { Ty, TypedKernel } from '../compiler/ir.js';
 import { type ParsedKernel, parseKernel } from '../compiler/parse.js';
@@ -43,6 +44,7 @@ export class StencilCore {
   readonly dtype: DType | null;
   readonly target: 'cpu' | 'parallel' | 'gpu';
   private readonly constants: Constants;
+  private readonly functions: KernelFunctions;
   private readonly typings = new Map<string, Typing>();
   private readonly loops = new Map<string, CompiledLoop>();
 
@@ -56,6 +58,7 @@ export class StencilCore {
     this.target = o.target;
     this.declared = o.neighborhood;
     this.constants = checkConstants(o.constants);
+    this.functions = checkKernelFunctions(o.functions, this.target, this.name);
     this.parsed = parseKernel(fn);
     this.nparams = this.parsed.params.length;
     this.accessors = accessorParams(this.parsed);
@@ -105,7 +108,13 @@ export class StencilCore {
       // inferKernel's parameter types are declared as dtypes, but its walker types locals
       // with any Ty, weak ones included, and the emitter leaves weak parameters unconverted:
       // a weak parameter is a literal whose value arrives at run time.
-      const typed = inferKernel(this.parsed, paramTypes as readonly DType[], this.constants, ext);
+      const typed = inferKernel(
+        this.parsed,
+        paramTypes as readonly DType[],
+        this.constants,
+        ext,
+        this.functions,
+      );
       if (typed.outTypes.length !== 1) {
         throw new CompileError(
           `${this.name}: a stencil kernel returns one value, not ${typed.outTypes.length}`,

@@ -12,7 +12,7 @@
  * of 32-bit values are not exact) and everything that is not `+`/`-`.
  */
 
-import type { Expr, Stmt, Ty, TypedKernel } from '../compiler/ir.js';
+import { type Expr, isArrayExpr, type Stmt, type Ty, type TypedKernel } from '../compiler/ir.js';
 import type { DType } from '../core/dtypes.js';
 
 const WRAPPING: ReadonlySet<Ty> = new Set<DType>([
@@ -71,6 +71,8 @@ function mapChildren(e: Expr): Expr {
       return { ...e, value: expr(e.value) };
     case 'seq':
       return { ...e, items: e.items.map(expr) };
+    case 'call':
+      return { ...e, args: e.args.map((a) => (isArrayExpr(a) ? a : expr(a))) };
     default:
       return e;
   }

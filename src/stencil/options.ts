@@ -14,6 +14,7 @@ export interface CheckedOptions {
   readonly dtype: DType | null;
   readonly name: string | null;
   readonly constants: unknown;
+  readonly functions: unknown;
   readonly target: 'cpu' | 'parallel' | 'gpu';
 }
 
@@ -25,6 +26,7 @@ const OPTION_KEYS = new Set([
   'name',
   'target',
   'constants',
+  'functions',
 ]);
 const CALL_KEYS = new Set(['out', 'cval']);
 
@@ -100,6 +102,7 @@ export function checkStencilOptions(o: unknown): CheckedOptions {
     dtype: opts.dtype === undefined ? null : checkDType(opts.dtype),
     name: opts.name ?? null,
     constants: opts.constants,
+    functions: opts.functions,
     target,
   };
 }

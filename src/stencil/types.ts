@@ -49,7 +49,10 @@ export interface StencilOptions {
    * neighborhood is inferred from the constant offsets the kernel uses.
    */
   neighborhood?: readonly Extent[];
-  /** Output dtype (default: the first array input's dtype). The kernel still computes in the input dtypes. */
+  /**
+   * Output dtype (default: the kernel's return type; the first array input's dtype when the
+   * kernel returns literals only). The kernel still computes in the input dtypes.
+   */
   dtype?: DType;
   /** Name used in error messages and `inspect` (default: the function's name or 'stencil'). */
   name?: string;
@@ -57,6 +60,11 @@ export interface StencilOptions {
   target?: 'cpu' | 'parallel' | 'gpu';
   /** Values of free variables the kernel reads (numbers or booleans), compiled in as constants. */
   constants?: Readonly<Record<string, number | boolean>>;
+  /**
+   * jit functions and vectorize ufuncs the kernel calls by name (on numbers), compiled into
+   * its loop (no temporary arrays). `cpu` target only.
+   */
+  functions?: Readonly<Record<string, Function>>;
 }
 
 /** Options of a stencil call (the last argument). */

@@ -3,6 +3,7 @@
  * resolution (NumPy 2 rules with weak JS scalars) shared by every method.
  */
 
+import { checkKernelFunctions, type KernelFunctions } from '../compiler/callable.js';
 import { type Constants, checkConstants, inferKernel } from '../compiler/infer.js';
 import { type ParsedKernel, parseKernel } from '../compiler/parse.js';
 import { allocData, castScalar, dtypeOf, isNdarray, type NdArray, wrap } from '../core/array.js';
@@ -32,6 +33,11 @@ export interface VectorizeOptions {
   name?: string;
   /** Values of free variables the kernel reads (numbers or booleans), compiled in as constants. */
   constants?: Readonly<Record<string, number | boolean>>;
+  /**
+   * jit functions and vectorize ufuncs the kernel calls by name (on numbers), compiled into
+   * its loop (no temporary arrays). `cpu` target only.
+   */
+  functions?: Readonly<Record<string, Function>>;
 }
 
 /** An input after coercion: an array (strong dtype) or a weak JS scalar. */
@@ -50,6 +56,7 @@ const VECTORIZE_OPTION_KEYS: ReadonlySet<string> = new Set([
   'target',
   'name',
   'constants',
+  'functions',
 ]);
 
 export class UfuncCore {
@@ -59,6 +66,7 @@ export class UfuncCore {
   readonly nin: number;
   readonly nout: number;
   readonly constants: Constants;
+  readonly functions: KernelFunctions;
   readonly signatures: readonly LoopSignature[] | null;
   /** Where the loops run. */
   readonly target: Target;
@@ -99,6 +107,7 @@ export class UfuncCore {
       throw new TypeError('name must be a string');
     this.name = options.name ?? (fn.name || 'ufunc');
     this.constants = checkConstants(options.constants);
+    this.functions = checkKernelFunctions(options.functions, this.target, this.name);
     this.parsed = parseKernel(fn);
     this.nin = this.parsed.params.length;
     if (this.nin === 0)
@@ -114,14 +123,22 @@ export class UfuncCore {
             `signature ${formatSignature(s)} has ${s.ins.length} input(s) but the kernel takes ${this.nin}`,
           );
         }
-        this.sigKernels.push(new CompiledKernel(fn, this.parsed, s.ins, this.constants, s.outs));
+        this.sigKernels.push(
+          new CompiledKernel(fn, this.parsed, s.ins, this.constants, s.outs, this.functions),
+        );
       }
       // Every signature's output count was checked against the kernel when it compiled.
       this.nout = this.signatures[0].outs.length;
     } else {
       this.signatures = null;
       // Type-check once with float64 arguments so unsupported constructs fail at construction.
-      const typed = inferKernel(this.parsed, new Array(this.nin).fill('float64'), this.constants);
+      const typed = inferKernel(
+        this.parsed,
+        new Array(this.nin).fill('float64'),
+        this.constants,
+        undefined,
+        this.functions,
+      );
       this.nout = typed.outTypes.length;
       if (this.target === 'parallel') requireNoFreeNames(this.name, typed.freeNames);
       if (this.target === 'gpu') GpuEmitter.check(typed, this.name);
@@ -145,7 +162,14 @@ export class UfuncCore {
     const key = outTypes ? `${inTypes.join(',')}->${outTypes.join(',')}` : inTypes.join(',');
     let k = this.kernels.get(key);
     if (!k) {
-      k = new CompiledKernel(this.fn, this.parsed, inTypes, this.constants, outTypes);
+      k = new CompiledKernel(
+        this.fn,
+        this.parsed,
+        inTypes,
+        this.constants,
+        outTypes,
+        this.functions,
+      );
       this.kernels.set(key, k);
     }
     return k;

@@ -3,6 +3,7 @@
  * typed IR, its JS lowering, and the loops generated for it so far (per layout key).
  */
 
+import type { KernelFunctions } from '../compiler/callable.js';
 import { castCode, HELPERS, JsEmitter } from '../compiler/emit-js.js';
 import { type Constants, inferKernel } from '../compiler/infer.js';
 import type { TypedKernel } from '../compiler/ir.js';
@@ -35,8 +36,9 @@ export class CompiledKernel {
     constants: Constants,
     /** Output types fixed by a signature (the kernel's result is cast to them). */
     outTypes?: readonly DType[],
+    functions: KernelFunctions = {},
   ) {
-    let typed = inferKernel(parsed, inTypes, constants);
+    let typed = inferKernel(parsed, inTypes, constants, undefined, functions);
     if (outTypes) {
       if (outTypes.length !== typed.outTypes.length) {
         throw new CompileError(

@@ -2,6 +2,8 @@
  * `vectorize`: turns a scalar JS/TS function into a NumPy-style ufunc with broadcasting and
  * the ufunc methods `reduce`, `accumulate`, `reduceat`, `outer` and `at`.
  */
+
+import { SCALAR_KERNEL, type ScalarKernelSource } from '../compiler/callable.js';
 import { type ArrayLike, type NdArray, zeros } from '../core/array.js';
 import type { DType } from '../core/dtypes.js';
 import { parallelInspectNote } from '../targets/parallel/last-call.js';
@@ -118,6 +120,7 @@ export function vectorize<F extends ScalarKernel>(fn: F, options?: VectorizeOpti
     types: { get: () => core.types, enumerable: true },
     ufuncName: { value: core.name, enumerable: true },
     inspect: { value: (sig?: string) => withParallelNote(core, inspectUfunc(core, sig)) },
+    [SCALAR_KERNEL]: { value: scalarKernelSource(core) },
   });
   return u;
 }
@@ -125,6 +128,20 @@ export function vectorize<F extends ScalarKernel>(fn: F, options?: VectorizeOpti
 /** On the parallel target, `inspect()` also tells which path the last call took and why. */
 function withParallelNote(core: UfuncCore, text: string): string {
   return core.target === 'parallel' ? `${parallelInspectNote(core)}\n${text}` : text;
+}
+
+/** The ufunc's kernel on numbers, for kernels that call it (`functions` option). */
+function scalarKernelSource(core: UfuncCore): ScalarKernelSource {
+  return {
+    nin: core.nin,
+    nout: core.nout,
+    scalar(inTypes) {
+      const k = core.signatures
+        ? core.resolve(inTypes.map((t) => ({ kind: 'array' as const, a: zerosOf(t) })))
+        : core.kernelFor(inTypes);
+      return { fn: k.scalarFn(), inTypes: k.inTypes, outType: k.outTypes[0] };
+    },
+  };
 }
 
 function inspectUfunc(core: UfuncCore, sig?: string): string {

@@ -40,19 +40,19 @@ const CASES: [string, string, number, number][] = [
   ['function (x) {\n  return this;\n}', "unsupported expression: 'this'", 2, 10],
   [
     '(x) => foo(x)',
-    "call of unknown function 'foo': kernels may call Math.* and Number.isNaN/isFinite/isInteger",
+    "call of unknown function 'foo': kernels may call Math.*, Number.isNaN/isFinite/isInteger, and jit functions or ufuncs passed as functions: { name }",
     1,
     8,
   ],
   [
     '(x) => {\n  console.log(x);\n  return x;\n}',
-    "call of unknown function 'console.log': kernels may call Math.* and Number.isNaN/isFinite/isInteger",
+    "call of unknown function 'console.log': kernels may call Math.*, Number.isNaN/isFinite/isInteger, and jit functions or ufuncs passed as functions: { name }",
     2,
     3,
   ],
   [
     '(x) => Math.foo(x)',
-    "call of unknown function 'Math.foo': kernels may call Math.* and Number.isNaN/isFinite/isInteger",
+    "call of unknown function 'Math.foo': kernels may call Math.*, Number.isNaN/isFinite/isInteger, and jit functions or ufuncs passed as functions: { name }",
     1,
     8,
   ],

@@ -10,6 +10,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { materialize } from '../../src/compiler/ir.js';
+import { arithTy } from '../../src/compiler/types.js';
 import {
   type Boundary,
   DTYPES,
@@ -155,12 +157,20 @@ function check(c: Case, inputs: NdArray[], out: NdArray | null, modes: readonly 
     modes: modes.length === 1 ? new Array(nd).fill(modes[0]) : modes,
     cval: c.cval,
     neighborhood,
-    outDtype: out ? dtypeOfArray(out) : (c.outDtype ?? c.dtypes[0]),
+    outDtype: out ? dtypeOfArray(out) : (c.outDtype ?? kernelType(c)),
     out: out ?? undefined,
   });
   const got = out ? f(...args, { out }) : f(...args);
   if (out) expect(got).toBe(out);
   assertArraysEqual(got, expected);
+}
+
+/**
+ * The kernel's return type, which is the result's dtype (Numba): each term `coef * a(…)` has
+ * its input's dtype (bool counts as int32), and sums and maxima promote.
+ */
+function kernelType(c: Case): DType {
+  return materialize(c.terms.map((t) => arithTy('wint', c.dtypes[t.input])).reduce(arithTy));
 }
 
 /** Inputs of the case's dtypes and shape (random views), and maybe an `out` array. */

@@ -116,9 +116,23 @@ describe('types', () => {
     const a = asarray(new Int8Array([100, -100, 5]));
     const b = asarray(new Uint8Array([200, 200, 255]));
     const f = stencil((x: Rel, y: Rel) => x(0) + y(0) + 0 * x(1), { boundary: 'wrap' });
-    // int8 + uint8 -> int16: 300, 100, 260; stored into int8 like a TypedArray store.
-    expect(toArray(f(a, b))).toEqual([44, 100, 4]);
-    expect(toArray(f(a, b, { out: zeros([3], 'int16') }))).toEqual([300, 100, 260]);
+    // int8 + uint8 -> int16 (the kernel's type is the result's, as in Numba): 300, 100, 260.
+    const r0 = f(a, b);
+    expect(dtypeOf(r0)).toBe('int16');
+    expect(toArray(r0)).toEqual([300, 100, 260]);
+    // An int8 `out` stores them like a TypedArray store.
+    expect(toArray(f(a, b, { out: zeros([3], 'int8') }))).toEqual([44, 100, 4]);
+    const f8 = stencil((x: Rel, y: Rel) => x(0) + y(0) + 0 * x(1), {
+      boundary: 'wrap',
+      dtype: 'int8',
+    });
+    expect(toArray(f8(a, b))).toEqual([44, 100, 4]);
+    const m = stencil((x: Rel, y: Rel) => x(0) * y(0));
+    expect(dtypeOf(m(asarray(new Float32Array([2])), asarray([3])))).toBe('float64');
+    // A return of literals only (Life's `? 1 : 0`) keeps the first input's dtype.
+    const lit = stencil((x: Rel) => (x(0) > 1 ? 1 : 0));
+    expect(dtypeOf(lit(asarray(new Uint8Array([1, 2]))))).toBe('uint8');
+    expect(dtypeOf(lit(asarray(new Float32Array([1, 2]))))).toBe('float32');
     const g = stencil((x: Rel, y: Rel) => x(0) * y(0), { dtype: 'float64' });
     const r = g(asarray(new Float32Array([0.1])), asarray(new Float32Array([3])));
     expect(toArray(r)[0]).toBe(Math.fround(Math.fround(0.1) * 3));
@@ -128,17 +142,23 @@ describe('types', () => {
     const b = asarray([true, false, true, true]);
     const n = stencil((u: Rel) => u(-1) + u(0) + u(1), { boundary: 'wrap', dtype: 'int32' });
     expect(toArray(n(b))).toEqual([2, 2, 2, 3]);
-    const any = stencil((u: Rel) => u(-1) + u(1) - 1, { boundary: 'constant' });
+    const sum = stencil((u: Rel) => u(-1) + u(1) - 1, { boundary: 'constant' });
+    // bool + bool is int32 arithmetic, and the result has that type.
+    expect(dtypeOf(sum(b))).toBe('int32');
+    expect(toArray(sum(b))).toEqual([-1, 1, 0, 0]);
+    const any = stencil((u: Rel) => u(-1) + u(1) - 1, { boundary: 'constant', dtype: 'bool' });
     const r = any(b);
     expect(dtypeOf(r)).toBe('bool');
     expect(toArray(r)).toEqual([1, 1, 0, 0]);
   });
 
-  it('extra arguments are numbers that act like literals (weak): they keep the array dtype', () => {
+  it('extra arguments are numbers that act like literals (weak): an integer keeps the array dtype', () => {
     const f = stencil((u: Rel, k: number) => k * u(0));
     const a = asarray(new Uint8Array([200, 3]));
     expect(toArray(f(a, 2))).toEqual([144, 6]); // uint8 * 2 wraps
-    expect(toArray(f(a, 0.5))).toEqual([100, 1]); // fractional: float64, stored as uint8
+    const half = f(a, 0.5); // fractional: float64, and the result is float64 (Numba)
+    expect(dtypeOf(half)).toBe('float64');
+    expect(toArray(half)).toEqual([100, 1.5]);
     const g = stencil((u: Rel, lo: number, hi: number) => Math.min(hi, Math.max(lo, u(0))));
     expect(toArray(g(asarray([-3, 0.5, 9]), 0, 1))).toEqual([0, 0.5, 1]);
     expect(

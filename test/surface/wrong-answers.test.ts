@@ -180,7 +180,7 @@ describe('every entry point rejects unknown options, and says why for Numba ones
     expectError(
       () => vectorize((x: number) => x, { cache: true } as never),
       TypeError,
-      /^vectorize: unknown option 'cache' \(expected signatures, identity, target, name, constants\); /,
+      /^vectorize: unknown option 'cache' \(expected signatures, identity, target, name, constants, functions\); /,
     );
     expectError(() => vectorize((x: number) => x, { cache: true } as never), TypeError, numba);
     expectError(
@@ -206,12 +206,12 @@ describe('every entry point rejects unknown options, and says why for Numba ones
     expectError(
       () => jitclass({ x: 'float64' }, class {}, { nopython: true } as never),
       TypeError,
-      /^jitclass: unknown option 'nopython' \(expected constants, target\); 'nopython' is a Numba option/,
+      /^jitclass: unknown option 'nopython' \(expected constants, target, functions\); 'nopython' is a Numba option/,
     );
     expectError(
       () => vectorize((x: number) => x, { typo: 1 } as never),
       TypeError,
-      "vectorize: unknown option 'typo' (expected signatures, identity, target, name, constants)",
+      "vectorize: unknown option 'typo' (expected signatures, identity, target, name, constants, functions)",
     );
   });
 

@@ -72,10 +72,9 @@ export interface UnaryKernel {
   ref(t: DType): RefFn;
 }
 
-/** The float type NumPy's transcendental loops give (float16 → float32 in numbats). */
+/** The float type `Math` functions give, as Numba's `math` module: integers of any width float64. */
 export function floatOf(t: DType): DType {
-  if (t === 'float32' || t === 'float64') return t;
-  return t === 'int32' || t === 'uint32' ? 'float64' : 'float32';
+  return t === 'float32' || t === 'float64' ? t : 'float64';
 }
 
 export const UNARY: readonly UnaryKernel[] = [

@@ -214,6 +214,8 @@ export class GpuEmitter {
       }
       case 'block':
         return `{\n${this.stmts(s.body)}\n}`;
+      default:
+        return this.fail(`the array statement '${s.k}'`);
     }
   }
 
@@ -278,6 +280,8 @@ export class GpuEmitter {
           e,
           e.args.map((a) => this.expr(a)),
         );
+      default:
+        return this.fail(`the array construct '${e.k}'`);
     }
   }
 

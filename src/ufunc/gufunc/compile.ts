@@ -6,6 +6,7 @@
  * is the join of the values stored into it, found by iterating to a fixed point, just as a
  * returned output's dtype is the join of the returned values.
  */
+import type { KernelFunctions } from '../../compiler/callable.js';
 import { type Constants, inferKernel } from '../../compiler/infer.js';
 import { materialize, type Stmt, type Ty, type TypedKernel } from '../../compiler/ir.js';
 import type { ParsedKernel } from '../../compiler/parse.js';
@@ -22,6 +23,8 @@ export interface GufuncForm {
   readonly parsed: ParsedKernel;
   readonly layout: GufuncLayout;
   readonly constants: Constants;
+  /** jit functions and ufuncs the kernel calls by name. */
+  readonly functions: KernelFunctions;
   /** Outputs are the kernel's return values (all are `()`), not parameters. */
   readonly returns: boolean;
 }
@@ -131,6 +134,7 @@ function infer(
     paramTypes,
     form.constants,
     viewExtension(views, setTypes),
+    form.functions,
   );
   if (typed.freeNames.length > 0) {
     const names = typed.freeNames.join(', ');

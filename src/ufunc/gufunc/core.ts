@@ -3,7 +3,7 @@
  * parameters, or returned), and its typed kernels (eager per signature, or one per
  * combination of input types under dynamic typing) with their generated loops.
  */
-
+import { checkKernelFunctions } from '../../compiler/callable.js';
 import { checkConstants } from '../../compiler/infer.js';
 import { parseKernel } from '../../compiler/parse.js';
 import { type DType, describe } from '../../core/dtypes.js';
@@ -37,9 +37,21 @@ export interface GuvectorizeOptions {
    * of a neighbouring row or NaN. Off by default (it costs a call per access); `cpu` target.
    */
   boundscheck?: boolean;
+  /**
+   * jit functions and vectorize ufuncs the kernel calls by name (on numbers), compiled into
+   * its loop (no temporary arrays). `cpu` target only.
+   */
+  functions?: Readonly<Record<string, Function>>;
 }
 
-const OPTION_KEYS = new Set(['signatures', 'target', 'name', 'constants', 'boundscheck']);
+const OPTION_KEYS = new Set([
+  'signatures',
+  'target',
+  'name',
+  'constants',
+  'boundscheck',
+  'functions',
+]);
 const VALID_TARGETS: readonly string[] = ['cpu', 'parallel', 'gpu'];
 
 /** Loops with literal core sizes a kernel may make before it sticks to generic ones. */
@@ -132,6 +144,7 @@ export class GufuncCore {
       parsed,
       layout: this.layout,
       constants: checkConstants(options.constants),
+      functions: checkKernelFunctions(options.functions, this.target, this.name),
       returns: np !== nin + nout,
     };
     if (options.signatures !== undefined) {

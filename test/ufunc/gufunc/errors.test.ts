@@ -235,7 +235,7 @@ describe('construction and call errors', () => {
     expectError(
       () => guvectorize(dot, '(n),(n)->()', { identity: 0 } as never),
       TypeError,
-      "guvectorize: unknown option 'identity' (expected signatures, target, name, constants, boundscheck)",
+      "guvectorize: unknown option 'identity' (expected signatures, target, name, constants, boundscheck, functions)",
     );
   });
 
