@@ -201,7 +201,7 @@ describe('every entry point rejects unknown options, and says why for Numba ones
     expectError(
       () => stencil((u: (i: number) => number) => u(0), { cache: true } as never),
       TypeError,
-      /^stencil: unknown option 'cache' \(expected boundary, cval, neighborhood, dtype, name, target, constants\)/,
+      /^stencil: unknown option 'cache' \(expected boundary, cval, neighborhood, dtype, name, target, constants, functions\)/,
     );
     expectError(
       () => jitclass({ x: 'float64' }, class {}, { nopython: true } as never),
