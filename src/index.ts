@@ -29,6 +29,14 @@ export {
   type TypedArray,
 } from './core/dtypes.js';
 export { AxisError, BroadcastError, CompileError, IndexError, ValueError } from './core/errors.js';
+export {
+  configureHeap,
+  free,
+  HeapExhaustedError,
+  type HeapOptions,
+  type HeapStatus,
+  heapStatus,
+} from './heap/heap.js';
 export * from './jitclass/index.js';
 export * from './stencil/index.js';
 export {
