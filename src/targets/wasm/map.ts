@@ -1,0 +1,446 @@
+/**
+ * Elementwise calls on WebAssembly: one module per (kernel, operand dtypes, number of loop
+ * dims, innermost stride class of each operand, mask), whose `run` walks the same loop nest
+ * as the `cpu` target's JS loop over operands that live on the numbats heap. The innermost
+ * loop is SIMD (f64x2, f32x4, i32x4, i16x8, i8x16) when every operand is unit-stride or
+ * broadcast there, every array and the kernel are typed in one dtype and the kernel is
+ * branch-free (conditionals become `bitselect`); the rest of a row, and every other case the
+ * lowering handles, runs a scalar wasm loop. Results equal the JS loop's bit for bit.
+ *
+ * This module depends on the typed IR and plain plan data only (no kind imports it back).
+ */
+
+import type { TypedKernel } from '../../compiler/ir.js';
+import { type DType, STORAGE, type TypedArray } from '../../core/dtypes.js';
+import { existingHeap, type Heap } from '../../heap/heap.js';
+import { encodeModule, FuncBuilder, moduleText, type ValType } from './encode.js';
+import { Imports, LANES, NotLowerable, NotSimd, ScalarLowering, SimdLowering } from './lower.js';
+
+/** What an elementwise call hands to the wasm target: dtypes and the planned loop nest. */
+export interface WasmMapPlan {
+  readonly typed: TypedKernel;
+  /** Array dtypes: inputs, then outputs, then the mask (when `hasMask`). */
+  readonly dtypes: readonly DType[];
+  readonly nin: number;
+  readonly nout: number;
+  readonly hasMask: boolean;
+  readonly D: readonly TypedArray[];
+  /** Start offsets, in elements. */
+  readonly P: readonly number[];
+  /** Loop extents, outermost first. */
+  readonly N: readonly number[];
+  /** Strides in elements, flattened [op][dim]; empty means 1 everywhere (one flat loop). */
+  readonly S: readonly number[];
+}
+
+const heapAll =
+  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
+    ?.NUMBATS_HEAP === 'all';
+
+/**
+ * Settings of the wasm target. `minElements` is 0 under NUMBATS_HEAP=all (the test suite's
+ * heap run: every array on the heap and every call on it through wasm).
+ */
+export const wasmConfig = {
+  /** Run wasm kernels at all (they need the heap too). */
+  enabled: typeof WebAssembly !== 'undefined',
+  /** Calls on fewer elements stay on the JS loops (the call into wasm costs more there). */
+  minElements: heapAll ? 0 : 2048,
+};
+
+/** A compiled loop module, or why there is none. */
+export interface WasmLoop {
+  readonly key: string;
+  readonly run?: (...args: number[]) => void;
+  /** Why the JS loop runs instead (no `run`). */
+  readonly reason?: string;
+  /** The SIMD shape of the inner loop, or null for a scalar wasm loop. */
+  readonly simd: string | null;
+  readonly text: string;
+  /** Milliseconds to emit the binary and to compile + instantiate it. */
+  readonly emitMs: number;
+  readonly compileMs: number;
+  readonly bytes: number;
+}
+
+const cache = new WeakMap<TypedKernel, Map<string, WasmLoop>>();
+const lastByKernel = new WeakMap<TypedKernel, string>();
+let lastAny = '';
+/** Records the path a call took, per kernel and overall. */
+const last = {
+  set(k: TypedKernel, path: string): void {
+    lastByKernel.set(k, path);
+    lastAny = path;
+  },
+};
+
+const CODES: Record<DType, string> = {
+  float64: 'd',
+  float32: 'f',
+  int8: 'b',
+  int16: 'h',
+  int32: 'i',
+  uint8: 'B',
+  uint16: 'H',
+  uint32: 'I',
+  uint8_clamped: 'C',
+  bool: '?',
+};
+
+const LOAD: Record<DType, [string, ValType]> = {
+  float64: ['f64.load', 'f64'],
+  float32: ['f32.load', 'f32'],
+  int32: ['i32.load', 'i32'],
+  uint32: ['i32.load', 'i32'],
+  int16: ['i32.load16_s', 'i32'],
+  uint16: ['i32.load16_u', 'i32'],
+  int8: ['i32.load8_s', 'i32'],
+  uint8: ['i32.load8_u', 'i32'],
+  bool: ['i32.load8_u', 'i32'],
+  uint8_clamped: ['i32.load8_u', 'i32'],
+};
+const STORE: Record<DType, string> = {
+  float64: 'f64.store',
+  float32: 'f32.store',
+  int32: 'i32.store',
+  uint32: 'i32.store',
+  int16: 'i32.store16',
+  uint16: 'i32.store16',
+  int8: 'i32.store8',
+  uint8: 'i32.store8',
+  bool: 'i32.store8',
+  uint8_clamped: 'i32.store8',
+};
+
+/** 0: broadcast (stride 0) in the innermost loop, 1: unit stride, n: any other stride. */
+function innerClasses(p: WasmMapPlan, nd: number): string {
+  let s = '';
+  const nops = p.D.length;
+  for (let o = 0; o < nops; o++) {
+    const st = p.S.length === 0 ? 1 : p.S[o * nd + nd - 1];
+    s += st === 0 ? '0' : st === 1 ? '1' : 'n';
+  }
+  return s;
+}
+
+const isBrowserMainThread =
+  typeof (globalThis as { process?: unknown }).process === 'undefined' &&
+  typeof (globalThis as { document?: unknown }).document !== 'undefined';
+
+/**
+ * Builds (or finds) the loop for a plan. Modules up to 4 KB compile synchronously (a tiny
+ * module compiles in a fraction of a millisecond, and browsers allow synchronous compiles of
+ * that size on the main thread); larger ones in a browser's main thread compile in the
+ * background while the JS loop serves the calls.
+ */
+export function wasmLoop(p: WasmMapPlan): WasmLoop {
+  const nd = p.N.length;
+  const classes = innerClasses(p, nd);
+  let key = `${nd}|${classes}|`;
+  for (const d of p.dtypes) key += CODES[d];
+  if (p.hasMask) key += 'm';
+  let loops = cache.get(p.typed);
+  if (!loops) {
+    loops = new Map();
+    cache.set(p.typed, loops);
+  }
+  let loop = loops.get(key);
+  if (!loop) {
+    loop = buildLoop(p, nd, classes, key, existingHeap()!);
+    loops.set(key, loop);
+  }
+  return loop;
+}
+
+function buildLoop(p: WasmMapPlan, nd: number, classes: string, key: string, heap: Heap): WasmLoop {
+  const t0 = performance.now();
+  let emitted: ReturnType<typeof emitLoop>;
+  try {
+    try {
+      emitted = emitLoop(p, nd, classes, true);
+    } catch (e) {
+      if (!(e instanceof NotSimd)) throw e;
+      emitted = emitLoop(p, nd, classes, false);
+    }
+  } catch (e) {
+    if (!(e instanceof NotLowerable)) throw e;
+    return {
+      key,
+      reason: e.message,
+      simd: null,
+      text: '',
+      emitMs: performance.now() - t0,
+      compileMs: 0,
+      bytes: 0,
+    };
+  }
+  const t1 = performance.now();
+  const { bytes, imports, text, simd } = emitted;
+  const base = { key, simd, text, emitMs: t1 - t0, bytes: bytes.length };
+  if (isBrowserMainThread && bytes.length > 4096) {
+    const pending: { -readonly [K in keyof WasmLoop]: WasmLoop[K] } = {
+      ...base,
+      reason: 'the wasm module is still compiling',
+      compileMs: 0,
+    };
+    WebAssembly.instantiate(bytes as BufferSource, imports.object(heap.memory)).then(
+      ({ instance }) => {
+        pending.run = instance.exports.run as (...a: number[]) => void;
+        pending.compileMs = performance.now() - t1;
+        pending.reason = undefined;
+      },
+      (e: Error) => {
+        pending.reason = `WebAssembly compile failed: ${e.message}`;
+      },
+    );
+    return pending;
+  }
+  try {
+    const mod = new WebAssembly.Module(bytes as BufferSource);
+    const inst = new WebAssembly.Instance(mod, imports.object(heap.memory));
+    return {
+      ...base,
+      run: inst.exports.run as (...a: number[]) => void,
+      compileMs: performance.now() - t1,
+    };
+  } catch (e) {
+    // A page whose CSP forbids 'wasm-unsafe-eval' lands here.
+    return {
+      ...base,
+      reason: `WebAssembly compile failed: ${(e as Error).message}`,
+      compileMs: performance.now() - t1,
+    };
+  }
+}
+
+/** The module for a plan: `run(ptr…, n…, stride…)` with byte addresses and byte strides. */
+export function emitLoop(
+  p: WasmMapPlan,
+  nd: number,
+  classes: string,
+  allowSimd: boolean,
+): { bytes: Uint8Array; imports: Imports; text: string; simd: string | null } {
+  const k = p.typed;
+  const nops = p.D.length;
+  const { nin, nout } = p;
+  for (const d of p.dtypes)
+    if (d === 'uint8_clamped') throw new NotLowerable('uint8_clamped arrays');
+  const params: ValType[] = new Array(nops + nd + nops * nd).fill('i32');
+  const f = new FuncBuilder('run', params, []);
+  const imports = new Imports();
+  const ptr = (o: number) => o;
+  const ext = (l: number) => nops + l;
+  const stride = (o: number, l: number) => nops + nd + o * nd + l;
+  // q[o][l]: operand o's address at loop level l (level 0 starts from the parameter).
+  const q: number[][] = Array.from({ length: nops }, () => []);
+  for (let o = 0; o < nops; o++) for (let l = 0; l < nd; l++) q[o][l] = f.local('i32');
+  const count: number[] = Array.from({ length: nd }, () => f.local('i32'));
+  const inner = nd - 1;
+  const scalar = new ScalarLowering(k, f, imports);
+
+  // SIMD for the inner loop: unit or zero strides, one dtype, no mask.
+  let simd: SimdLowering | null = null;
+  let lane: (typeof LANES)[DType] | undefined;
+  const t0 = p.dtypes[0];
+  if (allowSimd && !p.hasMask && /^[01]+$/.test(classes) && classes.includes('1')) {
+    lane = LANES[t0];
+    const outsMove = classes
+      .slice(nin, nin + nout)
+      .split('')
+      .every((c) => c === '1');
+    if (lane && outsMove && p.dtypes.every((d) => d === t0)) {
+      simd = new SimdLowering(k, f, t0);
+    }
+  }
+
+  const load = (o: number, addr: () => void, kernelType: DType) => {
+    const d = p.dtypes[o];
+    addr();
+    f.mem(LOAD[d][0]);
+    scalar.convert(d, kernelType);
+  };
+
+  const scalarBody = (l: number) => {
+    let masked = false;
+    if (p.hasMask) {
+      const m = nin + nout;
+      f.get(q[m][l]);
+      f.mem(LOAD[p.dtypes[m]][0]);
+      const mv = LOAD[p.dtypes[m]][1];
+      if (mv === 'f64') f.f64(0).op('f64.ne');
+      else if (mv === 'f32') f.f32(0).op('f32.ne');
+      f.open('if');
+      masked = true;
+    }
+    scalar.kernel((i) => load(i, () => f.get(q[i][l]), k.paramTypes[i]));
+    for (let j = 0; j < nout; j++) {
+      const o = nin + j;
+      const d = p.dtypes[o];
+      const kt = k.outTypes[j];
+      f.get(q[o][l]);
+      f.get(scalar.outs[j]);
+      // The JS store: bool arrays get 0/1, others a TypedArray store's conversion.
+      scalar.convert(kt, d === 'bool' && kt !== 'bool' ? 'bool' : d);
+      f.mem(STORE[d]);
+    }
+    if (masked) f.op('end');
+  };
+
+  const scalarLoop = (l: number, setCount: boolean) => {
+    const c = count[l];
+    if (setCount) f.get(ext(l)).set(c);
+    f.open('block');
+    f.open('loop');
+    f.get(c).op('i32.eqz').brIf(1);
+    scalarBody(l);
+    for (let o = 0; o < nops; o++) {
+      if (classes[o] === '0') continue;
+      f.get(q[o][l]).get(stride(o, l)).op('i32.add').set(q[o][l]);
+    }
+    f.get(c).i32(1).op('i32.sub').set(c);
+    f.br(0);
+    f.op('end');
+    f.op('end');
+  };
+
+  const simdLoop = (l: number) => {
+    const s = simd!;
+    const ln = lane!;
+    const c = count[l];
+    // Broadcast inputs: one splat before the loop.
+    const hoisted: number[] = [];
+    for (let o = 0; o < nin; o++) {
+      if (classes[o] !== '0') continue;
+      hoisted[o] = f.local('v128');
+      f.get(q[o][l]);
+      f.mem(LOAD[t0][0]);
+      f.op(`${ln.shape}.splat`);
+      f.set(hoisted[o]);
+    }
+    f.get(ext(l)).set(c);
+    f.open('block');
+    f.open('loop');
+    f.get(c).i32(ln.lanes).op('i32.lt_u').brIf(1);
+    s.kernel(
+      (i) => {
+        if (classes[i] === '0') f.get(hoisted[i]);
+        else f.get(q[i][l]).mem('v128.load', 0, Math.log2(ln.bytes));
+      },
+      (j, value) => {
+        f.get(q[nin + j][l]);
+        value();
+        f.mem('v128.store', 0, Math.log2(ln.bytes));
+      },
+    );
+    for (let o = 0; o < nops; o++) {
+      if (classes[o] === '0') continue;
+      f.get(q[o][l]).i32(16).op('i32.add').set(q[o][l]);
+    }
+    f.get(c).i32(ln.lanes).op('i32.sub').set(c);
+    f.br(0);
+    f.op('end');
+    f.op('end');
+    // The rest of the row, one element at a time.
+    scalarLoop(l, false);
+  };
+
+  const level = (l: number) => {
+    for (let o = 0; o < nops; o++) f.get(l === 0 ? ptr(o) : q[o][l - 1]).set(q[o][l]);
+    if (l === inner) {
+      if (simd) simdLoop(l);
+      else scalarLoop(l, true);
+      return;
+    }
+    const c = count[l];
+    f.get(ext(l)).set(c);
+    f.open('block');
+    f.open('loop');
+    f.get(c).op('i32.eqz').brIf(1);
+    level(l + 1);
+    for (let o = 0; o < nops; o++) f.get(q[o][l]).get(stride(o, l)).op('i32.add').set(q[o][l]);
+    f.get(c).i32(1).op('i32.sub').set(c);
+    f.br(0);
+    f.op('end');
+    f.op('end');
+  };
+  level(0);
+  const bytes = encodeModule(imports.list, [f], 65536);
+  return { bytes, imports, text: moduleText(imports.list, [f]), simd: simd ? lane!.shape : null };
+}
+
+/**
+ * Runs an elementwise plan on wasm when its operands live on the heap and the kernel
+ * lowers; returns false (the caller runs the JS loop) otherwise, recording why.
+ */
+export function runWasmMap(p: WasmMapPlan): boolean {
+  const heap = existingHeap();
+  if (!heap) return false;
+  const nops = p.D.length;
+  // Small operands off the heap (0-d scalars, short broadcast rows) are copied onto it.
+  let temps: TypedArray[] | undefined;
+  let D = p.D;
+  for (let o = 0; o < nops; o++) {
+    if (heap.owns(p.D[o])) continue;
+    if (o >= p.nin && o < p.nin + p.nout) {
+      last.set(p.typed, `js: output ${o - p.nin} is not on the numbats heap`);
+      return false;
+    }
+    const src = p.D[o];
+    if (src.length > 4096) {
+      last.set(
+        p.typed,
+        `js: operand ${o} is a ${src.length}-element array outside the numbats heap`,
+      );
+      if (temps) for (const t of temps) heap.free(t);
+      return false;
+    }
+    const copy = heap.alloc(p.dtypes[o], src.length);
+    copy.set(src as never);
+    temps ??= [];
+    temps.push(copy);
+    if (D === p.D) D = p.D.slice();
+    (D as TypedArray[])[o] = copy;
+  }
+  try {
+    const loop = wasmLoop(p);
+    if (!loop.run) {
+      last.set(p.typed, `js: ${loop.reason}`);
+      return false;
+    }
+    const nd = p.N.length;
+    const args: number[] = new Array(nops + nd + nops * nd);
+    for (let o = 0; o < nops; o++) {
+      const d = D[o];
+      const bpe = STORAGE[p.dtypes[o]].BYTES_PER_ELEMENT;
+      args[o] = d.byteOffset + p.P[o] * bpe;
+      for (let l = 0; l < nd; l++)
+        args[nops + nd + o * nd + l] = (p.S.length === 0 ? 1 : p.S[o * nd + l]) * bpe;
+    }
+    for (let l = 0; l < nd; l++) args[nops + l] = p.N[l];
+    loop.run(...args);
+    last.set(p.typed, `wasm: ${loop.simd ? `SIMD ${loop.simd}` : 'scalar'} loop ${loop.key}`);
+    return true;
+  } finally {
+    if (temps) for (const t of temps) heap.free(t);
+  }
+}
+
+/** Which path the kernel's last large call took, and why (for `inspect`). */
+export function lastWasmPath(k: TypedKernel): string | undefined {
+  return lastByKernel.get(k);
+}
+
+/** The path of the last large call of any kernel (tests use it). */
+export function lastPathOfAnyCall(): string {
+  return lastAny;
+}
+
+/** Records a reason the JS loop ran (a caller-side condition, like the operands' size). */
+export function noteJsPath(k: TypedKernel, reason: string): void {
+  last.set(k, `js: ${reason}`);
+}
+
+/** The wasm loops compiled for a kernel so far. */
+export function wasmLoops(k: TypedKernel): readonly WasmLoop[] {
+  return [...(cache.get(k)?.values() ?? [])];
+}
