@@ -38,6 +38,11 @@ export interface MapOperands {
    * reduce into one element through per-worker partials.
    */
   readonly identity?: number;
+  /**
+   * The ufunc is reorderable (its identity is not null): a reduction may combine elements in
+   * another order than left to right (the wasm target's SIMD accumulators).
+   */
+  readonly reorderable?: boolean;
 }
 
 const CODE: Record<DType, string> = Object.fromEntries(
@@ -66,11 +71,11 @@ export function runMap(k: CompiledKernel, ops: MapOperands): void {
   if (par) {
     const scan = ops.scan && ops.scanAxis !== undefined ? scanSplit(ops) : undefined;
     if (runParallel(k, plan, scan, ops.identity)) return;
-  } else if (wasmConfig.enabled && existingHeap() !== undefined && !ops.accumulate && !ops.scan) {
+  } else if (wasmConfig.enabled && existingHeap() !== undefined && !ops.scan) {
     if (k.callsFunction) noteJsPath(k.typed, 'the kernel calls the original function');
     else if (sizeOfPlan(plan.N) < wasmConfig.minElements)
       noteJsPath(k.typed, `fewer than ${wasmConfig.minElements} elements`);
-    else if (runWasmMap(wasmPlan(k, plan))) return;
+    else if (runWasmMap(wasmPlan(k, plan, ops))) return;
   }
   k.loopByKey(plan.key, () => specOfPlan(k, plan))(plan.D, plan.P, plan.N, plan.S);
 }
@@ -82,7 +87,7 @@ function sizeOfPlan(N: readonly number[]): number {
 }
 
 /** The plan as the wasm target takes it (dtypes and the loop nest; no kind types). */
-function wasmPlan(k: CompiledKernel, p: MapPlan) {
+function wasmPlan(k: CompiledKernel, p: MapPlan, ops: MapOperands) {
   const dtypes = p.D.map((d) => dtypeOfData(d)!);
   return {
     typed: k.typed,
@@ -94,6 +99,8 @@ function wasmPlan(k: CompiledKernel, p: MapPlan) {
     P: p.P,
     N: p.N,
     S: p.S,
+    accumulate: !!ops.accumulate,
+    reorderable: ops.reorderable === true,
   };
 }
 

@@ -143,6 +143,7 @@ export function reduceUfunc(core: UfuncCore, x: unknown, rawOpts: unknown): NdAr
         accumulate: true,
         parallel: core.target === 'parallel',
         identity: typeof core.identity === 'number' ? core.identity : undefined,
+        reorderable: core.identity !== null,
       });
     } else {
       foldNoInitial(core, kernel, a, accKept, axes);
@@ -235,6 +236,7 @@ function foldNoInitial(
       shape: rest.shape,
       accumulate: true,
       parallel: core.target === 'parallel',
+      reorderable: core.identity !== null,
     });
     src = dst;
   }

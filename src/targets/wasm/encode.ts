@@ -201,6 +201,17 @@ const OPS: Record<string, number[]> = {
   'f64x2.max': [0xfd, 245],
 };
 
+/** Lane instructions (0xfd prefix, then a lane index byte). */
+const LANE_OPS: Record<string, number> = {
+  'i8x16.extract_lane_s': 21,
+  'i8x16.extract_lane_u': 22,
+  'i16x8.extract_lane_s': 24,
+  'i16x8.extract_lane_u': 25,
+  'i32x4.extract_lane': 27,
+  'f32x4.extract_lane': 31,
+  'f64x2.extract_lane': 33,
+};
+
 /** Memory instructions: opcode and natural alignment (log2 bytes). */
 const MEM_OPS: Record<string, [number[], number]> = {
   'i32.load': [[0x28], 2],
@@ -302,6 +313,17 @@ export class FuncBuilder {
     this.line(
       `${name}${offset ? ` offset=${offset}` : ''}${a !== natural ? ` align=${2 ** a}` : ''}`,
     );
+    return this;
+  }
+
+  /** A SIMD lane instruction with its lane index immediate (extract_lane). */
+  lane(name: string, index: number): this {
+    const code = LANE_OPS[name];
+    if (code === undefined) throw new Error(`internal: unknown lane instruction ${name}`);
+    this.code.push(0xfd);
+    uleb(this.code, code);
+    this.code.push(index);
+    this.line(`${name} ${index}`);
     return this;
   }
 

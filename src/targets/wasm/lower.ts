@@ -848,6 +848,26 @@ export class SimdLowering {
     }
   }
 
+  /**
+   * A two-parameter kernel applied to vectors pushed by `a()` and `b()`, its one result left
+   * on the stack (reductions combine partial vectors this way).
+   */
+  apply2(a: () => void, b: () => void): void {
+    const k = this.k;
+    if (k.paramTypes.length !== 2 || k.outTypes.length !== 1)
+      throw new NotSimd('SIMD reductions need a kernel of two parameters and one result');
+    a();
+    this.f.set(this.locals[0]);
+    b();
+    this.f.set(this.locals[1]);
+    for (const s of k.body) {
+      if (s.k === 'let') {
+        this.value(s.init!, k.localTypes[s.id]);
+        this.f.set(this.locals[s.id]);
+      } else if (s.k === 'return') this.value(s.values[0], k.outTypes[0]);
+    }
+  }
+
   /** An expression of type `want` (t, or bool as a lane mask). */
   private value(e: Expr, want: Ty): void {
     if (e.ty !== want) throw new NotSimd(`SIMD: a ${e.ty} value where ${want} is expected`);

@@ -31,6 +31,13 @@ export interface WasmMapPlan {
   readonly N: readonly number[];
   /** Strides in elements, flattened [op][dim]; empty means 1 everywhere (one flat loop). */
   readonly S: readonly number[];
+  /** A reduction (input 0 is output 0, the accumulator). */
+  readonly accumulate?: boolean;
+  /**
+   * The ufunc is reorderable (it has an identity): a reduction along the innermost loop may
+   * use several SIMD accumulators instead of the left-to-right order.
+   */
+  readonly reorderable?: boolean;
 }
 
 const heapAll =
@@ -62,6 +69,9 @@ export interface WasmLoop {
   readonly compileMs: number;
   readonly bytes: number;
 }
+
+/** Vector accumulators per row in SIMD reductions. */
+const ACCS = 4;
 
 const cache = new WeakMap<TypedKernel, Map<string, WasmLoop>>();
 const lastByKernel = new WeakMap<TypedKernel, string>();
@@ -139,6 +149,7 @@ export function wasmLoop(p: WasmMapPlan): WasmLoop {
   let key = `${nd}|${classes}|`;
   for (const d of p.dtypes) key += CODES[d];
   if (p.hasMask) key += 'm';
+  if (p.accumulate) key += p.reorderable ? 'R' : 'a';
   let loops = cache.get(p.typed);
   if (!loops) {
     loops = new Map();
@@ -242,13 +253,16 @@ export function emitLoop(
   let simd: SimdLowering | null = null;
   let lane: (typeof LANES)[DType] | undefined;
   const t0 = p.dtypes[0];
+  // A reorderable reduction along the inner loop: several SIMD accumulators per row.
+  let reduceRow = false;
   if (allowSimd && !p.hasMask && /^[01]+$/.test(classes) && classes.includes('1')) {
     lane = LANES[t0];
     const outsMove = classes
       .slice(nin, nin + nout)
       .split('')
       .every((c) => c === '1');
-    if (lane && outsMove && p.dtypes.every((d) => d === t0)) {
+    reduceRow = !!p.accumulate && !!p.reorderable && nin === 2 && nout === 1 && classes === '010';
+    if (lane && (outsMove || reduceRow) && p.dtypes.every((d) => d === t0)) {
       simd = new SimdLowering(k, f, t0);
     }
   }
@@ -344,10 +358,101 @@ export function emitLoop(
     scalarLoop(l, false);
   };
 
+  /**
+   * One row of a reorderable reduction: ACCS vector accumulators start from the row's first
+   * ACCS vectors and take every ACCS-th vector after; they are combined pairwise
+   * ((a0 ⊕ a1) ⊕ (a2 ⊕ a3)), then their lanes pairwise, then that value is folded into the
+   * output element, then the rest of the row (fewer than ACCS vectors) in order. Rows shorter
+   * than ACCS vectors run in order from the start.
+   */
+  const reduceLoop = (l: number) => {
+    const s = simd!;
+    const ln = lane!;
+    const c = count[l];
+    const block = ACCS * ln.lanes;
+    const align = Math.log2(ln.bytes);
+    const accs = Array.from({ length: ACCS }, () => f.local('v128'));
+    const x = q[1][l];
+    f.get(ext(l)).set(c);
+    f.get(c).i32(block).op('i32.ge_u');
+    f.open('if');
+    for (let a = 0; a < ACCS; a++)
+      f.get(x)
+        .mem('v128.load', 16 * a, align)
+        .set(accs[a]);
+    f.get(x)
+      .i32(16 * ACCS)
+      .op('i32.add')
+      .set(x);
+    f.get(c).i32(block).op('i32.sub').set(c);
+    f.open('block');
+    f.open('loop');
+    f.get(c).i32(block).op('i32.lt_u').brIf(1);
+    for (let a = 0; a < ACCS; a++) {
+      s.apply2(
+        () => f.get(accs[a]),
+        () => f.get(x).mem('v128.load', 16 * a, align),
+      );
+      f.set(accs[a]);
+    }
+    f.get(x)
+      .i32(16 * ACCS)
+      .op('i32.add')
+      .set(x);
+    f.get(c).i32(block).op('i32.sub').set(c);
+    f.br(0);
+    f.op('end');
+    f.op('end');
+    // The accumulators pairwise into accs[0].
+    for (let w = ACCS; w > 1; w >>= 1) {
+      for (let a = 0; a < w / 2; a++) {
+        s.apply2(
+          () => f.get(accs[2 * a]),
+          () => f.get(accs[2 * a + 1]),
+        );
+        f.set(accs[a]);
+      }
+    }
+    // Then the lanes pairwise, as scalars of the kernel's type.
+    const vt = LOAD[t0][1];
+    const narrowLanes = ln.shape.startsWith('i8') || ln.shape.startsWith('i16');
+    const ex = narrowLanes
+      ? `${ln.shape}.extract_lane_${t0.startsWith('u') ? 'u' : 's'}`
+      : `${ln.shape}.extract_lane`;
+    let vals = Array.from({ length: ln.lanes }, (_, i) => {
+      const v = f.local(vt);
+      f.get(accs[0]).lane(ex, i).set(v);
+      return v;
+    });
+    while (vals.length > 1) {
+      const next: number[] = [];
+      for (let i = 0; i < vals.length; i += 2) {
+        const a = vals[i];
+        const b = vals[i + 1];
+        scalar.kernel((j) => f.get(j === 0 ? a : b));
+        f.get(scalar.outs[0]).set(a);
+        next.push(a);
+      }
+      vals = next;
+    }
+    // Into the output element: out = out ⊕ partial.
+    scalar.kernel((j) => {
+      if (j === 0) f.get(q[0][l]).mem(LOAD[t0][0]);
+      else f.get(vals[0]);
+    });
+    f.get(q[2][l]);
+    f.get(scalar.outs[0]);
+    f.mem(STORE[t0]);
+    f.op('end');
+    // The rest of the row (or all of a short row), in order.
+    scalarLoop(l, false);
+  };
+
   const level = (l: number) => {
     for (let o = 0; o < nops; o++) f.get(l === 0 ? ptr(o) : q[o][l - 1]).set(q[o][l]);
     if (l === inner) {
-      if (simd) simdLoop(l);
+      if (simd && reduceRow) reduceLoop(l);
+      else if (simd) simdLoop(l);
       else scalarLoop(l, true);
       return;
     }
@@ -376,6 +481,22 @@ export function runWasmMap(p: WasmMapPlan): boolean {
   const heap = existingHeap();
   if (!heap) return false;
   const nops = p.D.length;
+  const nd = p.N.length;
+  // A view reaching outside its TypedArray reads undefined (NaN) in JS and drops its writes;
+  // on wasm it would touch a neighbouring heap block: such calls stay on the JS loops.
+  for (let o = 0; o < nops; o++) {
+    let lo = p.P[o];
+    let hi = lo;
+    for (let l = 0; l < nd; l++) {
+      const span = (p.N[l] - 1) * (p.S.length === 0 ? 1 : p.S[o * nd + l]);
+      if (span < 0) lo += span;
+      else hi += span;
+    }
+    if (lo < 0 || hi >= p.D[o].length) {
+      last.set(p.typed, `js: operand ${o}'s view reaches outside its buffer`);
+      return false;
+    }
+  }
   // Small operands off the heap (0-d scalars, short broadcast rows) are copied onto it.
   let temps: TypedArray[] | undefined;
   let D = p.D;
@@ -407,7 +528,6 @@ export function runWasmMap(p: WasmMapPlan): boolean {
       last.set(p.typed, `js: ${loop.reason}`);
       return false;
     }
-    const nd = p.N.length;
     const args: number[] = new Array(nops + nd + nops * nd);
     for (let o = 0; o < nops; o++) {
       const d = D[o];
