@@ -71,7 +71,7 @@ export function runMap(k: CompiledKernel, ops: MapOperands): void {
   if (par) {
     const scan = ops.scan && ops.scanAxis !== undefined ? scanSplit(ops) : undefined;
     if (runParallel(k, plan, scan, ops.identity)) return;
-  } else if (wasmConfig.enabled && existingHeap() !== undefined && !ops.scan) {
+  } else if (wasmConfig.enabled && existingHeap() !== undefined) {
     if (k.callsFunction) noteJsPath(k.typed, 'the kernel calls the original function');
     else if (sizeOfPlan(plan.N) < wasmConfig.minElements)
       noteJsPath(k.typed, `fewer than ${wasmConfig.minElements} elements`);
@@ -101,6 +101,7 @@ function wasmPlan(k: CompiledKernel, p: MapPlan, ops: MapOperands) {
     S: p.S,
     accumulate: !!ops.accumulate,
     reorderable: ops.reorderable === true,
+    scan: !!ops.scan,
   };
 }
 

@@ -38,6 +38,11 @@ export interface WasmMapPlan {
    * use several SIMD accumulators instead of the left-to-right order.
    */
   readonly reorderable?: boolean;
+  /**
+   * An accumulate (scan): input 0 is the output one step back along the scan axis, so each
+   * element needs the one before it and the loop stays scalar, in order.
+   */
+  readonly scan?: boolean;
 }
 
 const heapAll =
@@ -150,6 +155,7 @@ export function wasmLoop(p: WasmMapPlan): WasmLoop {
   for (const d of p.dtypes) key += CODES[d];
   if (p.hasMask) key += 'm';
   if (p.accumulate) key += p.reorderable ? 'R' : 'a';
+  if (p.scan) key += 'S';
   let loops = cache.get(p.typed);
   if (!loops) {
     loops = new Map();
@@ -255,7 +261,7 @@ export function emitLoop(
   const t0 = p.dtypes[0];
   // A reorderable reduction along the inner loop: several SIMD accumulators per row.
   let reduceRow = false;
-  if (allowSimd && !p.hasMask && /^[01]+$/.test(classes) && classes.includes('1')) {
+  if (allowSimd && !p.scan && !p.hasMask && /^[01]+$/.test(classes) && classes.includes('1')) {
     lane = LANES[t0];
     const outsMove = classes
       .slice(nin, nin + nout)

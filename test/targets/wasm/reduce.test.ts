@@ -160,3 +160,36 @@ describe('reductions on wasm', () => {
     expectSame(w, js, 'axis 0');
   });
 });
+
+describe('accumulate on wasm', () => {
+  const cum = vectorize((a: number, b: number) => a + b, { identity: 0, name: 'cum' });
+  const cmax = vectorize((a: number, b: number) => (b > a ? b : a * 0.5), { name: 'cmax' });
+
+  it('scans in order, bit for bit the JS loop, on every dtype, axis and view', () => {
+    fc.assert(
+      fc.property(
+        ndarrayArb({ maxDims: 3, maxSide: 12, special: true }).chain((a) =>
+          fc.tuple(
+            fc.constant(a),
+            fc.integer({ min: 0, max: Math.max(0, a.shape.length - 1) }),
+            fc.constantFrom(cum, cmax),
+          ),
+        ),
+        ([a, axis, u]) => {
+          if (a.shape.length === 0) return;
+          const x = onHeapCopy(a);
+          const [js, w, path] = both(() => u.accumulate(x, { axis }) as NdArray);
+          expectSame(w, js, 'accumulate');
+          if (
+            typeof js !== 'string' &&
+            a.shape[axis] > 1 &&
+            a.shape.every((d) => d > 0) &&
+            !(a.data instanceof Uint8ClampedArray)
+          )
+            expect(path).toMatch(/^wasm: scalar/);
+        },
+      ),
+      runs(80),
+    );
+  });
+});
