@@ -75,6 +75,9 @@ export interface WasmLoop {
   readonly bytes: number;
 }
 
+/** Operands off the heap up to this many elements are copied onto it for a call. */
+const SMALL_COPY = 4096;
+
 /** Vector accumulators per row in SIMD reductions. */
 const ACCS = 4;
 
@@ -503,28 +506,29 @@ export function runWasmMap(p: WasmMapPlan): boolean {
       return false;
     }
   }
-  // Small operands off the heap (0-d scalars, short broadcast rows) are copied onto it.
-  let temps: TypedArray[] | undefined;
+  // Small operands off the heap (0-d scalars, short broadcast rows, a reduction's small
+  // result) are copied onto it, and outputs copied back after the call. Operands sharing one
+  // TypedArray (a reduction's accumulator is input 0 and output 0) share one copy.
+  let temps: Map<TypedArray, TypedArray> | undefined;
   let D = p.D;
   for (let o = 0; o < nops; o++) {
-    if (heap.owns(p.D[o])) continue;
-    if (o >= p.nin && o < p.nin + p.nout) {
-      last.set(p.typed, `js: output ${o - p.nin} is not on the numbats heap`);
-      return false;
-    }
     const src = p.D[o];
-    if (src.length > 4096) {
+    if (heap.owns(src)) continue;
+    if (src.length > SMALL_COPY) {
       last.set(
         p.typed,
         `js: operand ${o} is a ${src.length}-element array outside the numbats heap`,
       );
-      if (temps) for (const t of temps) heap.free(t);
+      if (temps) for (const t of temps.values()) heap.free(t);
       return false;
     }
-    const copy = heap.alloc(p.dtypes[o], src.length);
-    copy.set(src as never);
-    temps ??= [];
-    temps.push(copy);
+    temps ??= new Map();
+    let copy = temps.get(src);
+    if (!copy) {
+      copy = heap.alloc(p.dtypes[o], src.length);
+      copy.set(src as never);
+      temps.set(src, copy);
+    }
     if (D === p.D) D = p.D.slice();
     (D as TypedArray[])[o] = copy;
   }
@@ -547,7 +551,13 @@ export function runWasmMap(p: WasmMapPlan): boolean {
     last.set(p.typed, `wasm: ${loop.simd ? `SIMD ${loop.simd}` : 'scalar'} loop ${loop.key}`);
     return true;
   } finally {
-    if (temps) for (const t of temps) heap.free(t);
+    if (temps) {
+      for (let o = p.nin; o < p.nin + p.nout; o++) {
+        const copy = temps.get(p.D[o]);
+        if (copy) (p.D[o] as TypedArray).set(copy as never);
+      }
+      for (const t of temps.values()) heap.free(t);
+    }
   }
 }
 

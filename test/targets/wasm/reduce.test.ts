@@ -161,6 +161,30 @@ describe('reductions on wasm', () => {
   });
 });
 
+describe('small operands off the heap', () => {
+  it('a reduction into a small result off the heap copies it in and back', () => {
+    const sum = vectorize((a: number, b: number) => a + b, { identity: 0, name: 'small' });
+    const before = configureHeap().minBytes;
+    configureHeap({ minBytes: 4096 });
+    try {
+      const m = onHeapCopy(zeros([100, 100], 'int32'));
+      for (let i = 0; i < m.data.length; i++) m.data[i] = i * 7919;
+      const [js, w, path] = both(() => sum.reduce(m, { axis: null }) as number);
+      expect(path).toMatch(/^wasm: SIMD i32x4/);
+      expect(w).toBe(js);
+      const [js1, w1, path1] = both(() => sum.reduce(m, { axis: 1 }) as NdArray);
+      expect(path1).toMatch(/^wasm: SIMD i32x4/);
+      expectSame(w1, js1, 'axis 1');
+      const [js2, w2] = both(
+        () => sum.reduce(m, { axis: 0, out: zeros([100], 'int32') }) as NdArray,
+      );
+      expectSame(w2, js2, 'axis 0 out');
+    } finally {
+      configureHeap({ minBytes: before });
+    }
+  });
+});
+
 describe('accumulate on wasm', () => {
   const cum = vectorize((a: number, b: number) => a + b, { identity: 0, name: 'cum' });
   const cmax = vectorize((a: number, b: number) => (b > a ? b : a * 0.5), { name: 'cmax' });
