@@ -6,6 +6,9 @@
  * conversions and the fixed-width SIMD proposal).
  */
 
+const UTF8 = new TextEncoder();
+const INDENT = Array.from({ length: 16 }, (_, i) => '  '.repeat(i));
+
 /** Value types. */
 export type ValType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128';
 const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
@@ -243,12 +246,12 @@ function uleb(out: number[], v: number): void {
 }
 
 function sleb(out: number[], v: number): void {
-  // v is a safe integer (i32 or i64 range).
-  let x = BigInt(v);
+  // v is an i32 (the only signed immediates the lowerings emit).
+  let x = v | 0;
   for (;;) {
-    const b = Number(x & 0x7fn);
-    x >>= 7n;
-    if ((x === 0n && (b & 0x40) === 0) || (x === -1n && (b & 0x40) !== 0)) {
+    const b = x & 0x7f;
+    x >>= 7;
+    if ((x === 0 && (b & 0x40) === 0) || (x === -1 && (b & 0x40) !== 0)) {
       out.push(b);
       return;
     }
@@ -264,6 +267,7 @@ const F32B = new Uint8Array(F32.buffer);
 /** A function body under construction: locals and instructions, binary and text side by side. */
 export class FuncBuilder {
   readonly code: number[] = [];
+  /** The instructions as text: (indent, mnemonic and immediates) pairs. */
   readonly text: string[] = [];
   private readonly locals: ValType[] = [];
   private depth = 1;
@@ -281,7 +285,7 @@ export class FuncBuilder {
   }
 
   private line(s: string): void {
-    this.text.push(`${'  '.repeat(this.depth)}${s}`);
+    this.text.push(INDENT[this.depth] ?? '  '.repeat(this.depth), s);
   }
 
   /** A plain instruction by mnemonic. */
@@ -416,7 +420,8 @@ export class FuncBuilder {
       uleb(out, n);
       out.push(VALTYPE[t]);
     }
-    out.push(...this.code, 0x0b);
+    for (let i = 0; i < this.code.length; i++) out.push(this.code[i]);
+    out.push(0x0b);
     const size: number[] = [];
     uleb(size, out.length);
     return [...size, ...out];
@@ -436,7 +441,7 @@ export interface FuncImport {
 }
 
 function str(out: number[], s: string): void {
-  const b = new TextEncoder().encode(s);
+  const b = UTF8.encode(s);
   uleb(out, b.length);
   out.push(...b);
 }
@@ -444,7 +449,7 @@ function str(out: number[], s: string): void {
 function section(out: number[], id: number, content: number[]): void {
   out.push(id);
   uleb(out, content.length);
-  out.push(...content);
+  for (let i = 0; i < content.length; i++) out.push(content[i]);
 }
 
 function funcType(out: number[], params: readonly ValType[], results: readonly ValType[]): void {
@@ -498,7 +503,7 @@ export function encodeModule(
   section(out, 7, exp);
   const code: number[] = [];
   uleb(code, funcs.length);
-  for (const f of funcs) code.push(...f.body());
+  for (const f of funcs) for (const b of f.body()) code.push(b);
   section(out, 10, code);
   return new Uint8Array(out);
 }
@@ -516,7 +521,8 @@ export function moduleText(imports: readonly FuncImport[], funcs: readonly FuncB
       `  (func ${imports.length + i} (export "${f.name}") (param ${f.params.join(' ')})${f.results.length ? ` (result ${f.results.join(' ')})` : ''}`,
     );
     if (f.localTypes().length) lines.push(`    (local ${f.localTypes().join(' ')})`);
-    for (const l of f.text) lines.push(`  ${l}`);
+    // `text` holds (indent, instruction) pairs.
+    for (let i = 0; i < f.text.length; i += 2) lines.push(`  ${f.text[i]}${f.text[i + 1]}`);
     lines.push('  )');
   });
   lines.push(')');
