@@ -75,7 +75,11 @@ export interface WasmLoop {
   readonly bytes: number;
 }
 
-/** Operands off the heap up to this many elements are copied onto it for a call. */
+/**
+ * Operands off the heap up to this many bytes (the heap's default `minBytes`: what numbats
+ * itself keeps off the heap) are copied onto it for a call; larger ones are the user's own
+ * buffers, and the call runs the JS loop.
+ */
 const SMALL_COPY = 4096;
 
 /** Vector accumulators per row in SIMD reductions. */
@@ -514,7 +518,7 @@ export function runWasmMap(p: WasmMapPlan): boolean {
   for (let o = 0; o < nops; o++) {
     const src = p.D[o];
     if (heap.owns(src)) continue;
-    if (src.length > SMALL_COPY) {
+    if (src.byteLength > SMALL_COPY) {
       last.set(
         p.typed,
         `js: operand ${o} is a ${src.length}-element array outside the numbats heap`,
