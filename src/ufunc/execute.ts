@@ -72,10 +72,11 @@ export function runMap(k: CompiledKernel, ops: MapOperands): void {
     const scan = ops.scan && ops.scanAxis !== undefined ? scanSplit(ops) : undefined;
     if (runParallel(k, plan, scan, ops.identity)) return;
   } else if (wasmConfig.enabled && existingHeap() !== undefined) {
-    if (k.callsFunction) noteJsPath(k.typed, 'the kernel calls the original function');
-    else if (sizeOfPlan(plan.N) < wasmConfig.minElements)
-      noteJsPath(k.typed, `fewer than ${wasmConfig.minElements} elements`);
-    else if (runWasmMap(wasmPlan(k, plan, ops))) return;
+    // Small calls take the JS loop without a word (recording it would cost them time).
+    if (sizeOfPlan(plan.N) >= wasmConfig.minElements) {
+      if (k.callsFunction) noteJsPath(k.typed, 'the kernel calls the original function');
+      else if (runWasmMap(wasmPlan(k, plan, ops))) return;
+    }
   }
   k.loopByKey(plan.key, () => specOfPlan(k, plan))(plan.D, plan.P, plan.N, plan.S);
 }

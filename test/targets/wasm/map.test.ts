@@ -254,9 +254,13 @@ describe('SIMD inner loops', () => {
     expect(lastPathOfAnyCall()).toMatch(/^js: the kernel calls the original function/);
     wasmConfig.minElements = 1000;
     try {
-      u(onHeapCopy(zeros(100)));
-      expect(lastPathOfAnyCall()).toMatch(/^js: fewer than 1000 elements/);
-      expect(u.inspect('float64->float64')).toMatch(/last call on 1000\+ elements: js: fewer than/);
+      const small = vectorize((a: number) => a - 1, { name: 'small' });
+      small(onHeapCopy(zeros(100)));
+      expect(small.inspect('float64->float64')).toMatch(/last call on 1000\+ elements: none yet/);
+      small(onHeapCopy(zeros(1000)));
+      expect(small.inspect('float64->float64')).toMatch(
+        /last call on 1000\+ elements: wasm: SIMD f64x2/,
+      );
     } finally {
       wasmConfig.minElements = 0;
     }
