@@ -30,7 +30,9 @@ describe('wasm encoder', () => {
       fs.push(g);
     });
     const ex = compile(fs) as Record<string, () => number>;
-    ints.forEach((v, i) => expect(ex[`i${i}`]()).toBe(v));
+    ints.forEach((v, i) => {
+      expect(ex[`i${i}`]()).toBe(v);
+    });
     floats.forEach((v, i) => {
       expect(Object.is(ex[`d${i}`](), v)).toBe(true);
       expect(Object.is(ex[`s${i}`](), Math.fround(v))).toBe(true);
