@@ -6,6 +6,7 @@
  * has them. Prints a markdown table of medians and ratios (the README's performance table
  * comes from it) and, for a full run, writes bench/results.md and bench/results.svg.
  * `BENCH_ROUNDS` sets the rounds (default 7); `BENCH_ONLY=ufunc,stencil,jit`
+ * (or `BENCH_ONLY=wasm` for the WebAssembly rows)
  * runs some suites only.
  */
 import os from 'node:os';
@@ -18,6 +19,7 @@ import { parallelBenchmarks } from './parallel.bench.js';
 import { markdownTable, writeReport } from './report.js';
 import { stencilBenchmarks } from './stencil.bench.js';
 import { ufuncBenchmarks } from './ufunc.bench.js';
+import { wasmBenchmarks } from './wasm.bench.js';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
 const only = process.env.BENCH_ONLY?.split(',');
@@ -31,6 +33,7 @@ const suites: Record<string, (rounds: number) => Row[]> = {
   stencil: stencilBenchmarks,
   parallel: parallelBenchmarks,
   gpu: gpuBenchmarks,
+  wasm: wasmBenchmarks,
 };
 
 const machine = `${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${rounds} rounds`;

@@ -58,6 +58,14 @@ export {
   random,
   type UniformOptions,
 } from './core/random.js';
+export {
+  configureHeap,
+  free,
+  HeapExhaustedError,
+  type HeapOptions,
+  type HeapStatus,
+  heapStatus,
+} from './heap/heap.js';
 export * from './jit/index.js';
 export * from './jitclass/index.js';
 export * from './stencil/index.js';

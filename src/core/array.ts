@@ -4,6 +4,7 @@
  * tells its numbats dtype, and allocates results (optionally on a SharedArrayBuffer).
  */
 import ndarray from 'ndarray';
+import { free, heapAllocData } from '../heap/heap.js';
 import {
   BoolArray,
   checkDType,
@@ -236,8 +237,16 @@ function checkShape(shape: unknown): number[] {
   return s as number[];
 }
 
-/** Allocates storage for `n` elements of `dtype`, zero-filled. */
+/**
+ * Allocates storage for `n` elements of `dtype`, zero-filled: on the numbats heap while it is
+ * on (its memory is a SharedArrayBuffer, so `shared` is met too), else on a new buffer.
+ */
 export function allocData(dtype: DType, n: number, shared = false): TypedArray {
+  return heapAllocData(dtype, n) ?? plainData(dtype, n, shared);
+}
+
+/** Storage on a new ArrayBuffer (or SharedArrayBuffer), never on the heap. */
+function plainData(dtype: DType, n: number, shared: boolean): TypedArray {
   const Ctor = STORAGE[dtype];
   if (!shared) return new Ctor(n);
   if (typeof SharedArrayBuffer === 'undefined')
@@ -247,9 +256,15 @@ export function allocData(dtype: DType, n: number, shared = false): TypedArray {
   return new Ctor(new SharedArrayBuffer(n * Ctor.BYTES_PER_ELEMENT), 0, n);
 }
 
+const DISPOSE = (Symbol as { dispose?: symbol }).dispose;
+
 /** Wraps data in an ndarray with C-order strides. */
 export function wrap(data: TypedArray, shape: readonly number[]): NdArray {
   return ndarray(data, shape.slice(), cStrides(shape), 0) as NdArray;
+}
+
+function disposeHeapArray(this: NdArray): void {
+  free(this);
 }
 
 /** A new zero-filled array (NumPy's `zeros`). Default dtype float64. */
@@ -259,7 +274,15 @@ export function zeros(
   options?: AllocOptions,
 ): NdArray {
   const s = checkShape(shape);
-  return wrap(allocData(checkDType(dtype), sizeOf(s), options?.shared), s);
+  const dt = checkDType(dtype);
+  const n = sizeOf(s);
+  const h = heapAllocData(dt, n);
+  if (h === undefined) return wrap(plainData(dt, n, options?.shared === true), s);
+  // Heap arrays release their block at the end of a `using` binding.
+  const a = wrap(h, s);
+  if (DISPOSE !== undefined)
+    Object.defineProperty(a, DISPOSE, { value: disposeHeapArray, configurable: true });
+  return a;
 }
 
 /**

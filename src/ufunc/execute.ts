@@ -4,13 +4,15 @@
  * per-call work is kept small: C-contiguous operands of the full shape skip layout
  * planning, and loops are looked up by a short string key.
  */
-import { dtypeOf, type NdArray, sizeOf } from '../core/array.js';
+import { dtypeOf, dtypeOfData, type NdArray, sizeOf } from '../core/array.js';
 import { broadcastStrides } from '../core/broadcast.js';
 import { DTYPES, type DType, type TypedArray } from '../core/dtypes.js';
 import { planLayout } from '../core/layout.js';
+import { existingHeap } from '../heap/heap.js';
 import type { LoopSpec } from '../targets/cpu/loops.js';
 import { type MapPlan, runParallel, type ScanSplit } from '../targets/parallel/map.js';
 import { useWorkers } from '../targets/parallel/pool.js';
+import { noteJsPath, runWasmMap, wasmConfig } from '../targets/wasm/map.js';
 import type { CompiledKernel } from './kernel.js';
 
 export interface MapOperands {
@@ -38,6 +40,11 @@ export interface MapOperands {
   readonly identity?: number;
   /** Reduce inner runs pairwise (a reorderable kernel over floats; see LoopSpec.pairwise). */
   readonly pairwise?: boolean;
+  /**
+   * The ufunc is reorderable (its identity is not null): a reduction may combine elements in
+   * another order than left to right (the wasm target's SIMD accumulators).
+   */
+  readonly reorderable?: boolean;
 }
 
 const CODE: Record<DType, string> = Object.fromEntries(
@@ -66,8 +73,40 @@ export function runMap(k: CompiledKernel, ops: MapOperands): void {
   if (par) {
     const scan = ops.scan && ops.scanAxis !== undefined ? scanSplit(ops) : undefined;
     if (runParallel(k, plan, scan, ops.identity)) return;
+  } else if (wasmConfig.enabled && existingHeap() !== undefined) {
+    // Small calls take the JS loop without a word (recording it would cost them time).
+    if (sizeOfPlan(plan.N) >= wasmConfig.minElements) {
+      if (k.callsFunction) noteJsPath(k.typed, 'the kernel calls the original function');
+      else if (runWasmMap(wasmPlan(k, plan, ops))) return;
+    }
   }
   k.loopByKey(plan.key, () => specOfPlan(k, plan))(plan.D, plan.P, plan.N, plan.S);
+}
+
+function sizeOfPlan(N: readonly number[]): number {
+  let n = 1;
+  for (let i = 0; i < N.length; i++) n *= N[i];
+  return n;
+}
+
+/** The plan as the wasm target takes it (dtypes and the loop nest; no kind types). */
+function wasmPlan(k: CompiledKernel, p: MapPlan, ops: MapOperands) {
+  const dtypes = p.D.map((d) => dtypeOfData(d)!);
+  return {
+    typed: k.typed,
+    dtypes,
+    nin: p.nin,
+    nout: p.nout,
+    hasMask: p.hasMask,
+    D: p.D,
+    P: p.P,
+    N: p.N,
+    S: p.S,
+    accumulate: !!ops.accumulate,
+    reorderable: ops.reorderable === true,
+    pairwise: !!ops.pairwise && !!ops.accumulate && !ops.mask,
+    scan: !!ops.scan,
+  };
 }
 
 function scanSplit(ops: MapOperands): ScanSplit {

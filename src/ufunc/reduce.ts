@@ -149,6 +149,7 @@ export function reduceUfunc(core: UfuncCore, x: unknown, rawOpts: unknown): NdAr
         parallel: core.target === 'parallel',
         identity: typeof core.identity === 'number' ? core.identity : undefined,
         pairwise: pairwiseFor(core, t),
+        reorderable: core.identity !== null,
       });
     } else {
       foldNoInitial(core, kernel, a, accKept, axes);
@@ -251,6 +252,7 @@ function foldNoInitial(
       accumulate: true,
       parallel: core.target === 'parallel',
       pairwise: pairwiseFor(core, dtypeOf(dst)),
+      reorderable: core.identity !== null,
     });
     src = dst;
   }

@@ -1,0 +1,376 @@
+/**
+ * The numbats heap: one `WebAssembly.Memory` in which numbats allocates the arrays it
+ * creates, so WebAssembly kernels read and write them in place. The memory is shared
+ * (its buffer is a SharedArrayBuffer), so growing it never detaches the TypedArray views
+ * already handed out, and the `parallel` target's workers use heap arrays without copying.
+ * Where SharedArrayBuffer does not exist (a browser page that is not cross-origin
+ * isolated) the heap is off and arrays live on ordinary ArrayBuffers, as before.
+ *
+ * Allocator: 64-byte aligned blocks in size classes (four per power of two above 256
+ * bytes, so a block wastes at most a quarter of its size), bump-allocated from the top of
+ * the memory and recycled per class through free lists. A block returns to its list when
+ * `free(a)` is called, when a `using` binding ends, or when its TypedArray is garbage
+ * collected (a FinalizationRegistry; the callbacks run only when the JS event loop turns,
+ * so a synchronous loop that drops big results should free them or pass `out`).
+ *
+ * Growth stops at `maxBytes` (default 2 GiB, at most 4 GiB, the wasm32 limit). An
+ * allocation the heap cannot hold is a {@link HeapExhaustedError} (a RangeError) from the
+ * allocator; numbats' own allocations then fall back to an ordinary buffer (the array runs
+ * on the JS loops) unless `configureHeap({ whenFull: 'throw' })` asks for the error.
+ */
+import { type DType, STORAGE, type TypedArray } from '../core/dtypes.js';
+
+/** Bytes in a WebAssembly page. */
+const PAGE = 65536;
+/** Block alignment (a cache line; also every SIMD width). */
+export const ALIGN = 64;
+/** wasm32's address space: 65536 pages. */
+const MAX_PAGES = 65536;
+const FOUR_GIB = MAX_PAGES * PAGE;
+
+/** The heap cannot hold an allocation: the limit is reached or the memory could not grow. */
+export class HeapExhaustedError extends RangeError {
+  override name = 'HeapExhaustedError';
+}
+
+/** What {@link heapStatus} reports, in bytes. */
+export interface HeapStatus {
+  /** Whether numbats allocates on the heap now. */
+  readonly enabled: boolean;
+  /** Why the heap is off, when it is. */
+  readonly reason?: string;
+  /** Size of the WebAssembly memory (0 before the first heap allocation). */
+  readonly size: number;
+  /** Bytes in live blocks (rounded up to their size class). */
+  readonly used: number;
+  /** Bytes in freed blocks waiting for reuse, plus the never-used rest of the memory. */
+  readonly free: number;
+  /** Live blocks. */
+  readonly blocks: number;
+  /** The growth limit. */
+  readonly maxBytes: number;
+  /** Allocations that did not fit and went to an ordinary buffer instead. */
+  readonly fallbacks: number;
+}
+
+/** Options of {@link configureHeap}. */
+export interface HeapOptions {
+  /** Allocate numbats' arrays on the heap (default: true, unless NUMBATS_HEAP=off). */
+  enabled?: boolean;
+  /** Growth limit in bytes (default 2 GiB; at most 4 GiB). */
+  maxBytes?: number;
+  /**
+   * When an allocation does not fit under the limit: `'fallback'` (default) puts that array
+   * on an ordinary buffer, where it runs the JS loops; `'throw'` raises a HeapExhaustedError.
+   */
+  whenFull?: 'fallback' | 'throw';
+  /**
+   * Arrays smaller than this many bytes stay on ordinary buffers (default 4096). Small
+   * arrays gain nothing from WebAssembly kernels, and a heap block costs a little more to
+   * create than a small buffer (its garbage-collection registration), which a call on a
+   * few elements would feel.
+   */
+  minBytes?: number;
+}
+
+/** A block of the heap. `freed` guards against releasing it twice. */
+interface Block {
+  readonly addr: number;
+  readonly size: number;
+  freed: boolean;
+}
+
+/** The size class (block size) of a request. */
+export function sizeClass(bytes: number): number {
+  if (bytes <= 256) return bytes <= ALIGN ? ALIGN : Math.ceil(bytes / ALIGN) * ALIGN;
+  // Four classes per power of two: steps of a quarter of the power below.
+  const p = 2 ** Math.floor(Math.log2(bytes - 1));
+  const step = p / 4;
+  return Math.ceil(bytes / step) * step;
+}
+
+/** NUMBATS_HEAP: `off` turns the heap off, `all` puts every array on it (minBytes 0). */
+function envSetting(): 'off' | 'all' | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env;
+  const v = env?.NUMBATS_HEAP?.trim().toLowerCase();
+  if (v === undefined) return undefined;
+  if (/^(off|0|false|no)$/.test(v)) return 'off';
+  return v === 'all' ? 'all' : undefined;
+}
+
+/** The allocator over one shared WebAssembly.Memory. */
+export class Heap {
+  readonly memory: WebAssembly.Memory;
+  /** The current buffer (refreshed after growth; older buffers alias the same memory). */
+  private buf: SharedArrayBuffer;
+  /** Every buffer object this memory has handed out (one per size). */
+  private readonly buffers = new WeakSet<ArrayBufferLike>();
+  private top = ALIGN;
+  /** Highest address ever handed out: memory above it is still zero. */
+  private dirty = ALIGN;
+  private readonly lists = new Map<number, number[]>();
+  private readonly owners = new WeakMap<object, Block>();
+  private readonly registry: FinalizationRegistry<Block>;
+  used = 0;
+  blocks = 0;
+  freeListBytes = 0;
+
+  constructor(
+    initialBytes: number,
+    private readonly maxBytes: number,
+  ) {
+    const max = Math.min(MAX_PAGES, Math.ceil(maxBytes / PAGE));
+    this.memory = new WebAssembly.Memory({
+      initial: Math.min(max, Math.max(1, Math.ceil(initialBytes / PAGE))),
+      maximum: max,
+      shared: true,
+    });
+    this.buf = this.memory.buffer as unknown as SharedArrayBuffer;
+    this.buffers.add(this.buf);
+    this.registry = new FinalizationRegistry((b) => this.release(b));
+  }
+
+  /** Size of the memory in bytes. */
+  get size(): number {
+    return this.buf.byteLength;
+  }
+
+  /** True when `data` is a view of this heap's memory. */
+  owns(data: TypedArray): boolean {
+    const b = data.buffer;
+    return b === this.buf || this.buffers.has(b);
+  }
+
+  /** A zero-filled TypedArray of `n` elements of `dtype` in a fresh block. */
+  alloc(dtype: DType, n: number): TypedArray {
+    const Ctor = STORAGE[dtype];
+    const bytes = n * Ctor.BYTES_PER_ELEMENT;
+    const size = sizeClass(Math.max(bytes, 1));
+    let addr: number;
+    const list = this.lists.get(size);
+    if (list !== undefined && list.length > 0) {
+      addr = list.pop()!;
+      this.freeListBytes -= size;
+      if (bytes > 0) new Uint8Array(this.buf, addr, bytes).fill(0);
+    } else {
+      addr = this.bump(size);
+      if (addr < this.dirty && bytes > 0)
+        new Uint8Array(this.buf, addr, Math.min(bytes, this.dirty - addr)).fill(0);
+      if (addr + size > this.dirty) this.dirty = addr + size;
+    }
+    const data = new Ctor(this.buf, addr, n);
+    const block: Block = { addr, size, freed: false };
+    this.owners.set(data, block);
+    this.registry.register(data, block, block);
+    this.used += size;
+    this.blocks++;
+    return data;
+  }
+
+  private bump(size: number): number {
+    const addr = this.top;
+    const end = addr + size;
+    if (end > this.buf.byteLength) this.grow(end);
+    this.top = end;
+    return addr;
+  }
+
+  private grow(end: number): void {
+    const limit = Math.min(this.maxBytes, FOUR_GIB);
+    if (end > limit) {
+      throw new HeapExhaustedError(
+        `numbats heap: cannot allocate ${end - this.top} bytes: the heap would grow to ${end} bytes, over its limit of ${limit} bytes (${this.used} in use); free arrays with free(a), pass out, or raise configureHeap({ maxBytes })`,
+      );
+    }
+    // Grow at least by half the current size, so a run of allocations grows rarely.
+    const cur = this.buf.byteLength;
+    const want = Math.min(limit, Math.max(end, cur + (cur >> 1)));
+    const pages = Math.ceil(want / PAGE) - cur / PAGE;
+    const need = Math.ceil(end / PAGE) - cur / PAGE;
+    try {
+      this.memory.grow(pages);
+    } catch {
+      try {
+        this.memory.grow(need);
+      } catch (e) {
+        throw new HeapExhaustedError(
+          `numbats heap: the WebAssembly memory could not grow from ${cur} to ${end} bytes (${(e as Error).message})`,
+        );
+      }
+    }
+    this.buf = this.memory.buffer as unknown as SharedArrayBuffer;
+    this.buffers.add(this.buf);
+  }
+
+  /** Returns the block behind `data` (its own, from `alloc`); false when it is not one. */
+  free(data: TypedArray): boolean {
+    const b = this.owners.get(data);
+    if (!b || b.freed) return false;
+    this.registry.unregister(b);
+    this.release(b);
+    return true;
+  }
+
+  private release(b: Block): void {
+    if (b.freed) return;
+    b.freed = true;
+    this.used -= b.size;
+    this.blocks--;
+    if (b.addr + b.size === this.top) {
+      // The topmost block goes back to the bump region (its bytes are dirty now).
+      this.top = b.addr;
+      return;
+    }
+    let list = this.lists.get(b.size);
+    if (!list) {
+      list = [];
+      this.lists.set(b.size, list);
+    }
+    list.push(b.addr);
+    this.freeListBytes += b.size;
+  }
+
+  /** Whether `data` is a live block of this heap. */
+  isLive(data: TypedArray): boolean {
+    const b = this.owners.get(data);
+    return b !== undefined && !b.freed;
+  }
+}
+
+const DEFAULT_MAX = 2 * 1024 ** 3;
+
+const config = {
+  enabled: true,
+  maxBytes: DEFAULT_MAX,
+  whenFull: 'fallback' as 'fallback' | 'throw',
+  minBytes: 4096,
+};
+let fallbacks = 0;
+let reasonOff: string | undefined;
+if (typeof SharedArrayBuffer === 'undefined' || typeof WebAssembly === 'undefined') {
+  config.enabled = false;
+  reasonOff =
+    'no SharedArrayBuffer here (a browser page must be cross-origin isolated), so arrays live on ordinary buffers';
+} else if (envSetting() === 'off') {
+  config.enabled = false;
+  reasonOff = 'turned off by NUMBATS_HEAP=off';
+} else if (envSetting() === 'all') {
+  config.minBytes = 0;
+}
+const available = reasonOff === undefined || reasonOff.startsWith('turned off');
+
+let heap: Heap | undefined;
+
+/** The heap, created on first use (undefined while the heap is off). */
+export function currentHeap(): Heap | undefined {
+  if (!config.enabled) return undefined;
+  if (!heap) heap = new Heap(16 * 1024 * 1024, config.maxBytes);
+  return heap;
+}
+
+/** The heap if it exists, even while new allocations are off (for `free` and kernels). */
+export function existingHeap(): Heap | undefined {
+  return heap;
+}
+
+/** True when numbats allocates on the heap now. */
+export function heapEnabled(): boolean {
+  return config.enabled;
+}
+
+/**
+ * Storage for `n` elements of `dtype` on the heap, or undefined when the array should go on
+ * an ordinary buffer (heap off, below `minBytes`, or full with `whenFull: 'fallback'`).
+ */
+export function heapAllocData(dtype: DType, n: number): TypedArray | undefined {
+  if (!config.enabled) return undefined;
+  if (n * STORAGE[dtype].BYTES_PER_ELEMENT < config.minBytes) return undefined;
+  const h = currentHeap()!;
+  try {
+    return h.alloc(dtype, n);
+  } catch (e) {
+    if (e instanceof HeapExhaustedError && config.whenFull === 'fallback') {
+      fallbacks++;
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+/** True when `data` lives on the numbats heap (so WebAssembly kernels can read it in place). */
+export function onHeap(data: TypedArray): boolean {
+  return heap?.owns(data) === true;
+}
+
+/**
+ * Returns an array's heap block at once (NumPy has no equivalent; TypeScript's `using`
+ * does the same at the end of a block). The array must not be used afterwards: its memory
+ * goes to the next allocation of its size. Arrays not allocated by numbats on the heap
+ * (views of user buffers, arrays made while the heap was off) are left alone. Views of a
+ * freed array are freed with it (they share its data). Returns whether a block was freed.
+ */
+export function free(a: { data: unknown } | TypedArray): boolean {
+  if (!heap || a === null || typeof a !== 'object') return false;
+  const data = (ArrayBuffer.isView(a) ? a : (a as { data: unknown }).data) as TypedArray;
+  if (!ArrayBuffer.isView(data)) return false;
+  return heap.free(data);
+}
+
+/** Size, use and free space of the numbats heap, in bytes. */
+export function heapStatus(): HeapStatus {
+  const size = heap?.size ?? 0;
+  const used = heap?.used ?? 0;
+  const base = {
+    enabled: config.enabled,
+    size,
+    used,
+    free: size - used,
+    blocks: heap?.blocks ?? 0,
+    maxBytes: config.maxBytes,
+    fallbacks,
+  };
+  return config.enabled ? base : { ...base, reason: reasonOff ?? 'turned off by configureHeap' };
+}
+
+/**
+ * Turns the heap on or off and sets its limits; returns the settings now in force. Turning it
+ * off affects later allocations only: arrays already on the heap stay valid. `maxBytes`
+ * applies to a heap not created yet (the first heap allocation creates it).
+ */
+export function configureHeap(options: HeapOptions = {}): Required<HeapOptions> {
+  if (options === null || typeof options !== 'object')
+    throw new TypeError('configureHeap: options must be an object');
+  const { enabled, maxBytes, whenFull, minBytes } = options;
+  if (enabled !== undefined) {
+    if (typeof enabled !== 'boolean')
+      throw new TypeError('configureHeap: enabled must be a boolean');
+    if (enabled && !available)
+      throw new TypeError(`configureHeap: the heap cannot be turned on: ${reasonOff}`);
+    config.enabled = enabled;
+    if (!enabled && reasonOff === undefined) reasonOff = 'turned off by configureHeap';
+    if (enabled) reasonOff = undefined;
+  }
+  if (maxBytes !== undefined) {
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < PAGE || maxBytes > FOUR_GIB)
+      throw new RangeError(
+        `configureHeap: maxBytes must be an integer from ${PAGE} to ${FOUR_GIB} (4 GiB, the wasm32 limit); got ${maxBytes}`,
+      );
+    if (heap && maxBytes !== config.maxBytes)
+      throw new TypeError(
+        'configureHeap: maxBytes must be set before the first heap allocation (the memory is created with its maximum)',
+      );
+    config.maxBytes = maxBytes;
+  }
+  if (whenFull !== undefined) {
+    if (whenFull !== 'fallback' && whenFull !== 'throw')
+      throw new TypeError(`configureHeap: whenFull must be 'fallback' or 'throw'`);
+    config.whenFull = whenFull;
+  }
+  if (minBytes !== undefined) {
+    if (!Number.isSafeInteger(minBytes) || minBytes < 0)
+      throw new RangeError('configureHeap: minBytes must be a non-negative integer');
+    config.minBytes = minBytes;
+  }
+  return { ...config };
+}

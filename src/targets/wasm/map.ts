@@ -1,0 +1,598 @@
+/**
+ * Elementwise calls on WebAssembly: one module per (kernel, operand dtypes, number of loop
+ * dims, innermost stride class of each operand, mask), whose `run` walks the same loop nest
+ * as the `cpu` target's JS loop over operands that live on the numbats heap. The innermost
+ * loop is SIMD (f64x2, f32x4, i32x4, i16x8, i8x16) when every operand is unit-stride or
+ * broadcast there, every array and the kernel are typed in one dtype and the kernel is
+ * branch-free (conditionals become `bitselect`); the rest of a row, and every other case the
+ * lowering handles, runs a scalar wasm loop. Results equal the JS loop's bit for bit.
+ *
+ * This module depends on the typed IR and plain plan data only (no kind imports it back).
+ */
+
+import type { TypedKernel } from '../../compiler/ir.js';
+import { type DType, STORAGE, type TypedArray } from '../../core/dtypes.js';
+import { existingHeap, type Heap } from '../../heap/heap.js';
+import { encodeModule, FuncBuilder, moduleText, type ValType } from './encode.js';
+import { Imports, LANES, NotLowerable, NotSimd, ScalarLowering, SimdLowering } from './lower.js';
+
+/** What an elementwise call hands to the wasm target: dtypes and the planned loop nest. */
+export interface WasmMapPlan {
+  readonly typed: TypedKernel;
+  /** Array dtypes: inputs, then outputs, then the mask (when `hasMask`). */
+  readonly dtypes: readonly DType[];
+  readonly nin: number;
+  readonly nout: number;
+  readonly hasMask: boolean;
+  readonly D: readonly TypedArray[];
+  /** Start offsets, in elements. */
+  readonly P: readonly number[];
+  /** Loop extents, outermost first. */
+  readonly N: readonly number[];
+  /** Strides in elements, flattened [op][dim]; empty means 1 everywhere (one flat loop). */
+  readonly S: readonly number[];
+  /** A reduction (input 0 is output 0, the accumulator). */
+  readonly accumulate?: boolean;
+  /**
+   * The ufunc is reorderable (it has an identity): a reduction along the innermost loop may
+   * use several SIMD accumulators instead of the left-to-right order.
+   */
+  readonly reorderable?: boolean;
+  /**
+   * Float runs of this reduction are summed pairwise in NumPy's order on the JS loops: a
+   * reduction along the innermost loop then stays there, so both paths give the same bits.
+   */
+  readonly pairwise?: boolean;
+  /**
+   * An accumulate (scan): input 0 is the output one step back along the scan axis, so each
+   * element needs the one before it and the loop stays scalar, in order.
+   */
+  readonly scan?: boolean;
+}
+
+const heapAll =
+  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
+    ?.NUMBATS_HEAP === 'all';
+
+/**
+ * Settings of the wasm target. `minElements` is 0 under NUMBATS_HEAP=all (the test suite's
+ * heap run: every array on the heap and every call on it through wasm).
+ */
+export const wasmConfig = {
+  /** Run wasm kernels at all (they need the heap too). */
+  enabled: typeof WebAssembly !== 'undefined',
+  /** Calls on fewer elements stay on the JS loops (the call into wasm costs more there). */
+  minElements: heapAll ? 0 : 2048,
+};
+
+/** A compiled loop module, or why there is none. */
+export interface WasmLoop {
+  readonly key: string;
+  readonly run?: (...args: number[]) => void;
+  /** Why the JS loop runs instead (no `run`). */
+  readonly reason?: string;
+  /** The SIMD shape of the inner loop, or null for a scalar wasm loop. */
+  readonly simd: string | null;
+  readonly text: string;
+  /** Milliseconds to emit the binary and to compile + instantiate it. */
+  readonly emitMs: number;
+  readonly compileMs: number;
+  readonly bytes: number;
+}
+
+/**
+ * Operands off the heap up to this many bytes (the heap's default `minBytes`: what numbats
+ * itself keeps off the heap) are copied onto it for a call; larger ones are the user's own
+ * buffers, and the call runs the JS loop.
+ */
+const SMALL_COPY = 4096;
+
+/** Vector accumulators per row in SIMD reductions. */
+const ACCS = 4;
+
+const cache = new WeakMap<TypedKernel, Map<string, WasmLoop>>();
+const lastByKernel = new WeakMap<TypedKernel, string>();
+let lastAny = '';
+/** Records the path a call took, per kernel and overall. */
+const last = {
+  set(k: TypedKernel, path: string): void {
+    lastByKernel.set(k, path);
+    lastAny = path;
+  },
+};
+
+const CODES: Record<DType, string> = {
+  float64: 'd',
+  float32: 'f',
+  int8: 'b',
+  int16: 'h',
+  int32: 'i',
+  uint8: 'B',
+  uint16: 'H',
+  uint32: 'I',
+  uint8_clamped: 'C',
+  bool: '?',
+};
+
+const LOAD: Record<DType, [string, ValType]> = {
+  float64: ['f64.load', 'f64'],
+  float32: ['f32.load', 'f32'],
+  int32: ['i32.load', 'i32'],
+  uint32: ['i32.load', 'i32'],
+  int16: ['i32.load16_s', 'i32'],
+  uint16: ['i32.load16_u', 'i32'],
+  int8: ['i32.load8_s', 'i32'],
+  uint8: ['i32.load8_u', 'i32'],
+  bool: ['i32.load8_u', 'i32'],
+  uint8_clamped: ['i32.load8_u', 'i32'],
+};
+const STORE: Record<DType, string> = {
+  float64: 'f64.store',
+  float32: 'f32.store',
+  int32: 'i32.store',
+  uint32: 'i32.store',
+  int16: 'i32.store16',
+  uint16: 'i32.store16',
+  int8: 'i32.store8',
+  uint8: 'i32.store8',
+  bool: 'i32.store8',
+  uint8_clamped: 'i32.store8',
+};
+
+/** 0: broadcast (stride 0) in the innermost loop, 1: unit stride, n: any other stride. */
+function innerClasses(p: WasmMapPlan, nd: number): string {
+  let s = '';
+  const nops = p.D.length;
+  for (let o = 0; o < nops; o++) {
+    const st = p.S.length === 0 ? 1 : p.S[o * nd + nd - 1];
+    s += st === 0 ? '0' : st === 1 ? '1' : 'n';
+  }
+  return s;
+}
+
+const isBrowserMainThread =
+  typeof (globalThis as { process?: unknown }).process === 'undefined' &&
+  typeof (globalThis as { document?: unknown }).document !== 'undefined';
+
+/**
+ * Builds (or finds) the loop for a plan. Modules up to 4 KB compile synchronously (a tiny
+ * module compiles in a fraction of a millisecond, and browsers allow synchronous compiles of
+ * that size on the main thread); larger ones in a browser's main thread compile in the
+ * background while the JS loop serves the calls.
+ */
+export function wasmLoop(p: WasmMapPlan): WasmLoop {
+  const nd = p.N.length;
+  const classes = innerClasses(p, nd);
+  let key = `${nd}|${classes}|`;
+  for (const d of p.dtypes) key += CODES[d];
+  if (p.hasMask) key += 'm';
+  if (p.accumulate) key += p.reorderable ? 'R' : 'a';
+  if (p.scan) key += 'S';
+  let loops = cache.get(p.typed);
+  if (!loops) {
+    loops = new Map();
+    cache.set(p.typed, loops);
+  }
+  let loop = loops.get(key);
+  if (!loop) {
+    loop = buildLoop(p, nd, classes, key, existingHeap()!);
+    loops.set(key, loop);
+  }
+  return loop;
+}
+
+function buildLoop(p: WasmMapPlan, nd: number, classes: string, key: string, heap: Heap): WasmLoop {
+  const t0 = performance.now();
+  let emitted: ReturnType<typeof emitLoop>;
+  try {
+    try {
+      emitted = emitLoop(p, nd, classes, true);
+    } catch (e) {
+      if (!(e instanceof NotSimd)) throw e;
+      emitted = emitLoop(p, nd, classes, false);
+    }
+  } catch (e) {
+    if (!(e instanceof NotLowerable)) throw e;
+    return {
+      key,
+      reason: e.message,
+      simd: null,
+      text: '',
+      emitMs: performance.now() - t0,
+      compileMs: 0,
+      bytes: 0,
+    };
+  }
+  const t1 = performance.now();
+  const { bytes, imports, text, simd } = emitted;
+  const base = { key, simd, text, emitMs: t1 - t0, bytes: bytes.length };
+  if (isBrowserMainThread && bytes.length > 4096) {
+    const pending: { -readonly [K in keyof WasmLoop]: WasmLoop[K] } = {
+      ...base,
+      reason: 'the wasm module is still compiling',
+      compileMs: 0,
+    };
+    WebAssembly.instantiate(bytes as BufferSource, imports.object(heap.memory)).then(
+      ({ instance }) => {
+        pending.run = instance.exports.run as (...a: number[]) => void;
+        pending.compileMs = performance.now() - t1;
+        pending.reason = undefined;
+      },
+      (e: Error) => {
+        pending.reason = `WebAssembly compile failed: ${e.message}`;
+      },
+    );
+    return pending;
+  }
+  try {
+    const mod = new WebAssembly.Module(bytes as BufferSource);
+    const inst = new WebAssembly.Instance(mod, imports.object(heap.memory));
+    return {
+      ...base,
+      run: inst.exports.run as (...a: number[]) => void,
+      compileMs: performance.now() - t1,
+    };
+  } catch (e) {
+    // A page whose CSP forbids 'wasm-unsafe-eval' lands here.
+    return {
+      ...base,
+      reason: `WebAssembly compile failed: ${(e as Error).message}`,
+      compileMs: performance.now() - t1,
+    };
+  }
+}
+
+/** The module for a plan: `run(ptr…, n…, stride…)` with byte addresses and byte strides. */
+export function emitLoop(
+  p: WasmMapPlan,
+  nd: number,
+  classes: string,
+  allowSimd: boolean,
+): { bytes: Uint8Array; imports: Imports; text: string; simd: string | null } {
+  const k = p.typed;
+  const nops = p.D.length;
+  const { nin, nout } = p;
+  for (const d of p.dtypes)
+    if (d === 'uint8_clamped') throw new NotLowerable('uint8_clamped arrays');
+  const params: ValType[] = new Array(nops + nd + nops * nd).fill('i32');
+  const f = new FuncBuilder('run', params, []);
+  const imports = new Imports();
+  const ptr = (o: number) => o;
+  const ext = (l: number) => nops + l;
+  const stride = (o: number, l: number) => nops + nd + o * nd + l;
+  // q[o][l]: operand o's address at loop level l (level 0 starts from the parameter).
+  const q: number[][] = Array.from({ length: nops }, () => []);
+  for (let o = 0; o < nops; o++) for (let l = 0; l < nd; l++) q[o][l] = f.local('i32');
+  const count: number[] = Array.from({ length: nd }, () => f.local('i32'));
+  const inner = nd - 1;
+  const scalar = new ScalarLowering(k, f, imports);
+
+  // SIMD for the inner loop: unit or zero strides, one dtype, no mask.
+  let simd: SimdLowering | null = null;
+  let lane: (typeof LANES)[DType] | undefined;
+  const t0 = p.dtypes[0];
+  // A reorderable reduction along the inner loop: several SIMD accumulators per row.
+  let reduceRow = false;
+  if (allowSimd && !p.scan && !p.hasMask && /^[01]+$/.test(classes) && classes.includes('1')) {
+    lane = LANES[t0];
+    const outsMove = classes
+      .slice(nin, nin + nout)
+      .split('')
+      .every((c) => c === '1');
+    reduceRow = !!p.accumulate && !!p.reorderable && nin === 2 && nout === 1 && classes === '010';
+    if (lane && (outsMove || reduceRow) && p.dtypes.every((d) => d === t0)) {
+      simd = new SimdLowering(k, f, t0);
+    }
+  }
+
+  const load = (o: number, addr: () => void, kernelType: DType) => {
+    const d = p.dtypes[o];
+    addr();
+    f.mem(LOAD[d][0]);
+    scalar.convert(d, kernelType);
+  };
+
+  const scalarBody = (l: number) => {
+    let masked = false;
+    if (p.hasMask) {
+      const m = nin + nout;
+      f.get(q[m][l]);
+      f.mem(LOAD[p.dtypes[m]][0]);
+      const mv = LOAD[p.dtypes[m]][1];
+      if (mv === 'f64') f.f64(0).op('f64.ne');
+      else if (mv === 'f32') f.f32(0).op('f32.ne');
+      f.open('if');
+      masked = true;
+    }
+    scalar.kernel((i) => load(i, () => f.get(q[i][l]), k.paramTypes[i]));
+    for (let j = 0; j < nout; j++) {
+      const o = nin + j;
+      const d = p.dtypes[o];
+      const kt = k.outTypes[j];
+      f.get(q[o][l]);
+      f.get(scalar.outs[j]);
+      // The JS store: bool arrays get 0/1, others a TypedArray store's conversion.
+      scalar.convert(kt, d === 'bool' && kt !== 'bool' ? 'bool' : d);
+      f.mem(STORE[d]);
+    }
+    if (masked) f.op('end');
+  };
+
+  const scalarLoop = (l: number, setCount: boolean) => {
+    const c = count[l];
+    if (setCount) f.get(ext(l)).set(c);
+    f.open('block');
+    f.open('loop');
+    f.get(c).op('i32.eqz').brIf(1);
+    scalarBody(l);
+    for (let o = 0; o < nops; o++) {
+      if (classes[o] === '0') continue;
+      f.get(q[o][l]).get(stride(o, l)).op('i32.add').set(q[o][l]);
+    }
+    f.get(c).i32(1).op('i32.sub').set(c);
+    f.br(0);
+    f.op('end');
+    f.op('end');
+  };
+
+  const simdLoop = (l: number) => {
+    const s = simd!;
+    const ln = lane!;
+    const c = count[l];
+    // Broadcast inputs: one splat before the loop.
+    const hoisted: number[] = [];
+    for (let o = 0; o < nin; o++) {
+      if (classes[o] !== '0') continue;
+      hoisted[o] = f.local('v128');
+      f.get(q[o][l]);
+      f.mem(LOAD[t0][0]);
+      f.op(`${ln.shape}.splat`);
+      f.set(hoisted[o]);
+    }
+    f.get(ext(l)).set(c);
+    f.open('block');
+    f.open('loop');
+    f.get(c).i32(ln.lanes).op('i32.lt_u').brIf(1);
+    s.kernel(
+      (i) => {
+        if (classes[i] === '0') f.get(hoisted[i]);
+        else f.get(q[i][l]).mem('v128.load', 0, Math.log2(ln.bytes));
+      },
+      (j, value) => {
+        f.get(q[nin + j][l]);
+        value();
+        f.mem('v128.store', 0, Math.log2(ln.bytes));
+      },
+    );
+    for (let o = 0; o < nops; o++) {
+      if (classes[o] === '0') continue;
+      f.get(q[o][l]).i32(16).op('i32.add').set(q[o][l]);
+    }
+    f.get(c).i32(ln.lanes).op('i32.sub').set(c);
+    f.br(0);
+    f.op('end');
+    f.op('end');
+    // The rest of the row, one element at a time.
+    scalarLoop(l, false);
+  };
+
+  /**
+   * One row of a reorderable reduction: ACCS vector accumulators start from the row's first
+   * ACCS vectors and take every ACCS-th vector after; they are combined pairwise
+   * ((a0 ⊕ a1) ⊕ (a2 ⊕ a3)), then their lanes pairwise, then that value is folded into the
+   * output element, then the rest of the row (fewer than ACCS vectors) in order. Rows shorter
+   * than ACCS vectors run in order from the start.
+   */
+  const reduceLoop = (l: number) => {
+    const s = simd!;
+    const ln = lane!;
+    const c = count[l];
+    const block = ACCS * ln.lanes;
+    const align = Math.log2(ln.bytes);
+    const accs = Array.from({ length: ACCS }, () => f.local('v128'));
+    const x = q[1][l];
+    f.get(ext(l)).set(c);
+    f.get(c).i32(block).op('i32.ge_u');
+    f.open('if');
+    for (let a = 0; a < ACCS; a++)
+      f.get(x)
+        .mem('v128.load', 16 * a, align)
+        .set(accs[a]);
+    f.get(x)
+      .i32(16 * ACCS)
+      .op('i32.add')
+      .set(x);
+    f.get(c).i32(block).op('i32.sub').set(c);
+    f.open('block');
+    f.open('loop');
+    f.get(c).i32(block).op('i32.lt_u').brIf(1);
+    for (let a = 0; a < ACCS; a++) {
+      s.apply2(
+        () => f.get(accs[a]),
+        () => f.get(x).mem('v128.load', 16 * a, align),
+      );
+      f.set(accs[a]);
+    }
+    f.get(x)
+      .i32(16 * ACCS)
+      .op('i32.add')
+      .set(x);
+    f.get(c).i32(block).op('i32.sub').set(c);
+    f.br(0);
+    f.op('end');
+    f.op('end');
+    // The accumulators pairwise into accs[0].
+    for (let w = ACCS; w > 1; w >>= 1) {
+      for (let a = 0; a < w / 2; a++) {
+        s.apply2(
+          () => f.get(accs[2 * a]),
+          () => f.get(accs[2 * a + 1]),
+        );
+        f.set(accs[a]);
+      }
+    }
+    // Then the lanes pairwise, as scalars of the kernel's type.
+    const vt = LOAD[t0][1];
+    const narrowLanes = ln.shape.startsWith('i8') || ln.shape.startsWith('i16');
+    const ex = narrowLanes
+      ? `${ln.shape}.extract_lane_${t0.startsWith('u') ? 'u' : 's'}`
+      : `${ln.shape}.extract_lane`;
+    let vals = Array.from({ length: ln.lanes }, (_, i) => {
+      const v = f.local(vt);
+      f.get(accs[0]).lane(ex, i).set(v);
+      return v;
+    });
+    while (vals.length > 1) {
+      const next: number[] = [];
+      for (let i = 0; i < vals.length; i += 2) {
+        const a = vals[i];
+        const b = vals[i + 1];
+        scalar.kernel((j) => f.get(j === 0 ? a : b));
+        f.get(scalar.outs[0]).set(a);
+        next.push(a);
+      }
+      vals = next;
+    }
+    // Into the output element: out = out ⊕ partial.
+    scalar.kernel((j) => {
+      if (j === 0) f.get(q[0][l]).mem(LOAD[t0][0]);
+      else f.get(vals[0]);
+    });
+    f.get(q[2][l]);
+    f.get(scalar.outs[0]);
+    f.mem(STORE[t0]);
+    f.op('end');
+    // The rest of the row (or all of a short row), in order.
+    scalarLoop(l, false);
+  };
+
+  const level = (l: number) => {
+    for (let o = 0; o < nops; o++) f.get(l === 0 ? ptr(o) : q[o][l - 1]).set(q[o][l]);
+    if (l === inner) {
+      if (simd && reduceRow) reduceLoop(l);
+      else if (simd) simdLoop(l);
+      else scalarLoop(l, true);
+      return;
+    }
+    const c = count[l];
+    f.get(ext(l)).set(c);
+    f.open('block');
+    f.open('loop');
+    f.get(c).op('i32.eqz').brIf(1);
+    level(l + 1);
+    for (let o = 0; o < nops; o++) f.get(q[o][l]).get(stride(o, l)).op('i32.add').set(q[o][l]);
+    f.get(c).i32(1).op('i32.sub').set(c);
+    f.br(0);
+    f.op('end');
+    f.op('end');
+  };
+  level(0);
+  const bytes = encodeModule(imports.list, [f], 65536);
+  return { bytes, imports, text: moduleText(imports.list, [f]), simd: simd ? lane!.shape : null };
+}
+
+/**
+ * Runs an elementwise plan on wasm when its operands live on the heap and the kernel
+ * lowers; returns false (the caller runs the JS loop) otherwise, recording why.
+ */
+export function runWasmMap(p: WasmMapPlan): boolean {
+  const heap = existingHeap();
+  if (!heap) return false;
+  const nops = p.D.length;
+  const nd = p.N.length;
+  if (p.pairwise && nd > 0 && p.S.length > 0) {
+    const inner = nd - 1;
+    if (p.S[p.nin * nd + inner] === 0 && p.S[1 * nd + inner] !== 0) {
+      last.set(p.typed, "js: a float reduction along a run is summed pairwise (NumPy's order)");
+      return false;
+    }
+  }
+  // A view reaching outside its TypedArray reads undefined (NaN) in JS and drops its writes;
+  // on wasm it would touch a neighbouring heap block: such calls stay on the JS loops.
+  for (let o = 0; o < nops; o++) {
+    let lo = p.P[o];
+    let hi = lo;
+    for (let l = 0; l < nd; l++) {
+      const span = (p.N[l] - 1) * (p.S.length === 0 ? 1 : p.S[o * nd + l]);
+      if (span < 0) lo += span;
+      else hi += span;
+    }
+    if (lo < 0 || hi >= p.D[o].length) {
+      last.set(p.typed, `js: operand ${o}'s view reaches outside its buffer`);
+      return false;
+    }
+  }
+  // Small operands off the heap (0-d scalars, short broadcast rows, a reduction's small
+  // result) are copied onto it, and outputs copied back after the call. Operands sharing one
+  // TypedArray (a reduction's accumulator is input 0 and output 0) share one copy.
+  let temps: Map<TypedArray, TypedArray> | undefined;
+  let D = p.D;
+  for (let o = 0; o < nops; o++) {
+    const src = p.D[o];
+    if (heap.owns(src)) continue;
+    if (src.byteLength > SMALL_COPY) {
+      last.set(
+        p.typed,
+        `js: operand ${o} is a ${src.length}-element array outside the numbats heap`,
+      );
+      if (temps) for (const t of temps.values()) heap.free(t);
+      return false;
+    }
+    temps ??= new Map();
+    let copy = temps.get(src);
+    if (!copy) {
+      copy = heap.alloc(p.dtypes[o], src.length);
+      copy.set(src as never);
+      temps.set(src, copy);
+    }
+    if (D === p.D) D = p.D.slice();
+    (D as TypedArray[])[o] = copy;
+  }
+  try {
+    const loop = wasmLoop(p);
+    if (!loop.run) {
+      last.set(p.typed, `js: ${loop.reason}`);
+      return false;
+    }
+    const args: number[] = new Array(nops + nd + nops * nd);
+    for (let o = 0; o < nops; o++) {
+      const d = D[o];
+      const bpe = STORAGE[p.dtypes[o]].BYTES_PER_ELEMENT;
+      args[o] = d.byteOffset + p.P[o] * bpe;
+      for (let l = 0; l < nd; l++)
+        args[nops + nd + o * nd + l] = (p.S.length === 0 ? 1 : p.S[o * nd + l]) * bpe;
+    }
+    for (let l = 0; l < nd; l++) args[nops + l] = p.N[l];
+    loop.run(...args);
+    last.set(p.typed, `wasm: ${loop.simd ? `SIMD ${loop.simd}` : 'scalar'} loop ${loop.key}`);
+    return true;
+  } finally {
+    if (temps) {
+      for (let o = p.nin; o < p.nin + p.nout; o++) {
+        const copy = temps.get(p.D[o]);
+        if (copy) (p.D[o] as TypedArray).set(copy as never);
+      }
+      for (const t of temps.values()) heap.free(t);
+    }
+  }
+}
+
+/** Which path the kernel's last large call took, and why (for `inspect`). */
+export function lastWasmPath(k: TypedKernel): string | undefined {
+  return lastByKernel.get(k);
+}
+
+/** The path of the last large call of any kernel (tests use it). */
+export function lastPathOfAnyCall(): string {
+  return lastAny;
+}
+
+/** Records a reason the JS loop ran (a caller-side condition, like the operands' size). */
+export function noteJsPath(k: TypedKernel, reason: string): void {
+  last.set(k, `js: ${reason}`);
+}
+
+/** The wasm loops compiled for a kernel so far. */
+export function wasmLoops(k: TypedKernel): readonly WasmLoop[] {
+  return [...(cache.get(k)?.values() ?? [])];
+}
