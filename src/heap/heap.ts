@@ -99,9 +99,18 @@ function envSetting(): 'off' | 'all' | undefined {
   return v === 'all' ? 'all' : undefined;
 }
 
+/**
+ * The part of a `WebAssembly.Memory` the heap and its kernels use. Declared here so that
+ * numbats' published types need neither the DOM nor Node's type library.
+ */
+export interface HeapMemory {
+  readonly buffer: ArrayBufferLike;
+  grow(pages: number): number;
+}
+
 /** The allocator over one shared WebAssembly.Memory. */
 export class Heap {
-  readonly memory: WebAssembly.Memory;
+  readonly memory: HeapMemory;
   /** The current buffer (refreshed after growth; older buffers alias the same memory). */
   private buf: SharedArrayBuffer;
   /** Every buffer object this memory has handed out (one per size). */

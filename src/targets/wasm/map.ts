@@ -212,7 +212,7 @@ function buildLoop(p: WasmMapPlan, nd: number, classes: string, key: string, hea
       reason: 'the wasm module is still compiling',
       compileMs: 0,
     };
-    WebAssembly.instantiate(bytes as BufferSource, imports.object(heap.memory)).then(
+    WebAssembly.instantiate(bytes as BufferSource, imports.object(heap.memory as WebAssembly.Memory)).then(
       ({ instance }) => {
         pending.run = instance.exports.run as (...a: number[]) => void;
         pending.compileMs = performance.now() - t1;
@@ -226,7 +226,7 @@ function buildLoop(p: WasmMapPlan, nd: number, classes: string, key: string, hea
   }
   try {
     const mod = new WebAssembly.Module(bytes as BufferSource);
-    const inst = new WebAssembly.Instance(mod, imports.object(heap.memory));
+    const inst = new WebAssembly.Instance(mod, imports.object(heap.memory as WebAssembly.Memory));
     return {
       ...base,
       run: inst.exports.run as (...a: number[]) => void,
