@@ -10,6 +10,7 @@ import { type ParsedKernel, parseKernel } from '../compiler/parse.js';
 import type { DType } from '../core/dtypes.js';
 import { CompileError } from '../core/errors.js';
 import { checkGpuStencil } from '../targets/gpu/stencil.js';
+import type { TargetOf } from '../targets/registry.js';
 import { accessorParams, type RelNode, relExtension, relNodes } from './accessors.js';
 import { buildStencilLoop, type LoopSpec, type StencilLoop } from './codegen.js';
 import { deferIntegerWraps } from './defer-wraps.js';
@@ -42,7 +43,7 @@ export class StencilCore {
   readonly boundary: Boundary | readonly Boundary[];
   readonly cval: number;
   readonly dtype: DType | null;
-  readonly target: 'cpu' | 'parallel' | 'gpu';
+  readonly target: TargetOf<'stencil'>;
   private readonly constants: Constants;
   private readonly functions: KernelFunctions;
   private readonly typings = new Map<string, Typing>();

@@ -1,6 +1,7 @@
 /** Public types of `stencil`: options, call options, the accessor and the compiled callable. */
 import type { ArrayLike, NdArray } from '../core/array.js';
 import type { DType } from '../core/dtypes.js';
+import type { TargetOf } from '../targets/registry.js';
 
 /**
  * How a stencil reads outside the array, as `scipy.ndimage` names it (`'skip'` is Numba's
@@ -56,8 +57,8 @@ export interface StencilOptions {
   dtype?: DType;
   /** Name used in error messages and `inspect` (default: the function's name or 'stencil'). */
   name?: string;
-  /** Where the stencil runs. Only `'cpu'` exists in this version. */
-  target?: 'cpu' | 'parallel' | 'gpu';
+  /** Where the stencil runs (default 'cpu'). */
+  target?: TargetOf<'stencil'>;
   /** Values of free variables the kernel reads (numbers or booleans), compiled in as constants. */
   constants?: Readonly<Record<string, number | boolean>>;
   /**

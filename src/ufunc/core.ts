@@ -12,12 +12,14 @@ import { CompileError } from '../core/errors.js';
 import { snapshotOptions } from '../core/guard.js';
 import { checkOptionKeys } from '../core/option-keys.js';
 import { GpuEmitter } from '../targets/gpu/lower.js';
+import { checkTarget, type TargetName } from '../targets/registry.js';
 import { type Casting, canCast } from './casting.js';
 import { CompiledKernel } from './kernel.js';
 import { formatSignature, type LoopSignature, parseSignature } from './signatures.js';
 
 /** Where a ufunc runs. */
-export type Target = 'cpu' | 'parallel' | 'gpu';
+/** Where a kind's loops run: declared once, by the target registry. */
+export type Target = TargetName;
 
 /** A reduction identity: a number, `'reorderable'` (no value, but any axis order), or null. */
 export type Identity = number | 'reorderable' | null;
@@ -49,7 +51,6 @@ export function toOperand(x: unknown, asarrayFn: (x: unknown) => NdArray): Opera
   return { kind: 'array', a: asarrayFn(x) };
 }
 
-const VALID_TARGETS: readonly string[] = ['cpu', 'parallel', 'gpu'];
 const VECTORIZE_OPTION_KEYS: ReadonlySet<string> = new Set([
   'signatures',
   'identity',
@@ -84,18 +85,7 @@ export class UfuncCore {
     // Each option is read once, from a copy: a getter cannot pass a check and then change.
     options = snapshotOptions(options, 'vectorize') as VectorizeOptions;
     checkOptionKeys(options, VECTORIZE_OPTION_KEYS, 'vectorize');
-    const target = options.target ?? 'cpu';
-    if (!VALID_TARGETS.includes(target as string)) {
-      throw new TypeError(
-        `target must be 'cpu', 'parallel' or 'gpu'; got ${JSON.stringify(target)}`,
-      );
-    }
-    if (target !== 'cpu' && target !== 'parallel' && target !== 'gpu') {
-      throw new TypeError(
-        `target '${target}' is not available in this version of numbats; use 'cpu'`,
-      );
-    }
-    this.target = target as Target;
+    this.target = checkTarget(options.target, 'vectorize');
     const id = options.identity ?? null;
     if (!(id === null || id === 'reorderable' || typeof id === 'number')) {
       throw new TypeError(

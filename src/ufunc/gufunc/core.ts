@@ -10,6 +10,7 @@ import { type DType, describe } from '../../core/dtypes.js';
 import { snapshotOptions } from '../../core/guard.js';
 import { checkOptionKeys } from '../../core/option-keys.js';
 import { checkGpuGufunc } from '../../targets/gpu/gufunc.js';
+import { checkTarget } from '../../targets/registry.js';
 import { type Operand, resolveWeak, selectSignature, type Target } from '../core.js';
 import { formatSignature, type LoopSignature } from '../signatures.js';
 import { type GufuncForm, type TypedGufunc, typeGufunc } from './compile.js';
@@ -52,7 +53,6 @@ const OPTION_KEYS = new Set([
   'boundscheck',
   'functions',
 ]);
-const VALID_TARGETS: readonly string[] = ['cpu', 'parallel', 'gpu'];
 
 /** Loops with literal core sizes a kernel may make before it sticks to generic ones. */
 const MAX_LITERAL_LOOPS = 8;
@@ -105,16 +105,7 @@ export class GufuncCore {
     // Each option is read once, from a copy: a getter cannot pass a check and then change.
     options = snapshotOptions(options, 'guvectorize') as GuvectorizeOptions;
     checkOptionKeys(options, OPTION_KEYS, 'guvectorize');
-    const target = options.target ?? 'cpu';
-    if (!VALID_TARGETS.includes(target as string)) {
-      throw new TypeError(`target must be 'cpu', 'parallel' or 'gpu'; got ${describe(target)}`);
-    }
-    if (target !== 'cpu' && target !== 'parallel' && target !== 'gpu') {
-      throw new TypeError(
-        `target '${target}' is not available in this version of numbats; use 'cpu'`,
-      );
-    }
-    this.target = target as Target;
+    this.target = checkTarget(options.target, 'guvectorize');
     if (options.name !== undefined && typeof options.name !== 'string') {
       throw new TypeError('name must be a string');
     }

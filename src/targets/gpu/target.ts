@@ -1,0 +1,14 @@
+/**
+ * The `gpu` target as the registry sees it: kernels lowered to GLSL through gpu.js. A
+ * jitclass method works on records of several columns, which this lowering has no form for.
+ */
+export const gpuTarget = {
+  name: 'gpu',
+  kinds: {
+    vectorize: true,
+    guvectorize: true,
+    stencil: true,
+    jitclass:
+      "jitclass runs on the 'cpu' and 'parallel' targets; the 'gpu' target has no record layout",
+  },
+} as const;

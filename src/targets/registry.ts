@@ -1,0 +1,62 @@
+/**
+ * The targets, registered once. Each target folder exports a plain descriptor (its name and,
+ * per kernel kind, `true` or the reason it cannot run that kind); this file lists them, and
+ * the `target` option of every kind is checked here, with one message. Adding a target is
+ * its folder plus one entry in `TARGETS`.
+ */
+import { describe } from '../core/dtypes.js';
+import { cpuTarget } from './cpu/target.js';
+import { gpuTarget } from './gpu/target.js';
+import { parallelTarget } from './parallel/target.js';
+
+/** The kernel kinds a target can run (jit has no `target` option yet). */
+export type KernelKind = 'vectorize' | 'guvectorize' | 'stencil' | 'jitclass';
+
+export interface Target {
+  readonly name: string;
+  /** Per kind: `true`, or the reason the kind cannot run here (the error message). */
+  readonly kinds: Readonly<Record<KernelKind, true | string>>;
+}
+
+/** Every target, in the order error messages list them. */
+const TARGETS = [cpuTarget, parallelTarget, gpuTarget] as const satisfies readonly Target[];
+
+/** A target's name: the values of the `target` option. */
+export type TargetName = (typeof TARGETS)[number]['name'];
+
+/** The targets running `kind`. */
+export type TargetOf<K extends KernelKind> = Extract<
+  (typeof TARGETS)[number],
+  { kinds: Record<K, true> }
+>['name'];
+
+export const TARGET_NAMES: readonly TargetName[] = TARGETS.map((t) => t.name);
+
+const BY_NAME = new Map<string, Target>(TARGETS.map((t) => [t.name, t]));
+
+/** The registered target of that name; throws when there is none. */
+export function targetFor(name: TargetName): Target {
+  return BY_NAME.get(name)!;
+}
+
+function listNames(names: readonly string[]): string {
+  const quoted = names.map((n) => `'${n}'`);
+  return quoted.length < 2
+    ? quoted.join('')
+    : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+}
+
+/**
+ * Checks a `target` option for `kind` (`undefined` means 'cpu'): a name that is no target
+ * gets one message for every kind, a target that cannot run the kind gets its own reason.
+ */
+export function checkTarget<K extends KernelKind>(value: unknown, kind: K): TargetOf<K> {
+  const name = value ?? 'cpu';
+  const target = typeof name === 'string' ? BY_NAME.get(name) : undefined;
+  if (!target) {
+    throw new TypeError(`target must be ${listNames(TARGET_NAMES)}; got ${describe(name)}`);
+  }
+  const support = target.kinds[kind];
+  if (support !== true) throw new TypeError(support);
+  return target.name as TargetOf<K>;
+}
