@@ -8,8 +8,9 @@ import { dtypeOf, type NdArray, sizeOf } from '../core/array.js';
 import { broadcastStrides } from '../core/broadcast.js';
 import { DTYPES, type DType, type TypedArray } from '../core/dtypes.js';
 import { planLayout } from '../core/layout.js';
+import type { MapKernel, MapPlan, ScanSplit } from '../plan/map.js';
 import type { LoopSpec } from '../targets/cpu/loops.js';
-import { type MapPlan, runParallel, type ScanSplit } from '../targets/parallel/map.js';
+import { runParallel } from '../targets/parallel/map.js';
 import { useWorkers } from '../targets/parallel/pool.js';
 import type { CompiledKernel } from './kernel.js';
 
@@ -224,7 +225,7 @@ function flatPlan(
 const EMPTY_FLAGS: boolean[] = [];
 
 /** The loop spec of a plan (built only when its loop is not compiled yet). */
-function specOfPlan(k: CompiledKernel, p: MapPlan): Omit<LoopSpec, 'kernel'> {
+function specOfPlan(k: MapKernel, p: MapPlan): Omit<LoopSpec, 'kernel'> {
   return specOf(
     k,
     p.inputs,
@@ -246,7 +247,7 @@ const EMPTY: number[] = [];
 const ONE: number[] = [1];
 
 function specOf(
-  k: CompiledKernel,
+  k: MapKernel,
   inputs: readonly NdArray[],
   outputs: readonly NdArray[],
   ndim: number,

@@ -19,13 +19,14 @@ import { canCastSameKind, checkDType, type DType, type TypedArray } from '../../
 import { BroadcastError, ValueError } from '../../core/errors.js';
 import { snapshotOptions } from '../../core/guard.js';
 import { checkOptionKeys } from '../../core/option-keys.js';
+import type { ShapePlan } from '../../plan/gufunc.js';
 import { runGpuGufunc } from '../../targets/gpu/gufunc.js';
 import { decideWorkers } from '../../targets/parallel/last-call.js';
 import { type Operand, operandArray, toOperand } from '../core.js';
 import { checkOutArray, isOptionsObject } from '../options.js';
 import type { GufuncCore } from './core.js';
 import { runGufunc } from './run.js';
-import { planShapes, type ShapePlan, shapeString } from './shapes.js';
+import { planShapes, shapeString } from './shapes.js';
 
 /** Options of a gufunc call. */
 export interface GufuncCallOptions {

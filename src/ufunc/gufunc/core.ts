@@ -9,12 +9,13 @@ import { parseKernel } from '../../compiler/parse.js';
 import { type DType, describe } from '../../core/dtypes.js';
 import { snapshotOptions } from '../../core/guard.js';
 import { checkOptionKeys } from '../../core/option-keys.js';
+import type { GufuncLayout, TypedGufunc } from '../../plan/gufunc.js';
 import { checkGpuGufunc } from '../../targets/gpu/gufunc.js';
 import { checkTarget } from '../../targets/registry.js';
 import { type Operand, resolveWeak, selectSignature, type Target } from '../core.js';
 import { formatSignature, type LoopSignature } from '../signatures.js';
-import { type GufuncForm, type TypedGufunc, typeGufunc } from './compile.js';
-import { type GufuncLayout, parseLayout } from './layout.js';
+import { type GufuncForm, typeGufunc } from './compile.js';
+import { parseLayout } from './layout.js';
 import { buildGufuncLoop, type GufuncLoopFn, type GufuncLoopSpec } from './loops.js';
 import { parseGufuncSignature } from './signature.js';
 

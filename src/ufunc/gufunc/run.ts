@@ -7,11 +7,10 @@ import { dtypeOf, type NdArray } from '../../core/array.js';
 import { broadcastStrides } from '../../core/broadcast.js';
 import { DTYPES, type DType, type TypedArray } from '../../core/dtypes.js';
 import { planLayout } from '../../core/layout.js';
+import type { GufuncLayout, ShapePlan } from '../../plan/gufunc.js';
 import { runGufuncParallel } from '../../targets/parallel/gufunc.js';
 import type { CompiledGufunc } from './core.js';
-import type { GufuncLayout } from './layout.js';
-import type { LoopStrideClass, StrideClass } from './loops.js';
-import type { ShapePlan } from './shapes.js';
+import { gufuncLoopSource, type LoopStrideClass, type StrideClass } from './loops.js';
 
 /** Largest core dim size that gets loops with literal sizes and strides. */
 const SMALL_CORE = 16;
@@ -118,7 +117,8 @@ export function runGufunc(
   for (const st of lay.strides) for (const v of st) S.push(v);
   const D = all.map((a) => a.data as TypedArray);
   const P = all.map((a) => a.offset);
-  if (parallel && runGufuncParallel(kernel, key, spec, all, layout.nin, D, P, lay.shape, S, C))
+  const source = () => gufuncLoopSource(kernel.t, spec());
+  if (parallel && runGufuncParallel(kernel, key, source, all, layout.nin, D, P, lay.shape, S, C))
     return;
   loop(D, P, lay.shape, S, C);
 }
