@@ -16,6 +16,15 @@ export interface Target {
   readonly name: string;
   /** Per kind: `true`, or the reason the kind cannot run here (the error message). */
   readonly kinds: Readonly<Record<KernelKind, true | string>>;
+  /** `.async`: runs `call` so its work may finish later; resolves with its result. */
+  runAsync<T>(call: () => T): Promise<T>;
+  /** A first line for `inspect()` on how `kernel`'s last call ran (targets that track it). */
+  inspectNote?(kernel: object): string;
+  /**
+   * Runs `call` under the per-call `timeout` option `value` (checked here, `what` names it
+   * in messages). Absent: the target's calls cannot be stopped, so it has no such option.
+   */
+  withTimeout?<T>(value: unknown, what: string, call: () => T): T;
 }
 
 /** Every target, in the order error messages list them. */
@@ -34,9 +43,15 @@ export const TARGET_NAMES: readonly TargetName[] = TARGETS.map((t) => t.name);
 
 const BY_NAME = new Map<string, Target>(TARGETS.map((t) => [t.name, t]));
 
-/** The registered target of that name; throws when there is none. */
+/** The registered target of that name (names come checked from `checkTarget`). */
 export function targetFor(name: TargetName): Target {
   return BY_NAME.get(name)!;
+}
+
+/** `text` with the target's `inspect()` note on `kernel` above it, if it has one. */
+export function withInspectNote(name: TargetName, kernel: object, text: string): string {
+  const note = targetFor(name).inspectNote?.(kernel);
+  return note === undefined ? text : `${note}\n${text}`;
 }
 
 function listNames(names: readonly string[]): string {

@@ -6,4 +6,6 @@
 export const cpuTarget = {
   name: 'cpu',
   kinds: { vectorize: true, guvectorize: true, stencil: true, jitclass: true },
+  // The call runs on the calling thread, after the current one.
+  runAsync: <T>(call: () => T): Promise<T> => Promise.resolve().then(call),
 } as const;

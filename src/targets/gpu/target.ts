@@ -11,4 +11,6 @@ export const gpuTarget = {
     jitclass:
       "jitclass runs on the 'cpu' and 'parallel' targets; the 'gpu' target has no record layout",
   },
+  // gpu.js launches are synchronous: the call runs on the calling thread, after the current one.
+  runAsync: <T>(call: () => T): Promise<T> => Promise.resolve().then(call),
 } as const;
