@@ -4,7 +4,12 @@
  * the `target` option of every kind is checked here, with one message. Adding a target is
  * its folder plus one entry in `TARGETS`.
  */
-import { describe } from '../core/dtypes.js';
+import type { TypedKernel } from '../compiler/ir.js';
+import type { NdArray } from '../core/array.js';
+import { describe, type TypedArray } from '../core/dtypes.js';
+import type { GufuncLayout, ShapePlan, TypedGufunc } from '../plan/gufunc.js';
+import type { RecordLoopSource } from '../plan/records.js';
+import type { StencilCallPlan, StencilLoopSource } from '../plan/stencil.js';
 import { cpuTarget } from './cpu/target.js';
 import { gpuTarget } from './gpu/target.js';
 import { parallelTarget } from './parallel/target.js';
@@ -25,6 +30,60 @@ export interface Target {
    * in messages). Absent: the target's calls cannot be stopped, so it has no such option.
    */
   withTimeout?<T>(value: unknown, what: string, call: () => T): T;
+  /** guvectorize's `boundscheck` option runs here (kernels with index checks). */
+  readonly boundscheck?: true;
+
+  // Compile-time checks: a kernel this target cannot run fails at construction.
+  checkUfuncKernel?(typed: TypedKernel, name: string): void;
+  checkGufuncKernel?(t: TypedGufunc, layout: GufuncLayout, name: string): void;
+  checkStencilKernel?(typed: TypedKernel, name: string): void;
+
+  // Targets that run whole calls themselves instead of the `cpu` loops (`gpu`).
+  runGufuncCall?(
+    t: TypedGufunc,
+    layout: GufuncLayout,
+    plan: ShapePlan,
+    all: readonly NdArray[],
+    outGiven: boolean,
+  ): void;
+  runStencilCall?(call: StencilCallPlan): void;
+
+  // Targets that run the `cpu` loops in chunks on workers (`parallel`).
+  /** Whether outputs of a call over `elements` elements should be allocated shared. */
+  sharesOutputs?(elements: number): boolean;
+  /** Whether this call of `kernel` goes to the workers (the decision is recorded). */
+  workersFor?(kernel: object, name: string, elements: number): boolean;
+  /** Each returns false (nothing done) when the call cannot be split; it then runs inline. */
+  runGufuncLoop?(
+    owner: object,
+    key: string,
+    loopSource: () => string,
+    all: readonly NdArray[],
+    nin: number,
+    D: TypedArray[],
+    P: number[],
+    N: number[],
+    S: number[],
+    C: number[],
+  ): boolean;
+  runStencilLoop?(
+    core: StencilLoopSource,
+    key: string,
+    D: TypedArray[],
+    P: number[],
+    N: number[],
+    S: number[],
+    R: number[],
+    A: number[],
+    C: number[],
+  ): boolean;
+  runRecords?(
+    call: RecordLoopSource,
+    cols: readonly TypedArray[],
+    n: number,
+    values: readonly number[],
+    R: TypedArray | undefined,
+  ): boolean;
 }
 
 /** Every target, in the order error messages list them. */

@@ -8,4 +8,5 @@ export const cpuTarget = {
   kinds: { vectorize: true, guvectorize: true, stencil: true, jitclass: true },
   // The call runs on the calling thread, after the current one.
   runAsync: <T>(call: () => T): Promise<T> => Promise.resolve().then(call),
+  boundscheck: true,
 } as const;

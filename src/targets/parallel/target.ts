@@ -4,9 +4,13 @@
  * calls leave their jobs pending instead of blocking, and `inspect()` tells which path a
  * kernel's last call took.
  */
-import { parallelInspectNote } from './last-call.js';
+import { requireNoFreeNames } from './free-names.js';
+import { runGufuncParallel } from './gufunc.js';
+import { decideWorkers, parallelInspectNote } from './last-call.js';
 import { runDeferred } from './map.js';
-import { checkTimeout, withCallTimeout } from './pool.js';
+import { checkTimeout, useWorkers, withCallTimeout } from './pool.js';
+import { runRecordsParallel } from './records.js';
+import { runStencilParallel } from './stencil.js';
 
 export const parallelTarget = {
   name: 'parallel',
@@ -15,4 +19,10 @@ export const parallelTarget = {
   inspectNote: parallelInspectNote,
   withTimeout: <T>(value: unknown, what: string, call: () => T): T =>
     withCallTimeout(checkTimeout(value, what), call),
+  checkUfuncKernel: requireNoFreeNames,
+  sharesOutputs: useWorkers,
+  workersFor: decideWorkers,
+  runGufuncLoop: runGufuncParallel,
+  runStencilLoop: runStencilParallel,
+  runRecords: runRecordsParallel,
 } as const;

@@ -10,8 +10,7 @@ import { type DType, describe } from '../../core/dtypes.js';
 import { snapshotOptions } from '../../core/guard.js';
 import { checkOptionKeys } from '../../core/option-keys.js';
 import type { GufuncLayout, TypedGufunc } from '../../plan/gufunc.js';
-import { checkGpuGufunc } from '../../targets/gpu/gufunc.js';
-import { checkTarget } from '../../targets/registry.js';
+import { checkTarget, targetFor } from '../../targets/registry.js';
 import { type Operand, resolveWeak, selectSignature, type Target } from '../core.js';
 import { formatSignature, type LoopSignature } from '../signatures.js';
 import { type GufuncForm, typeGufunc } from './compile.js';
@@ -116,7 +115,7 @@ export class GufuncCore {
       throw new TypeError(`boundscheck must be a boolean; got ${describe(options.boundscheck)}`);
     }
     this.boundscheck = options.boundscheck === true;
-    if (this.boundscheck && this.target !== 'cpu') {
+    if (this.boundscheck && !targetFor(this.target).boundscheck) {
       throw new TypeError(
         `boundscheck runs on the 'cpu' target only; debug the kernel there, then switch to target: '${this.target}'`,
       );
@@ -151,8 +150,8 @@ export class GufuncCore {
           new CompiledGufunc(typeGufunc(this.form, s.ins, s.outs), this.boundscheck),
         );
       }
-      if (this.target === 'gpu')
-        for (const k of this.sigKernels) checkGpuGufunc(k.t, this.layout, this.name);
+      for (const k of this.sigKernels)
+        targetFor(this.target).checkGufuncKernel?.(k.t, this.layout, this.name);
     } else {
       this.signatures = null;
       // Type-check once with float64 inputs so unsupported constructs fail at construction;
@@ -162,7 +161,7 @@ export class GufuncCore {
         kernelKey(f64),
         new CompiledGufunc(typeGufunc(this.form, f64), this.boundscheck),
       ];
-      if (this.target === 'gpu') checkGpuGufunc(this.checked[1].t, this.layout, this.name);
+      targetFor(this.target).checkGufuncKernel?.(this.checked[1].t, this.layout, this.name);
     }
   }
 
