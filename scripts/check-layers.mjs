@@ -4,7 +4,10 @@
 //    targets run plans whose types live in neutral modules, so a kind can be added or
 //    rewritten without touching a target;
 //  - no import cycle between folders ("units" below), so each layer can be read, tested and
-//    replaced with only the layers under it in mind.
+//    replaced with only the layers under it in mind;
+//  - no kind compares a target name (`target === 'gpu'`): it asks the target registry, so a
+//    new target needs no edit in the kinds. The files in NAME_COMPARISONS_LEFT still do
+//    (the elementwise ufunc path); the list may only shrink.
 // Run by `npm run lint` and CI. `--graph` prints the unit-level import graph.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -14,6 +17,15 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src');
 
 const KIND_FOLDERS = ['ufunc', 'stencil', 'jitclass', 'jit'];
+
+const NAME_COMPARISONS_LEFT = new Set([
+  'src/ufunc/call.ts',
+  'src/ufunc/reduce.ts',
+  'src/ufunc/accumulate.ts',
+]);
+
+// `target === 'x'`, `target !== 'x'`, `'x' === target` (any expression ending in `target`).
+const TARGET_COMPARISON = /\btarget\s*[!=]==?\s*['"]|['"]\s*[!=]==?\s*[\w.]*\btarget\b/;
 
 /** Every .ts file under `dir`. */
 function sourceFiles(dir) {
@@ -29,11 +41,8 @@ function sourceFiles(dir) {
 const IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*)(['"])(\.{1,2}\/[^'"]+)\1/g;
 
 function importsOf(file) {
-  const text = readFileSync(file, 'utf8')
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
   const targets = [];
-  for (const match of text.matchAll(IMPORT)) {
+  for (const match of codeOf(file).matchAll(IMPORT)) {
     const spec = match[2].replace(/\.js$/, '.ts');
     targets.push(resolve(dirname(file), spec));
   }
@@ -55,8 +64,25 @@ function unitOf(file) {
 const problems = [];
 const graph = new Map(); // unit -> Map(unit -> first "file -> file" seen)
 
+/** The source of `file` without its comments (so a quoted example does not count). */
+function codeOf(file) {
+  return readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
+}
+
 for (const file of sourceFiles(src)) {
   const from = unitOf(file);
+  const name = relative(root, file).split(sep).join('/');
+  if (KIND_FOLDERS.includes(from) && !NAME_COMPARISONS_LEFT.has(name)) {
+    codeOf(file)
+      .split('\n')
+      .forEach((line, i) => {
+        if (TARGET_COMPARISON.test(line)) {
+          problems.push(`kind compares a target name: ${name}:${i + 1}: ${line.trim()}`);
+        }
+      });
+  }
   for (const target of importsOf(file)) {
     if (!target.startsWith(src + sep)) continue;
     const to = unitOf(target);
@@ -115,4 +141,7 @@ if (problems.length > 0) {
   console.error(`check-layers: ${problems.length} problem(s)\n${problems.join('\n')}`);
   process.exit(1);
 }
-console.log(`check-layers: ok (${graph.size} folders, no cycles, targets import no kind)`);
+console.log(
+  `check-layers: ok (${graph.size} folders, no cycles, targets import no kind, ` +
+    `kinds compare no target name outside ${NAME_COMPARISONS_LEFT.size} listed files)`,
+);
