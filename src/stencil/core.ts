@@ -9,6 +9,7 @@ import type { Ty, TypedKernel } from '../compiler/ir.js';
 import { type ParsedKernel, parseKernel } from '../compiler/parse.js';
 import type { DType } from '../core/dtypes.js';
 import { CompileError } from '../core/errors.js';
+import type { StencilLoopSource } from '../plan/stencil.js';
 import { type TargetOf, targetFor } from '../targets/registry.js';
 import { accessorParams, type RelNode, relExtension, relNodes } from './accessors.js';
 import { buildStencilLoop, type LoopSpec, type StencilLoop } from './codegen.js';
@@ -28,7 +29,7 @@ interface CompiledLoop {
   readonly label: string;
 }
 
-export class StencilCore {
+export class StencilCore implements StencilLoopSource {
   readonly parsed: ParsedKernel;
   readonly name: string;
   /** Parameters read through accessors (they take arrays); the others take numbers. */
