@@ -50,6 +50,14 @@ export {
   ValueError,
 } from './core/errors.js';
 export {
+  configureHeap,
+  free,
+  HeapExhaustedError,
+  type HeapOptions,
+  type HeapStatus,
+  heapStatus,
+} from './core/heap.js';
+export {
   type IntegersOptions,
   integers,
   type NormalOptions,
@@ -58,14 +66,6 @@ export {
   random,
   type UniformOptions,
 } from './core/random.js';
-export {
-  configureHeap,
-  free,
-  HeapExhaustedError,
-  type HeapOptions,
-  type HeapStatus,
-  heapStatus,
-} from './heap/heap.js';
 export * from './jit/index.js';
 export * from './jitclass/index.js';
 export * from './stencil/index.js';

@@ -4,7 +4,6 @@
  * tells its numbats dtype, and allocates results (optionally on a SharedArrayBuffer).
  */
 import ndarray from 'ndarray';
-import { free, heapAllocData } from '../heap/heap.js';
 import {
   BoolArray,
   checkDType,
@@ -17,6 +16,7 @@ import {
 } from './dtypes.js';
 import { ValueError } from './errors.js';
 import { readOnce } from './guard.js';
+import { free, heapAllocData } from './heap.js';
 
 import type { NdArray } from './ndarray-type.js';
 

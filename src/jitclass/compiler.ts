@@ -7,6 +7,7 @@ import { HELPERS, type Helpers } from '../compiler/emit-js.js';
 import type { DType, TypedArray } from '../core/dtypes.js';
 import { describe } from '../core/dtypes.js';
 import { CompileError } from '../core/errors.js';
+import type { RecordLoopSource } from '../plan/records.js';
 import { loopSource } from './emit.js';
 import { memberKernel } from './member-kernel.js';
 import type { ClassModel } from './model.js';
@@ -15,7 +16,7 @@ import { reachableHelpers, Unit, usedColumns } from './unit.js';
 /** The loop over `n` records; `R` receives the results of a value-returning method. */
 export type RecordLoop = (n: number, ...args: (number | TypedArray)[]) => void;
 
-export interface CompiledCall {
+export interface CompiledCall extends RecordLoopSource {
   readonly method: string;
   readonly argTypes: readonly DType[];
   /** dtype of the results, or undefined for a void method. */

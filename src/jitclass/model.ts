@@ -7,6 +7,7 @@ import { type Constants, checkConstants } from '../compiler/infer.js';
 import { describe } from '../core/dtypes.js';
 import { snapshotOptions } from '../core/guard.js';
 import { checkOptionKeys } from '../core/option-keys.js';
+import { checkTarget, type TargetOf } from '../targets/registry.js';
 import { checkClassBody } from './class-source.js';
 import { checkSpec, collectMembers, type FieldInfo, type MemberInfo } from './spec.js';
 
@@ -23,7 +24,7 @@ export interface ClassModel {
   readonly functions: KernelFunctions;
   readonly userClass: Function;
   /** Where `.call` runs. */
-  readonly target: 'cpu' | 'parallel';
+  readonly target: TargetOf<'jitclass'>;
 }
 
 /** Validates everything about a definition; nothing is compiled yet. */
@@ -46,13 +47,10 @@ export function buildModel(spec: unknown, cls: unknown, options: unknown): Class
   checkClassBody(cls, name);
   const members = collectMembers(cls, fields);
   const constants = checkConstants((options as { constants?: unknown } | undefined)?.constants);
-  const target = (options as { target?: unknown } | undefined)?.target ?? 'cpu';
-  if (target !== 'cpu' && target !== 'parallel') {
-    throw new TypeError(`jitclass target must be 'cpu' or 'parallel'; got ${describe(target)}`);
-  }
+  const target = checkTarget((options as { target?: unknown } | undefined)?.target, 'jitclass');
   const functions = checkKernelFunctions(
     (options as { functions?: unknown } | undefined)?.functions,
-    target as string,
+    target,
     name,
   );
   return {

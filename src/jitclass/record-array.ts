@@ -6,8 +6,7 @@
 import { type NdArray, wrap, zeros } from '../core/array.js';
 import { describe, type TypedArray } from '../core/dtypes.js';
 import { IndexError } from '../core/errors.js';
-import { decideWorkers } from '../targets/parallel/last-call.js';
-import { runRecordsParallel } from '../targets/parallel/records.js';
+import { targetFor } from '../targets/registry.js';
 import type { ClassCompiler, CompiledCall, RecordLoop } from './compiler.js';
 import { type ClassModel, fieldList } from './model.js';
 import type { RecordClass } from './record.js';
@@ -71,13 +70,14 @@ export class RecordArrayImpl {
   call(method: unknown, ...args: unknown[]): NdArray | undefined {
     const { call, values } = this.#rt.compiler.prepare(method, args);
     const { model } = this.#rt;
-    if (model.target === 'parallel' && decideWorkers(model, model.name, this.length)) {
+    const target = targetFor(model.target);
+    if (target.workersFor?.(model, model.name, this.length)) {
       const out =
         call.outType === undefined
           ? undefined
           : zeros([this.length], call.outType, { shared: true });
       const R = out?.data as TypedArray | undefined;
-      if (runRecordsParallel(call, this.#cols, this.length, values, R)) return out;
+      if (target.runRecords?.(call, this.#cols, this.length, values, R)) return out;
     }
     let loop = this.#loops.get(call);
     if (!loop) {

@@ -4,6 +4,7 @@
  */
 import type { AllocOptions, NdArray } from '../core/array.js';
 import type { DType } from '../core/dtypes.js';
+import type { TargetOf } from '../targets/registry.js';
 
 /** Field names mapped to dtypes, e.g. `{ x: 'float64', alive: 'bool' }`. */
 export type FieldSpec = Readonly<Record<string, DType>>;
@@ -68,7 +69,7 @@ export interface JitclassOptions {
    * Where `.call` runs (default 'cpu'). 'parallel' splits the records over the worker pool
    * (arrays made with `{ shared: true }` are used in place, others are copied).
    */
-  target?: 'cpu' | 'parallel';
+  target?: TargetOf<'jitclass'>;
   /**
    * jit functions and vectorize ufuncs the kernel calls by name (on numbers), compiled into
    * its loop (no temporary arrays). `cpu` target only.

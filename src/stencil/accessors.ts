@@ -7,13 +7,7 @@
 import type { ExtContext, KernelExtension } from '../compiler/infer.js';
 import { type Expr, isArrayExpr, type Stmt, type Ty } from '../compiler/ir.js';
 import type { AstNode, ParsedKernel } from '../compiler/parse.js';
-import type { Extent } from './types.js';
-
-/** What a `rel` node carries: the parameter read and one offset per axis (null: computed). */
-export interface RelData {
-  readonly param: number;
-  readonly offsets: readonly (number | null)[];
-}
+import type { Extent, RelData } from '../plan/stencil.js';
 
 /** A `rel` IR node. */
 export type RelNode = Extract<Expr, { k: 'ext' }> & { data: RelData };

@@ -21,8 +21,7 @@ import {
 import { formatShape } from '../core/broadcast.js';
 import { type DType, describe, INFO } from '../core/dtypes.js';
 import { ValueError } from '../core/errors.js';
-import { runGpuStencil } from '../targets/gpu/stencil.js';
-import { useWorkers } from '../targets/parallel/pool.js';
+import { targetFor } from '../targets/registry.js';
 import { isOptionsObject } from '../ufunc/options.js';
 import type { StencilCore } from './core.js';
 import { checkCallOptions } from './options.js';
@@ -130,7 +129,8 @@ export function callStencil(core: StencilCore, args: readonly unknown[]): NdArra
   const cval = opts.cval ?? core.cval;
   // Validation is over; from here on the call writes.
   if (out) arrays = arrays.map((a) => (mayShareMemory(out, a) ? copy(a) : a));
-  const shared = core.target === 'parallel' && useWorkers(sizeOf(shape));
+  const target = targetFor(core.target);
+  const shared = target.sharesOutputs?.(sizeOf(shape)) ?? false;
   // A kernel that can throw part-way (a computed offset outside the neighborhood) runs into
   // a scratch copy of `out` (skipped cells keep out's values), copied into `out` only once
   // every cell succeeded: `out` is never left half-written.
@@ -140,8 +140,8 @@ export function callStencil(core: StencilCore, args: readonly unknown[]): NdArra
   const returned = opts.userOut ?? result;
   if (sizeOf(shape) === 0) return returned;
 
-  if (core.target === 'gpu') {
-    runGpuStencil({
+  if (target.runStencilCall) {
+    target.runStencilCall({
       typed: typing.typed,
       arrays,
       arrayParams,

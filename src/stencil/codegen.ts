@@ -20,8 +20,9 @@
 import { HELPERS, type Helpers, JsEmitter } from '../compiler/emit-js.js';
 import type { Expr, TypedKernel } from '../compiler/ir.js';
 import type { DType } from '../core/dtypes.js';
-import type { RelData, RelNode } from './accessors.js';
-import { BORDER_HELPERS } from './modes.js';
+import { BORDER_HELPERS } from '../plan/boundary.js';
+import type { RelData } from '../plan/stencil.js';
+import type { RelNode } from './accessors.js';
 import type { Boundary, Extent } from './types.js';
 
 /** Everything one loop function is specialised on. */

@@ -9,7 +9,8 @@ import type { Ty, TypedKernel } from '../compiler/ir.js';
 import { type ParsedKernel, parseKernel } from '../compiler/parse.js';
 import type { DType } from '../core/dtypes.js';
 import { CompileError } from '../core/errors.js';
-import { checkGpuStencil } from '../targets/gpu/stencil.js';
+import type { StencilLoopSource } from '../plan/stencil.js';
+import { type TargetOf, targetFor } from '../targets/registry.js';
 import { accessorParams, type RelNode, relExtension, relNodes } from './accessors.js';
 import { buildStencilLoop, type LoopSpec, type StencilLoop } from './codegen.js';
 import { deferIntegerWraps } from './defer-wraps.js';
@@ -28,7 +29,7 @@ interface CompiledLoop {
   readonly label: string;
 }
 
-export class StencilCore {
+export class StencilCore implements StencilLoopSource {
   readonly parsed: ParsedKernel;
   readonly name: string;
   /** Parameters read through accessors (they take arrays); the others take numbers. */
@@ -42,7 +43,7 @@ export class StencilCore {
   readonly boundary: Boundary | readonly Boundary[];
   readonly cval: number;
   readonly dtype: DType | null;
-  readonly target: 'cpu' | 'parallel' | 'gpu';
+  readonly target: TargetOf<'stencil'>;
   private readonly constants: Constants;
   private readonly functions: KernelFunctions;
   private readonly typings = new Map<string, Typing>();
@@ -65,7 +66,7 @@ export class StencilCore {
     // Type once with float64 everywhere: compile errors surface now, and the accessor
     // reads (which do not depend on dtypes) give the ndim and the neighborhood.
     const { sites, typed } = this.typing(new Array<DType>(this.nparams).fill('float64'));
-    if (this.target === 'gpu') checkGpuStencil(typed, this.name);
+    targetFor(this.target).checkStencilKernel?.(typed, this.name);
     let ndim: number | null = this.declared ? this.declared.length : null;
     if (ndim === null && sites.length > 0) ndim = sites[0].data.offsets.length;
     this.ndim = ndim;

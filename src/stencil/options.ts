@@ -3,6 +3,7 @@ import { checkedView, isNdarray, type NdArray } from '../core/array.js';
 import { checkDType, type DType, describe } from '../core/dtypes.js';
 import { snapshotOptions } from '../core/guard.js';
 import { checkOptionKeys } from '../core/option-keys.js';
+import { checkTarget, type TargetOf } from '../targets/registry.js';
 import { BOUNDARIES, type Boundary, type Extent, type StencilOptions } from './types.js';
 
 /** Options after validation. */
@@ -15,7 +16,7 @@ export interface CheckedOptions {
   readonly name: string | null;
   readonly constants: unknown;
   readonly functions: unknown;
-  readonly target: 'cpu' | 'parallel' | 'gpu';
+  readonly target: TargetOf<'stencil'>;
 }
 
 const OPTION_KEYS = new Set([
@@ -76,17 +77,7 @@ export function checkStencilOptions(o: unknown): CheckedOptions {
     throw new TypeError('stencil: options must be an object');
   const opts = snapshotOptions(o, 'stencil') as StencilOptions;
   checkKeys(opts, OPTION_KEYS, 'stencil');
-  const target = opts.target ?? 'cpu';
-  if (target !== 'cpu' && target !== 'parallel' && target !== 'gpu') {
-    throw new TypeError(
-      `target must be 'cpu', 'parallel' or 'gpu'; got ${describe(target as unknown)}`,
-    );
-  }
-  if (target !== 'cpu' && target !== 'parallel' && target !== 'gpu') {
-    throw new TypeError(
-      `target '${target}' is not available for stencil in this version of numbats; use 'cpu'`,
-    );
-  }
+  const target = checkTarget(opts.target, 'stencil');
   const raw = opts.boundary ?? 'skip';
   let boundary: Boundary | Boundary[];
   if (Array.isArray(raw)) {

@@ -5,8 +5,7 @@
  */
 import { castScalar, dtypeOf, type NdArray, sizeOf } from '../core/array.js';
 import type { DType, TypedArray } from '../core/dtypes.js';
-import { decideWorkers } from '../targets/parallel/last-call.js';
-import { runStencilParallel } from '../targets/parallel/stencil.js';
+import { targetFor } from '../targets/registry.js';
 import type { Layout } from './codegen.js';
 import type { StencilCore, Typing } from './core.js';
 import type { Boundary } from './types.js';
@@ -105,8 +104,9 @@ export function runStencil(core: StencilCore, r: StencilRun): void {
   C.push(fill, r.fill && !Object.is(fill, 0) ? 1 : 0);
   const D = all.map((x) => x.data);
   const P = all.map((x) => x.offset);
-  if (core.target === 'parallel' && decideWorkers(core, core.name, sizeOf(shape))) {
-    if (runStencilParallel(core, key, D as TypedArray[], P, N, S, R, A, C)) return;
+  const target = targetFor(core.target);
+  if (target.workersFor?.(core, core.name, sizeOf(shape))) {
+    if (target.runStencilLoop?.(core, key, D as TypedArray[], P, N, S, R, A, C)) return;
   }
   loop(D, P, N, S, R, A, C);
 }

@@ -3,7 +3,7 @@
  * over whole arrays, Numba's `@stencil` with scipy.ndimage's boundary modes.
  */
 import { zeros } from '../core/array.js';
-import { parallelInspectNote } from '../targets/parallel/last-call.js';
+import { withInspectNote } from '../targets/registry.js';
 import { withTimeoutOption } from '../ufunc/timeout.js';
 import { callStencil } from './call.js';
 import { StencilCore } from './core.js';
@@ -39,11 +39,8 @@ export function stencil<F extends (...args: any[]) => number | boolean>(
     },
     boundary: { value: core.boundary, enumerable: true },
     inspect: {
-      value: () =>
-        // On the parallel target, also which path the last call took and why.
-        core.target === 'parallel'
-          ? `${parallelInspectNote(core)}\n${inspectStencil(core)}`
-          : inspectStencil(core),
+      // A target may add a note (`parallel`: which path the last call took and why).
+      value: () => withInspectNote(core.target, core, inspectStencil(core)),
     },
   });
   return s;

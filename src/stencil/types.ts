@@ -1,32 +1,11 @@
 /** Public types of `stencil`: options, call options, the accessor and the compiled callable. */
 import type { ArrayLike, NdArray } from '../core/array.js';
 import type { DType } from '../core/dtypes.js';
+import type { Boundary } from '../plan/boundary.js';
+import type { Extent } from '../plan/stencil.js';
+import type { TargetOf } from '../targets/registry.js';
 
-/**
- * How a stencil reads outside the array, as `scipy.ndimage` names it (`'skip'` is Numba's
- * default). For an axis `a b c d`:
- *
- * - `'skip'`: cells whose neighborhood leaves the array are not computed; they get `cval`
- *   (or keep their value in a given `out`).
- * - `'constant'`: `k k k | a b c d | k k k` with `k = cval`.
- * - `'nearest'`: `a a a | a b c d | d d d`.
- * - `'reflect'`: half-sample symmetric, `c b a | a b c d | d c b`.
- * - `'mirror'`: whole-sample symmetric, `d c b | a b c d | c b a`.
- * - `'wrap'`: periodic, `b c d | a b c d | a b c`.
- *
- * Offsets larger than the axis keep repeating the pattern, as scipy does.
- */
-export type Boundary = 'skip' | 'constant' | 'nearest' | 'reflect' | 'mirror' | 'wrap';
-
-/** Every boundary mode, in the order error messages list them. */
-export const BOUNDARIES: readonly Boundary[] = [
-  'skip',
-  'constant',
-  'nearest',
-  'reflect',
-  'mirror',
-  'wrap',
-];
+export { BOUNDARIES, type Boundary } from '../plan/boundary.js';
 
 /**
  * A relative accessor, the type of a stencil kernel's array parameters: `u(-1, 0)` is the
@@ -34,8 +13,7 @@ export const BOUNDARIES: readonly Boundary[] = [
  */
 export type Rel = (...offsets: number[]) => number;
 
-/** `[lo, hi]`: the smallest and largest offset a kernel reads along one axis. */
-export type Extent = readonly [number, number];
+export type { Extent } from '../plan/stencil.js';
 
 /** Options of {@link stencil}. */
 export interface StencilOptions {
@@ -56,8 +34,8 @@ export interface StencilOptions {
   dtype?: DType;
   /** Name used in error messages and `inspect` (default: the function's name or 'stencil'). */
   name?: string;
-  /** Where the stencil runs. Only `'cpu'` exists in this version. */
-  target?: 'cpu' | 'parallel' | 'gpu';
+  /** Where the stencil runs (default 'cpu'). */
+  target?: TargetOf<'stencil'>;
   /** Values of free variables the kernel reads (numbers or booleans), compiled in as constants. */
   constants?: Readonly<Record<string, number | boolean>>;
   /**

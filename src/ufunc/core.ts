@@ -11,13 +11,14 @@ import { canCastSafely, type DType, INFO, isDType, promoteAll } from '../core/dt
 import { CompileError } from '../core/errors.js';
 import { snapshotOptions } from '../core/guard.js';
 import { checkOptionKeys } from '../core/option-keys.js';
-import { GpuEmitter } from '../targets/gpu/lower.js';
+import { checkTarget, type TargetName, targetFor } from '../targets/registry.js';
 import { type Casting, canCast } from './casting.js';
 import { CompiledKernel } from './kernel.js';
 import { formatSignature, type LoopSignature, parseSignature } from './signatures.js';
 
 /** Where a ufunc runs. */
-export type Target = 'cpu' | 'parallel' | 'gpu';
+/** Where a kind's loops run: declared once, by the target registry. */
+export type Target = TargetName;
 
 /** A reduction identity: a number, `'reorderable'` (no value, but any axis order), or null. */
 export type Identity = number | 'reorderable' | null;
@@ -49,7 +50,6 @@ export function toOperand(x: unknown, asarrayFn: (x: unknown) => NdArray): Opera
   return { kind: 'array', a: asarrayFn(x) };
 }
 
-const VALID_TARGETS: readonly string[] = ['cpu', 'parallel', 'gpu'];
 const VECTORIZE_OPTION_KEYS: ReadonlySet<string> = new Set([
   'signatures',
   'identity',
@@ -84,18 +84,7 @@ export class UfuncCore {
     // Each option is read once, from a copy: a getter cannot pass a check and then change.
     options = snapshotOptions(options, 'vectorize') as VectorizeOptions;
     checkOptionKeys(options, VECTORIZE_OPTION_KEYS, 'vectorize');
-    const target = options.target ?? 'cpu';
-    if (!VALID_TARGETS.includes(target as string)) {
-      throw new TypeError(
-        `target must be 'cpu', 'parallel' or 'gpu'; got ${JSON.stringify(target)}`,
-      );
-    }
-    if (target !== 'cpu' && target !== 'parallel' && target !== 'gpu') {
-      throw new TypeError(
-        `target '${target}' is not available in this version of numbats; use 'cpu'`,
-      );
-    }
-    this.target = target as Target;
+    this.target = checkTarget(options.target, 'vectorize');
     const id = options.identity ?? null;
     if (!(id === null || id === 'reorderable' || typeof id === 'number')) {
       throw new TypeError(
@@ -140,13 +129,9 @@ export class UfuncCore {
         this.functions,
       );
       this.nout = typed.outTypes.length;
-      if (this.target === 'parallel') requireNoFreeNames(this.name, typed.freeNames);
-      if (this.target === 'gpu') GpuEmitter.check(typed, this.name);
+      targetFor(this.target).checkUfuncKernel?.(typed, this.name);
     }
-    if (this.target === 'parallel')
-      for (const k of this.sigKernels) requireNoFreeNames(this.name, k.typed.freeNames);
-    if (this.target === 'gpu')
-      for (const k of this.sigKernels) GpuEmitter.check(k.typed, this.name);
+    for (const k of this.sigKernels) targetFor(this.target).checkUfuncKernel?.(k.typed, this.name);
   }
 
   /** NumPy `types`: the compiled loops (all signatures, or the dynamic ones made so far). */
@@ -259,17 +244,6 @@ export function selectSignature(
   throw new TypeError(
     `ufunc '${name}' has no loop for input types (${got})${dtype ? ` with dtype ${dtype}` : ''}: ` +
       `no signature in [${sigs.map(formatSignature).join('; ')}] accepts them by safe casting`,
-  );
-}
-
-/** Workers compile loops from source: a kernel reading free variables cannot go there. */
-function requireNoFreeNames(name: string, freeNames: readonly string[]): void {
-  if (freeNames.length === 0) return;
-  throw new CompileError(
-    `${name}: the kernel reads ${freeNames.map((n) => `'${n}'`).join(', ')} from the enclosing scope, ` +
-      `which the 'parallel' target's workers cannot see; pass ${freeNames.length > 1 ? 'them' : 'it'} as constants: { ${freeNames.map((n) => `${n}: …`).join(', ')} }`,
-    undefined,
-    [...freeNames],
   );
 }
 

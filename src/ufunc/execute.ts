@@ -7,10 +7,11 @@
 import { dtypeOf, dtypeOfData, type NdArray, sizeOf } from '../core/array.js';
 import { broadcastStrides } from '../core/broadcast.js';
 import { DTYPES, type DType, type TypedArray } from '../core/dtypes.js';
+import { existingHeap } from '../core/heap.js';
 import { planLayout } from '../core/layout.js';
-import { existingHeap } from '../heap/heap.js';
+import type { MapKernel, MapPlan, ScanSplit } from '../plan/map.js';
 import type { LoopSpec } from '../targets/cpu/loops.js';
-import { type MapPlan, runParallel, type ScanSplit } from '../targets/parallel/map.js';
+import { runParallel } from '../targets/parallel/map.js';
 import { useWorkers } from '../targets/parallel/pool.js';
 import { noteJsPath, runWasmMap, wasmConfig } from '../targets/wasm/map.js';
 import type { CompiledKernel } from './kernel.js';
@@ -263,7 +264,7 @@ function flatPlan(
 const EMPTY_FLAGS: boolean[] = [];
 
 /** The loop spec of a plan (built only when its loop is not compiled yet). */
-function specOfPlan(k: CompiledKernel, p: MapPlan): Omit<LoopSpec, 'kernel'> {
+function specOfPlan(k: MapKernel, p: MapPlan): Omit<LoopSpec, 'kernel'> {
   return specOf(
     k,
     p.inputs,
@@ -285,7 +286,7 @@ const EMPTY: number[] = [];
 const ONE: number[] = [1];
 
 function specOf(
-  k: CompiledKernel,
+  k: MapKernel,
   inputs: readonly NdArray[],
   outputs: readonly NdArray[],
   ndim: number,

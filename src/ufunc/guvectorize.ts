@@ -8,8 +8,7 @@
 
 import { type ArrayLike, type NdArray, zeros } from '../core/array.js';
 import type { DType } from '../core/dtypes.js';
-import { parallelInspectNote } from '../targets/parallel/last-call.js';
-import { runDeferred } from '../targets/parallel/map.js';
+import { targetFor, withInspectNote } from '../targets/registry.js';
 import { callGufunc, type GufuncCallOptions, type GufuncResult } from './gufunc/call.js';
 import { GufuncCore, type GuvectorizeOptions } from './gufunc/core.js';
 import { gufuncLoopSource } from './gufunc/loops.js';
@@ -124,10 +123,7 @@ export function guvectorize<L extends string>(
   const g = call as unknown as Gufunc<L>;
   Object.defineProperties(g, {
     async: {
-      value: (...args: unknown[]) =>
-        core.target === 'parallel'
-          ? runDeferred(() => timed(args))
-          : Promise.resolve().then(() => timed(args)),
+      value: (...args: unknown[]) => targetFor(core.target).runAsync(() => timed(args)),
     },
     nin: { value: core.layout.nin, enumerable: true },
     nout: { value: core.layout.nout, enumerable: true },
@@ -135,11 +131,8 @@ export function guvectorize<L extends string>(
     types: { get: () => core.types, enumerable: true },
     ufuncName: { value: core.name, enumerable: true },
     inspect: {
-      value: (sig?: string) => {
-        const text = inspectGufunc(core, sig);
-        // On the parallel target, also which path the last call took and why.
-        return core.target === 'parallel' ? `${parallelInspectNote(core)}\n${text}` : text;
-      },
+      // A target may add a note (`parallel`: which path the last call took and why).
+      value: (sig?: string) => withInspectNote(core.target, core, inspectGufunc(core, sig)),
     },
   });
   return g;

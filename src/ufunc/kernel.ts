@@ -11,6 +11,7 @@ import { kernelMayThrow } from '../compiler/may-throw.js';
 import type { ParsedKernel } from '../compiler/parse.js';
 import type { DType } from '../core/dtypes.js';
 import { CompileError } from '../core/errors.js';
+import type { MapKernel } from '../plan/map.js';
 import {
   buildLoop,
   type KernelCode,
@@ -19,7 +20,7 @@ import {
   loopFunctionSource,
 } from '../targets/cpu/loops.js';
 
-export class CompiledKernel {
+export class CompiledKernel implements MapKernel {
   readonly typed: TypedKernel;
   readonly code: KernelCode;
   /** True when the kernel reads free variables and is called as a function per element. */

@@ -5,7 +5,7 @@
  * removed, and the method runs on the copy with the timeout in force for the jobs it posts.
  */
 import { snapshotOptions } from '../core/guard.js';
-import { checkTimeout, withCallTimeout } from '../targets/parallel/pool.js';
+import { type TargetName, targetFor } from '../targets/registry.js';
 import { isOptionsObject } from './options.js';
 
 /**
@@ -14,7 +14,7 @@ import { isOptionsObject } from './options.js';
  */
 export function withTimeoutOption<T>(
   name: string,
-  target: string,
+  target: TargetName,
   args: readonly unknown[],
   at: number,
   run: (args: unknown[]) => T,
@@ -25,11 +25,11 @@ export function withTimeoutOption<T>(
   if (!('timeout' in snap)) return run([...args.slice(0, at), snap]);
   const t = snap.timeout;
   delete snap.timeout;
-  if (target !== 'parallel') {
+  const { withTimeout } = targetFor(target);
+  if (!withTimeout) {
     throw new TypeError(
       `${name}: timeout is an option of the 'parallel' target (a ${target} call runs on the calling thread and cannot be stopped)`,
     );
   }
-  const ms = checkTimeout(t, `${name}: timeout`);
-  return withCallTimeout(ms, () => run([...args.slice(0, at), snap]));
+  return withTimeout(t, `${name}: timeout`, () => run([...args.slice(0, at), snap]));
 }

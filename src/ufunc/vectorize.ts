@@ -6,8 +6,7 @@
 import { SCALAR_KERNEL, type ScalarKernelSource } from '../compiler/callable.js';
 import { type ArrayLike, type NdArray, zeros } from '../core/array.js';
 import type { DType } from '../core/dtypes.js';
-import { parallelInspectNote } from '../targets/parallel/last-call.js';
-import { runDeferred } from '../targets/parallel/map.js';
+import { targetFor, withInspectNote } from '../targets/registry.js';
 import { lastWasmPath, wasmConfig, wasmLoops } from '../targets/wasm/map.js';
 import { accumulateUfunc } from './accumulate.js';
 import { type AtIndices, atUfunc } from './at.js';
@@ -99,9 +98,7 @@ export function vectorize<F extends ScalarKernel>(fn: F, options?: VectorizeOpti
   Object.defineProperties(u, {
     async: {
       value: (...args: unknown[]) =>
-        core.target === 'parallel'
-          ? runDeferred(() => timed(args, core.nin, (a) => callUfunc(core, a)))
-          : Promise.resolve().then(() => timed(args, core.nin, (a) => callUfunc(core, a))),
+        targetFor(core.target).runAsync(() => timed(args, core.nin, (a) => callUfunc(core, a))),
     },
     reduce: {
       value: (...args: unknown[]) => timed(args, 1, ([a, o]) => reduceUfunc(core, a, o)),
@@ -121,15 +118,12 @@ export function vectorize<F extends ScalarKernel>(fn: F, options?: VectorizeOpti
     identity: { value: core.identity, enumerable: true },
     types: { get: () => core.types, enumerable: true },
     ufuncName: { value: core.name, enumerable: true },
-    inspect: { value: (sig?: string) => withParallelNote(core, inspectUfunc(core, sig)) },
+    inspect: {
+      value: (sig?: string) => withInspectNote(core.target, core, inspectUfunc(core, sig)),
+    },
     [SCALAR_KERNEL]: { value: scalarKernelSource(core) },
   });
   return u;
-}
-
-/** On the parallel target, `inspect()` also tells which path the last call took and why. */
-function withParallelNote(core: UfuncCore, text: string): string {
-  return core.target === 'parallel' ? `${parallelInspectNote(core)}\n${text}` : text;
 }
 
 /** The ufunc's kernel on numbers, for kernels that call it (`functions` option). */

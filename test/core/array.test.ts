@@ -9,7 +9,7 @@ import {
   sameView,
   sizeOf,
 } from '../../src/core/array.js';
-import { onHeap } from '../../src/heap/heap.js';
+import { onHeap } from '../../src/core/heap.js';
 import {
   asarray,
   astype,

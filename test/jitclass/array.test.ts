@@ -1,6 +1,6 @@
 /** Record arrays: struct-of-arrays storage, views and columns over the same memory. */
 import { describe, expect, it } from 'vitest';
-import { onHeap } from '../../src/heap/heap.js';
+import { onHeap } from '../../src/core/heap.js';
 import {
   dtypeOf,
   Fields,

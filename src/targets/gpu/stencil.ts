@@ -18,9 +18,8 @@ import type { TypedKernel } from '../../compiler/ir.js';
 import { castScalar, dtypeOf, type NdArray } from '../../core/array.js';
 import type { TypedArray } from '../../core/dtypes.js';
 import { CompileError } from '../../core/errors.js';
-import type { RelData } from '../../stencil/accessors.js';
-import { remapIndex } from '../../stencil/modes.js';
-import type { Boundary, Extent } from '../../stencil/types.js';
+import { type Boundary, remapIndex } from '../../plan/boundary.js';
+import type { Extent, RelData, StencilCallPlan } from '../../plan/stencil.js';
 import { checkRanOnBackend, type GpuBackend, type GpuJs, gpuInstance } from './backend.js';
 import { cachedKernel, KERNEL_SETTINGS } from './kernel-cache.js';
 import { GPU_HELPERS, GpuEmitter, type GpuHooks } from './lower.js';
@@ -171,21 +170,7 @@ function kernelFor(typed: TypedKernel, key: string, g: StencilGeometry, gpu: Gpu
 }
 
 /** A validated stencil call, as the gpu target needs it. */
-export interface GpuStencilRun {
-  readonly typed: TypedKernel;
-  readonly arrays: readonly NdArray[];
-  readonly arrayParams: readonly number[];
-  /** Every parameter's value when it is a number (undefined for arrays). */
-  readonly scalars: readonly (number | undefined)[];
-  readonly result: NdArray;
-  readonly modes: readonly Boundary[];
-  readonly extents: readonly Extent[];
-  readonly cval: number;
-  /** The output is new (skipped cells get cval) rather than a given `out` (they keep their value). */
-  readonly fill: boolean;
-}
-
-export function runGpuStencil(r: GpuStencilRun): void {
+export function runGpuStencil(r: StencilCallPlan): void {
   const { result, arrays, modes, extents } = r;
   const full = result.shape.slice();
   const nd = full.length;

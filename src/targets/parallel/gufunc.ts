@@ -5,16 +5,17 @@
  */
 import { extent, type NdArray } from '../../core/array.js';
 import type { TypedArray } from '../../core/dtypes.js';
-import type { CompiledGufunc } from '../../ufunc/gufunc/core.js';
-import { type GufuncLoopSpec, gufuncLoopSource } from '../../ufunc/gufunc/loops.js';
 import { type Chunk, dispatch, loopRef } from './map.js';
 import { chunkCount } from './pool.js';
 
-/** Runs a planned gufunc loop on the workers; false when no loop dim can be split. */
+/**
+ * Runs a planned gufunc loop on the workers; false when no loop dim can be split. The loop
+ * is `owner`'s loop `key`, whose source (the `cpu` loop's, built by the kind) is made once.
+ */
 export function runGufuncParallel(
-  kernel: CompiledGufunc,
+  owner: object,
   key: string,
-  spec: () => GufuncLoopSpec,
+  loopSource: () => string,
   all: readonly NdArray[],
   nin: number,
   D: TypedArray[],
@@ -31,7 +32,7 @@ export function runGufuncParallel(
     if (ok && (d < 0 || N[l] > N[d])) d = l;
   }
   if (d < 0 || N[d] < 2) return false;
-  const ref = loopRef(kernel, key, () => `'use strict';\n${gufuncLoopSource(kernel.t, spec())}`);
+  const ref = loopRef(owner, key, () => `'use strict';\n${loopSource()}`);
   const n = N[d];
   const parts = chunkCount(n);
   const chunks: Chunk[] = [];

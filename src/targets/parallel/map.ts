@@ -13,8 +13,7 @@
  */
 import { allocData, castScalar, dtypeOfData, type NdArray, view } from '../../core/array.js';
 import type { TypedArray } from '../../core/dtypes.js';
-import type { CompiledKernel } from '../../ufunc/kernel.js';
-import type { LoopSpec } from '../cpu/loops.js';
+import type { MapKernel, MapPlan, ScanSplit } from '../../plan/map.js';
 import {
   callHasTimeout,
   chunkCount,
@@ -27,44 +26,6 @@ import {
   waitAsync,
   waitSync,
 } from './pool.js';
-
-/** A loop call planned by `planMap` (src/ufunc/execute.ts). */
-export interface MapPlan {
-  key: string;
-  /** Builds the loop spec (a plain function of the plan: plans hold no closures). */
-  spec: (k: CompiledKernel, plan: MapPlan) => Omit<LoopSpec, 'kernel'>;
-  /** What `spec` needs: the operands and the layout class. */
-  inputs: readonly NdArray[];
-  outputs: readonly NdArray[];
-  ndim: number;
-  contiguous: boolean;
-  zeroOffsets: boolean;
-  hasMask: boolean;
-  accumulate: boolean;
-  innerZero: boolean[];
-  innerOne: boolean[];
-  innerBase0: boolean[];
-  scan: boolean;
-  /** Inner runs reduced pairwise (LoopSpec.pairwise). */
-  pairwise: boolean;
-  D: TypedArray[];
-  P: number[];
-  N: number[];
-  /** Flattened [op][dim] strides; empty for the flat contiguous loop (all strides 1). */
-  S: number[];
-  /** Operand count split: inputs, outputs (then an optional mask). */
-  nin: number;
-  nout: number;
-}
-
-export interface ScanSplit {
-  /** Arrays of the call (inputs, outputs, mask) in operand order, and the iteration shape. */
-  arrays: readonly NdArray[];
-  shape: readonly number[];
-  axis: number;
-  /** Re-plans the call over sub-views of the arrays. */
-  plan: (arrays: NdArray[], shape: number[]) => MapPlan | null;
-}
 
 let nextLoopId = 1;
 const sources = new WeakMap<object, Map<string, LoopRef>>();
@@ -87,7 +48,7 @@ export function loopRef(owner: object, key: string, factoryBody: () => string): 
   return r;
 }
 
-function ufuncLoopRef(k: CompiledKernel, plan: MapPlan): LoopRef {
+function ufuncLoopRef(k: MapKernel, plan: MapPlan): LoopRef {
   return loopRef(
     k,
     plan.key,
@@ -124,7 +85,7 @@ export function runDeferred<T>(fn: () => T): Promise<T> {
  * caller then runs it inline.
  */
 export function runParallel(
-  k: CompiledKernel,
+  k: MapKernel,
   plan: MapPlan,
   scan?: ScanSplit,
   identity?: number,
@@ -270,7 +231,7 @@ export function dispatch(
  * The grouping differs from `cpu`'s single pass, so float results may differ in the last
  * bits (as with Numba's parallel reductions).
  */
-function reduceByPartials(k: CompiledKernel, plan: MapPlan, identity: number): boolean {
+function reduceByPartials(k: MapKernel, plan: MapPlan, identity: number): boolean {
   const nd = plan.N.length;
   let d = -1;
   for (let i = 0; i < nd; i++) if (d < 0 || plan.N[i] > plan.N[d]) d = i;

@@ -4,13 +4,13 @@
  * class's loop factory over its range of every column (`subarray` views) and runs it.
  */
 import type { TypedArray } from '../../core/dtypes.js';
-import type { CompiledCall } from '../../jitclass/compiler.js';
+import type { RecordLoopSource } from '../../plan/records.js';
 import { type Chunk, dispatch, loopRef } from './map.js';
 import { chunkCount } from './pool.js';
 
 /** Runs `call` over records `0..n-1`; `R` receives a value-returning method's results. */
 export function runRecordsParallel(
-  call: CompiledCall,
+  call: RecordLoopSource,
   cols: readonly TypedArray[],
   n: number,
   values: readonly number[],

@@ -6,13 +6,13 @@
  * fall in its own band and the result is identical to `cpu`.
  */
 import type { TypedArray } from '../../core/dtypes.js';
-import type { StencilCore } from '../../stencil/core.js';
+import type { StencilLoopSource } from '../../plan/stencil.js';
 import { type Chunk, dispatch, loopRef } from './map.js';
 import { chunkCount } from './pool.js';
 
 /** Runs a compiled stencil loop over row bands; false when there is nothing to split. */
 export function runStencilParallel(
-  core: StencilCore,
+  core: StencilLoopSource,
   key: string,
   D: TypedArray[],
   P: number[],

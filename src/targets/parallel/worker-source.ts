@@ -8,7 +8,7 @@
  * waiting with `Atomics.waitAsync`).
  */
 import { HELPERS } from '../../compiler/emit-js.js';
-import { BORDER_HELPERS } from '../../stencil/modes.js';
+import { BORDER_HELPERS } from '../../plan/boundary.js';
 
 /** Helper functions as an object literal (method shorthand and function forms both work). */
 function helpersLiteral(helpers: Record<string, unknown>): string {

@@ -12,7 +12,7 @@
 
 import type { TypedKernel } from '../../compiler/ir.js';
 import { type DType, STORAGE, type TypedArray } from '../../core/dtypes.js';
-import { existingHeap, type Heap } from '../../heap/heap.js';
+import { existingHeap, type Heap } from '../../core/heap.js';
 import { encodeModule, FuncBuilder, moduleText, type ValType } from './encode.js';
 import { Imports, LANES, NotLowerable, NotSimd, ScalarLowering, SimdLowering } from './lower.js';
 
@@ -212,7 +212,10 @@ function buildLoop(p: WasmMapPlan, nd: number, classes: string, key: string, hea
       reason: 'the wasm module is still compiling',
       compileMs: 0,
     };
-    WebAssembly.instantiate(bytes as BufferSource, imports.object(heap.memory as WebAssembly.Memory)).then(
+    WebAssembly.instantiate(
+      bytes as BufferSource,
+      imports.object(heap.memory as WebAssembly.Memory),
+    ).then(
       ({ instance }) => {
         pending.run = instance.exports.run as (...a: number[]) => void;
         pending.compileMs = performance.now() - t1;

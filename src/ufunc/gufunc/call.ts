@@ -19,13 +19,13 @@ import { canCastSameKind, checkDType, type DType, type TypedArray } from '../../
 import { BroadcastError, ValueError } from '../../core/errors.js';
 import { snapshotOptions } from '../../core/guard.js';
 import { checkOptionKeys } from '../../core/option-keys.js';
-import { runGpuGufunc } from '../../targets/gpu/gufunc.js';
-import { decideWorkers } from '../../targets/parallel/last-call.js';
+import type { ShapePlan } from '../../plan/gufunc.js';
+import { targetFor } from '../../targets/registry.js';
 import { type Operand, operandArray, toOperand } from '../core.js';
 import { checkOutArray, isOptionsObject } from '../options.js';
 import type { GufuncCore } from './core.js';
 import { runGufunc } from './run.js';
-import { planShapes, type ShapePlan, shapeString } from './shapes.js';
+import { planShapes, shapeString } from './shapes.js';
 
 /** Options of a gufunc call. */
 export interface GufuncCallOptions {
@@ -122,7 +122,8 @@ export function executeGufunc(
   const plan = out
     ? planWithOut(name, layout, inputs, outShapes as number[][])
     : planShapes(name, layout, [...inputs.map((a) => a.shape), ...outShapes]);
-  const par = core.target === 'parallel' && decideWorkers(core, name, sizeOf(plan.loopShape));
+  const target = targetFor(core.target);
+  const par = target.workersFor?.(core, name, sizeOf(plan.loopShape)) ?? false;
   const outs =
     out?.slice() ??
     outTypes.map((t, j) =>
@@ -135,14 +136,14 @@ export function executeGufunc(
   // A kernel may read any element of its inputs after writing outputs, so an input that
   // shares memory with an output (even the very same view) is copied first.
   if (out) inputs = inputs.map((a) => (out.some((o) => mayShareMemory(o, a)) ? copy(a) : a));
-  if (core.target === 'gpu') {
-    runGpuGufunc(kernel.t, layout, plan, [...inputs, ...outs], !!out);
+  if (target.runGufuncCall) {
+    target.runGufuncCall(kernel.t, layout, plan, [...inputs, ...outs], !!out);
     return outs;
   }
   // A kernel that can throw part-way (see kernelMayThrow) runs into scratch copies of
   // `out`, copied back only once every loop iteration succeeded.
   const staged = out && kernelMayThrow(kernel.t.typed) ? outs.map((o) => copy(o)) : null;
-  runGufunc(kernel, layout, plan, [...inputs, ...(staged ?? outs)], par);
+  runGufunc(kernel, layout, plan, [...inputs, ...(staged ?? outs)], par ? target : undefined);
   if (staged) for (let j = 0; j < staged.length; j++) copyInto(outs[j], staged[j]);
   return outs;
 }

@@ -14,8 +14,8 @@ import { join } from '../../compiler/types.js';
 import { forEachExpr, WeakIntFlow } from '../../compiler/weak-int.js';
 import { type DType, promoteAll } from '../../core/dtypes.js';
 import { CompileError } from '../../core/errors.js';
-import type { GufuncLayout } from './layout.js';
-import { type ViewParam, viewExtension } from './views.js';
+import type { GufuncLayout, TypedGufunc, ViewParam } from '../../plan/gufunc.js';
+import { viewExtension } from './views.js';
 
 /** What every kernel of one gufunc shares. */
 export interface GufuncForm {
@@ -27,17 +27,6 @@ export interface GufuncForm {
   readonly functions: KernelFunctions;
   /** Outputs are the kernel's return values (all are `()`), not parameters. */
   readonly returns: boolean;
-}
-
-/** A kernel typed for one combination of input and output types. */
-export interface TypedGufunc {
-  readonly typed: TypedKernel;
-  /** Types the kernel sees for each input. */
-  readonly inTypes: readonly DType[];
-  /** Types the kernel produces for each output. */
-  readonly outTypes: readonly DType[];
-  /** Per parameter: its view, or null for a number. */
-  readonly views: readonly (ViewParam | null)[];
 }
 
 const MAX_PASSES = 16;

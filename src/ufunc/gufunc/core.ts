@@ -9,11 +9,12 @@ import { parseKernel } from '../../compiler/parse.js';
 import { type DType, describe } from '../../core/dtypes.js';
 import { snapshotOptions } from '../../core/guard.js';
 import { checkOptionKeys } from '../../core/option-keys.js';
-import { checkGpuGufunc } from '../../targets/gpu/gufunc.js';
+import type { GufuncLayout, TypedGufunc } from '../../plan/gufunc.js';
+import { checkTarget, targetFor } from '../../targets/registry.js';
 import { type Operand, resolveWeak, selectSignature, type Target } from '../core.js';
 import { formatSignature, type LoopSignature } from '../signatures.js';
-import { type GufuncForm, type TypedGufunc, typeGufunc } from './compile.js';
-import { type GufuncLayout, parseLayout } from './layout.js';
+import { type GufuncForm, typeGufunc } from './compile.js';
+import { parseLayout } from './layout.js';
 import { buildGufuncLoop, type GufuncLoopFn, type GufuncLoopSpec } from './loops.js';
 import { parseGufuncSignature } from './signature.js';
 
@@ -52,7 +53,6 @@ const OPTION_KEYS = new Set([
   'boundscheck',
   'functions',
 ]);
-const VALID_TARGETS: readonly string[] = ['cpu', 'parallel', 'gpu'];
 
 /** Loops with literal core sizes a kernel may make before it sticks to generic ones. */
 const MAX_LITERAL_LOOPS = 8;
@@ -105,16 +105,7 @@ export class GufuncCore {
     // Each option is read once, from a copy: a getter cannot pass a check and then change.
     options = snapshotOptions(options, 'guvectorize') as GuvectorizeOptions;
     checkOptionKeys(options, OPTION_KEYS, 'guvectorize');
-    const target = options.target ?? 'cpu';
-    if (!VALID_TARGETS.includes(target as string)) {
-      throw new TypeError(`target must be 'cpu', 'parallel' or 'gpu'; got ${describe(target)}`);
-    }
-    if (target !== 'cpu' && target !== 'parallel' && target !== 'gpu') {
-      throw new TypeError(
-        `target '${target}' is not available in this version of numbats; use 'cpu'`,
-      );
-    }
-    this.target = target as Target;
+    this.target = checkTarget(options.target, 'guvectorize');
     if (options.name !== undefined && typeof options.name !== 'string') {
       throw new TypeError('name must be a string');
     }
@@ -124,7 +115,7 @@ export class GufuncCore {
       throw new TypeError(`boundscheck must be a boolean; got ${describe(options.boundscheck)}`);
     }
     this.boundscheck = options.boundscheck === true;
-    if (this.boundscheck && this.target !== 'cpu') {
+    if (this.boundscheck && !targetFor(this.target).boundscheck) {
       throw new TypeError(
         `boundscheck runs on the 'cpu' target only; debug the kernel there, then switch to target: '${this.target}'`,
       );
@@ -159,8 +150,8 @@ export class GufuncCore {
           new CompiledGufunc(typeGufunc(this.form, s.ins, s.outs), this.boundscheck),
         );
       }
-      if (this.target === 'gpu')
-        for (const k of this.sigKernels) checkGpuGufunc(k.t, this.layout, this.name);
+      for (const k of this.sigKernels)
+        targetFor(this.target).checkGufuncKernel?.(k.t, this.layout, this.name);
     } else {
       this.signatures = null;
       // Type-check once with float64 inputs so unsupported constructs fail at construction;
@@ -170,7 +161,7 @@ export class GufuncCore {
         kernelKey(f64),
         new CompiledGufunc(typeGufunc(this.form, f64), this.boundscheck),
       ];
-      if (this.target === 'gpu') checkGpuGufunc(this.checked[1].t, this.layout, this.name);
+      targetFor(this.target).checkGufuncKernel?.(this.checked[1].t, this.layout, this.name);
     }
   }
 

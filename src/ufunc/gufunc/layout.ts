@@ -5,30 +5,10 @@
  * NumPy's `_parse_signature`, including its error texts (`expect '(' at position 9 in "…"`),
  * and, like NumPy, gives every equal fixed size one shared label.
  */
+
 import { describe } from '../../core/dtypes.js';
 import { ValueError } from '../../core/errors.js';
-
-/** One distinct core dimension of a layout (a label shared by every operand that names it). */
-export interface CoreDim {
-  /** The name as written (without `?`), or the size's digits for a fixed dim. */
-  readonly name: string;
-  /** The size of a fixed dim such as `(3)`. */
-  readonly fixed?: number;
-  /** `?`: operands may lack it (NumPy's flexible dims); it then has size 1 in the kernel. */
-  readonly optional: boolean;
-}
-
-/** A parsed layout. */
-export interface GufuncLayout {
-  /** The layout as given (NumPy quotes it unchanged in its messages). */
-  readonly source: string;
-  /** Distinct core dims, in order of first appearance. */
-  readonly dims: readonly CoreDim[];
-  /** For each input, then each output: the labels (indices into `dims`) of its core dims. */
-  readonly operands: readonly (readonly number[])[];
-  readonly nin: number;
-  readonly nout: number;
-}
+import type { CoreDim, GufuncLayout } from '../../plan/gufunc.js';
 
 const isAlpha = (c: string | undefined) => c !== undefined && /[A-Za-z_]/.test(c);
 const isAlnum = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_]/.test(c);

@@ -11,8 +11,7 @@
 import { castCode, HELPERS, JsEmitter, numberLiteral } from '../../compiler/emit-js.js';
 import type { DType } from '../../core/dtypes.js';
 import { IndexError } from '../../core/errors.js';
-import type { TypedGufunc } from './compile.js';
-import type { GufuncLayout } from './layout.js';
+import type { GufuncLayout, TypedGufunc } from '../../plan/gufunc.js';
 import { storeCode, type ViewPlace, viewLowering } from './views.js';
 
 /** How a core stride is indexed: `0` adds nothing (stride 0, or extent ≤ 1), `1` adds `i`, `n` adds `i*t`. */

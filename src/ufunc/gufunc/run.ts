@@ -7,11 +7,10 @@ import { dtypeOf, type NdArray } from '../../core/array.js';
 import { broadcastStrides } from '../../core/broadcast.js';
 import { DTYPES, type DType, type TypedArray } from '../../core/dtypes.js';
 import { planLayout } from '../../core/layout.js';
-import { runGufuncParallel } from '../../targets/parallel/gufunc.js';
+import type { GufuncLayout, ShapePlan } from '../../plan/gufunc.js';
+import type { Target } from '../../targets/registry.js';
 import type { CompiledGufunc } from './core.js';
-import type { GufuncLayout } from './layout.js';
-import type { LoopStrideClass, StrideClass } from './loops.js';
-import type { ShapePlan } from './shapes.js';
+import { gufuncLoopSource, type LoopStrideClass, type StrideClass } from './loops.js';
 
 /** Largest core dim size that gets loops with literal sizes and strides. */
 const SMALL_CORE = 16;
@@ -27,8 +26,8 @@ export function runGufunc(
   layout: GufuncLayout,
   plan: ShapePlan,
   all: readonly NdArray[],
-  /** On the parallel target, above the size threshold: split the loop dims over workers. */
-  parallel = false,
+  /** A target that splits the loop dims over workers, when this call goes to them. */
+  workers?: Target,
 ): void {
   const nop = all.length;
   const loopStrides = all.map((a, o) => {
@@ -52,7 +51,7 @@ export function runGufunc(
     const a = all[o];
     arrTypes[o] = dtypeOf(a);
     // Parallel chunks move the offsets, so they need the loop form that reads them.
-    zeroOffsets[o] = !parallel && a.offset === 0;
+    zeroOffsets[o] = workers === undefined && a.offset === 0;
     // Operands with the same start and loop strides share one base offset in the loop.
     let k = 0;
     while (k < o && !(all[k].offset === a.offset && sameList(lay.strides[k], lay.strides[o]))) k++;
@@ -118,8 +117,8 @@ export function runGufunc(
   for (const st of lay.strides) for (const v of st) S.push(v);
   const D = all.map((a) => a.data as TypedArray);
   const P = all.map((a) => a.offset);
-  if (parallel && runGufuncParallel(kernel, key, spec, all, layout.nin, D, P, lay.shape, S, C))
-    return;
+  const source = () => gufuncLoopSource(kernel.t, spec());
+  if (workers?.runGufuncLoop?.(kernel, key, source, all, layout.nin, D, P, lay.shape, S, C)) return;
   loop(D, P, lay.shape, S, C);
 }
 

@@ -12,18 +12,8 @@
  *    given output must have the full loop shape (it is never broadcast).
  */
 import { BroadcastError, ValueError } from '../../core/errors.js';
-import { type GufuncLayout, operandName } from './layout.js';
-
-export interface ShapePlan {
-  /** The broadcast loop dims. */
-  readonly loopShape: number[];
-  /** Size of every core dim label (1 for a missing optional dim). */
-  readonly sizes: number[];
-  /** Per label: an optional dim absent from this call. */
-  readonly missing: boolean[];
-  /** Per operand: how many of its trailing dims are core dims in this call. */
-  readonly coreNum: number[];
-}
+import type { GufuncLayout, ShapePlan } from '../../plan/gufunc.js';
+import { operandName } from './layout.js';
 
 /** NumPy's `convert_shape_to_string`: leading -1 (newaxis) dropped, later ones named. */
 export function shapeString(vals: readonly number[]): string {

@@ -6,8 +6,9 @@
  * lists) is accepted too. Dims are checked against the layout; dtypes are numbats'.
  */
 import { checkDType, type DType } from '../../core/dtypes.js';
+import type { GufuncLayout } from '../../plan/gufunc.js';
 import { type LoopSignature, parseSignature } from '../signatures.js';
-import { formatOperand, type GufuncLayout } from './layout.js';
+import { formatOperand } from './layout.js';
 
 const NUMBA_FORM = /^\s*([A-Za-z0-9_]+)\s*\((.*)\)\s*$/s;
 const ARG = /^([A-Za-z0-9_]+)\s*(?:\[([\s:,1]*)\])?$/;

@@ -6,22 +6,14 @@
  * allocates nothing: `x.get(i, j)` becomes `d0[b0_0+i*t0_0+j]`. Indices are not
  * bounds-checked (Numba's default too).
  */
+
 import { castCode, type ExtLowering, wrapTo } from '../../compiler/emit-js.js';
 import { cast, type ExtContext, type KernelExtension } from '../../compiler/infer.js';
 import type { Expr, Ty } from '../../compiler/ir.js';
 import type { AstNode } from '../../compiler/parse.js';
 import { isIntTy, join } from '../../compiler/types.js';
 import type { DType } from '../../core/dtypes.js';
-
-/** A kernel parameter that is a view. */
-export interface ViewParam {
-  /** Number of core dims (the view's rank, fixed by the layout). */
-  readonly rank: number;
-  /** Outputs may be written; inputs only read. */
-  readonly output: boolean;
-  /** Element type the kernel sees. */
-  readonly elemTy: Ty;
-}
+import type { ViewParam } from '../../plan/gufunc.js';
 
 type ExtNode = Extract<Expr, { k: 'ext' }>;
 

@@ -1,7 +1,7 @@
 /** Shared by the wasm target's tests: heap copies of generated views, bitwise comparison. */
 import ndarray from 'ndarray';
 import { expect } from 'vitest';
-import { currentHeap, type Heap } from '../../../src/heap/heap.js';
+import { currentHeap, type Heap } from '../../../src/core/heap.js';
 import { dtypeOf, type NdArray, type TypedArray } from '../../../src/index.js';
 
 /** The same view (shape, strides, offset, values) over a copy of its buffer on the numbats heap. */

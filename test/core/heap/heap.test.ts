@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALIGN, Heap, HeapExhaustedError, onHeap, sizeClass } from '../../src/heap/heap.js';
+import { ALIGN, Heap, HeapExhaustedError, onHeap, sizeClass } from '../../../src/core/heap.js';
 import {
   asarray,
   astype,
@@ -15,8 +15,8 @@ import {
   type TypedArray,
   vectorize,
   zeros,
-} from '../../src/index.js';
-import { runs } from '../support.js';
+} from '../../../src/index.js';
+import { runs } from '../../support.js';
 
 const dispose = (Symbol as { dispose?: symbol }).dispose!;
 

@@ -1,7 +1,7 @@
 // Run by heap.test.ts in its own process (node --expose-gc --import tsx): GC release and a
 // full heap, which need a fresh heap and a way to collect garbage.
-import { onHeap } from '../../src/heap/heap.js';
-import { configureHeap, heapStatus, type TypedArray, zeros } from '../../src/index.js';
+import { onHeap } from '../../../src/core/heap.js';
+import { configureHeap, heapStatus, type TypedArray, zeros } from '../../../src/index.js';
 
 const gc = (globalThis as { gc?: () => void }).gc!;
 const tick = () => new Promise((r) => setTimeout(r, 0));

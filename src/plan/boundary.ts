@@ -2,9 +2,36 @@
  * Boundary modes as index formulas: where a coordinate `j` outside `[0, n)` reads from.
  * These run only in the border band of a stencil (generated code calls them as `B.<mode>`);
  * the interior never remaps. Each formula is periodic like scipy.ndimage's line extension,
- * so offsets larger than the axis (and axes of length 1) give scipy's values.
+ * so offsets larger than the axis (and axes of length 1) give scipy's values. Shared by the
+ * stencil kind (which names the modes and generates `B.<mode>` calls), the `parallel`
+ * workers (which receive `BORDER_HELPERS`) and the `gpu` target's fallback.
  */
-import type { Boundary } from './types.js';
+
+/**
+ * How a stencil reads outside the array, as `scipy.ndimage` names it (`'skip'` is Numba's
+ * default). For an axis `a b c d`:
+ *
+ * - `'skip'`: cells whose neighborhood leaves the array are not computed; they get `cval`
+ *   (or keep their value in a given `out`).
+ * - `'constant'`: `k k k | a b c d | k k k` with `k = cval`.
+ * - `'nearest'`: `a a a | a b c d | d d d`.
+ * - `'reflect'`: half-sample symmetric, `c b a | a b c d | d c b`.
+ * - `'mirror'`: whole-sample symmetric, `d c b | a b c d | c b a`.
+ * - `'wrap'`: periodic, `b c d | a b c d | a b c`.
+ *
+ * Offsets larger than the axis keep repeating the pattern, as scipy does.
+ */
+export type Boundary = 'skip' | 'constant' | 'nearest' | 'reflect' | 'mirror' | 'wrap';
+
+/** Every boundary mode, in the order error messages list them. */
+export const BOUNDARIES: readonly Boundary[] = [
+  'skip',
+  'constant',
+  'nearest',
+  'reflect',
+  'mirror',
+  'wrap',
+];
 
 /** Periodic: `… c d | a b c d | a b …`. */
 function wrap(j: number, n: number): number {

@@ -18,7 +18,7 @@
  * allocator; numbats' own allocations then fall back to an ordinary buffer (the array runs
  * on the JS loops) unless `configureHeap({ whenFull: 'throw' })` asks for the error.
  */
-import { type DType, STORAGE, type TypedArray } from '../core/dtypes.js';
+import { type DType, STORAGE, type TypedArray } from './dtypes.js';
 
 /** Bytes in a WebAssembly page. */
 const PAGE = 65536;

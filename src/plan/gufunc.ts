@@ -1,0 +1,62 @@
+/**
+ * What the guvectorize kind hands a target: the parsed layout of a gufunc, the core and
+ * loop shapes of one call, and the typed kernel with its view parameters. Targets import
+ * these types; the kind produces them (ufunc/gufunc/layout.ts, shapes.ts, compile.ts).
+ */
+import type { Ty, TypedKernel } from '../compiler/ir.js';
+import type { DType } from '../core/dtypes.js';
+
+/** One distinct core dimension of a layout (a label shared by every operand that names it). */
+export interface CoreDim {
+  /** The name as written (without `?`), or the size's digits for a fixed dim. */
+  readonly name: string;
+  /** The size of a fixed dim such as `(3)`. */
+  readonly fixed?: number;
+  /** `?`: operands may lack it (NumPy's flexible dims); it then has size 1 in the kernel. */
+  readonly optional: boolean;
+}
+
+/** A parsed layout. */
+export interface GufuncLayout {
+  /** The layout as given (NumPy quotes it unchanged in its messages). */
+  readonly source: string;
+  /** Distinct core dims, in order of first appearance. */
+  readonly dims: readonly CoreDim[];
+  /** For each input, then each output: the labels (indices into `dims`) of its core dims. */
+  readonly operands: readonly (readonly number[])[];
+  readonly nin: number;
+  readonly nout: number;
+}
+
+/** The shapes of one gufunc call, from its operands and the layout. */
+export interface ShapePlan {
+  /** The broadcast loop dims. */
+  readonly loopShape: number[];
+  /** Size of every core dim label (1 for a missing optional dim). */
+  readonly sizes: number[];
+  /** Per label: an optional dim absent from this call. */
+  readonly missing: boolean[];
+  /** Per operand: how many of its trailing dims are core dims in this call. */
+  readonly coreNum: number[];
+}
+
+/** A kernel parameter that is a view. */
+export interface ViewParam {
+  /** Number of core dims (the view's rank, fixed by the layout). */
+  readonly rank: number;
+  /** Outputs may be written; inputs only read. */
+  readonly output: boolean;
+  /** Element type the kernel sees. */
+  readonly elemTy: Ty;
+}
+
+/** A kernel typed for one combination of input and output types. */
+export interface TypedGufunc {
+  readonly typed: TypedKernel;
+  /** Types the kernel sees for each input. */
+  readonly inTypes: readonly DType[];
+  /** Types the kernel produces for each output. */
+  readonly outTypes: readonly DType[];
+  /** Per parameter: its view, or null for a number. */
+  readonly views: readonly (ViewParam | null)[];
+}

@@ -1,0 +1,28 @@
+/**
+ * The `parallel` target as the registry sees it: the `cpu` loops, split into chunks over
+ * the worker pool (`./pool.ts`), for every kind. Calls can be given a `timeout`, `.async`
+ * calls leave their jobs pending instead of blocking, and `inspect()` tells which path a
+ * kernel's last call took.
+ */
+import { requireNoFreeNames } from './free-names.js';
+import { runGufuncParallel } from './gufunc.js';
+import { decideWorkers, parallelInspectNote } from './last-call.js';
+import { runDeferred } from './map.js';
+import { checkTimeout, useWorkers, withCallTimeout } from './pool.js';
+import { runRecordsParallel } from './records.js';
+import { runStencilParallel } from './stencil.js';
+
+export const parallelTarget = {
+  name: 'parallel',
+  kinds: { vectorize: true, guvectorize: true, stencil: true, jitclass: true },
+  runAsync: runDeferred,
+  inspectNote: parallelInspectNote,
+  withTimeout: <T>(value: unknown, what: string, call: () => T): T =>
+    withCallTimeout(checkTimeout(value, what), call),
+  checkUfuncKernel: requireNoFreeNames,
+  sharesOutputs: useWorkers,
+  workersFor: decideWorkers,
+  runGufuncLoop: runGufuncParallel,
+  runStencilLoop: runStencilParallel,
+  runRecords: runRecordsParallel,
+} as const;

@@ -1,0 +1,136 @@
+/**
+ * The targets, registered once. Each target folder exports a plain descriptor (its name and,
+ * per kernel kind, `true` or the reason it cannot run that kind); this file lists them, and
+ * the `target` option of every kind is checked here, with one message. Adding a target is
+ * its folder plus one entry in `TARGETS`.
+ */
+import type { TypedKernel } from '../compiler/ir.js';
+import type { NdArray } from '../core/array.js';
+import { describe, type TypedArray } from '../core/dtypes.js';
+import type { GufuncLayout, ShapePlan, TypedGufunc } from '../plan/gufunc.js';
+import type { RecordLoopSource } from '../plan/records.js';
+import type { StencilCallPlan, StencilLoopSource } from '../plan/stencil.js';
+import { cpuTarget } from './cpu/target.js';
+import { gpuTarget } from './gpu/target.js';
+import { parallelTarget } from './parallel/target.js';
+
+/** The kernel kinds a target can run (jit has no `target` option yet). */
+export type KernelKind = 'vectorize' | 'guvectorize' | 'stencil' | 'jitclass';
+
+export interface Target {
+  readonly name: string;
+  /** Per kind: `true`, or the reason the kind cannot run here (the error message). */
+  readonly kinds: Readonly<Record<KernelKind, true | string>>;
+  /** `.async`: runs `call` so its work may finish later; resolves with its result. */
+  runAsync<T>(call: () => T): Promise<T>;
+  /** A first line for `inspect()` on how `kernel`'s last call ran (targets that track it). */
+  inspectNote?(kernel: object): string;
+  /**
+   * Runs `call` under the per-call `timeout` option `value` (checked here, `what` names it
+   * in messages). Absent: the target's calls cannot be stopped, so it has no such option.
+   */
+  withTimeout?<T>(value: unknown, what: string, call: () => T): T;
+  /** guvectorize's `boundscheck` option runs here (kernels with index checks). */
+  readonly boundscheck?: true;
+
+  // Compile-time checks: a kernel this target cannot run fails at construction.
+  checkUfuncKernel?(typed: TypedKernel, name: string): void;
+  checkGufuncKernel?(t: TypedGufunc, layout: GufuncLayout, name: string): void;
+  checkStencilKernel?(typed: TypedKernel, name: string): void;
+
+  // Targets that run whole calls themselves instead of the `cpu` loops (`gpu`).
+  runGufuncCall?(
+    t: TypedGufunc,
+    layout: GufuncLayout,
+    plan: ShapePlan,
+    all: readonly NdArray[],
+    outGiven: boolean,
+  ): void;
+  runStencilCall?(call: StencilCallPlan): void;
+
+  // Targets that run the `cpu` loops in chunks on workers (`parallel`).
+  /** Whether outputs of a call over `elements` elements should be allocated shared. */
+  sharesOutputs?(elements: number): boolean;
+  /** Whether this call of `kernel` goes to the workers (the decision is recorded). */
+  workersFor?(kernel: object, name: string, elements: number): boolean;
+  /** Each returns false (nothing done) when the call cannot be split; it then runs inline. */
+  runGufuncLoop?(
+    owner: object,
+    key: string,
+    loopSource: () => string,
+    all: readonly NdArray[],
+    nin: number,
+    D: TypedArray[],
+    P: number[],
+    N: number[],
+    S: number[],
+    C: number[],
+  ): boolean;
+  runStencilLoop?(
+    core: StencilLoopSource,
+    key: string,
+    D: TypedArray[],
+    P: number[],
+    N: number[],
+    S: number[],
+    R: number[],
+    A: number[],
+    C: number[],
+  ): boolean;
+  runRecords?(
+    call: RecordLoopSource,
+    cols: readonly TypedArray[],
+    n: number,
+    values: readonly number[],
+    R: TypedArray | undefined,
+  ): boolean;
+}
+
+/** Every target, in the order error messages list them. */
+const TARGETS = [cpuTarget, parallelTarget, gpuTarget] as const satisfies readonly Target[];
+
+/** A target's name: the values of the `target` option. */
+export type TargetName = (typeof TARGETS)[number]['name'];
+
+/** The targets running `kind`. */
+export type TargetOf<K extends KernelKind> = Extract<
+  (typeof TARGETS)[number],
+  { kinds: Record<K, true> }
+>['name'];
+
+export const TARGET_NAMES: readonly TargetName[] = TARGETS.map((t) => t.name);
+
+const BY_NAME = new Map<string, Target>(TARGETS.map((t) => [t.name, t]));
+
+/** The registered target of that name (names come checked from `checkTarget`). */
+export function targetFor(name: TargetName): Target {
+  return BY_NAME.get(name)!;
+}
+
+/** `text` with the target's `inspect()` note on `kernel` above it, if it has one. */
+export function withInspectNote(name: TargetName, kernel: object, text: string): string {
+  const note = targetFor(name).inspectNote?.(kernel);
+  return note === undefined ? text : `${note}\n${text}`;
+}
+
+function listNames(names: readonly string[]): string {
+  const quoted = names.map((n) => `'${n}'`);
+  return quoted.length < 2
+    ? quoted.join('')
+    : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+}
+
+/**
+ * Checks a `target` option for `kind` (`undefined` means 'cpu'): a name that is no target
+ * gets one message for every kind, a target that cannot run the kind gets its own reason.
+ */
+export function checkTarget<K extends KernelKind>(value: unknown, kind: K): TargetOf<K> {
+  const name = value ?? 'cpu';
+  const target = typeof name === 'string' ? BY_NAME.get(name) : undefined;
+  if (!target) {
+    throw new TypeError(`target must be ${listNames(TARGET_NAMES)}; got ${describe(name)}`);
+  }
+  const support = target.kinds[kind];
+  if (support !== true) throw new TypeError(support);
+  return target.name as TargetOf<K>;
+}
