@@ -674,9 +674,14 @@ function emitPairwise(
     const align = Math.log2(lane.bytes);
     accs = Array.from({ length: 8 / lane.lanes }, () => f.local('v128'));
     accs.forEach((v, a) => {
-      f.get(X).mem('v128.load', 16 * a, align).set(v);
+      f.get(X)
+        .mem('v128.load', 16 * a, align)
+        .set(v);
     });
-    f.get(X).i32(16 * accs.length).op('i32.add').set(y);
+    f.get(X)
+      .i32(16 * accs.length)
+      .op('i32.add')
+      .set(y);
     f.i32(8).set(c);
     f.open('block');
     f.open('loop');
@@ -688,7 +693,10 @@ function emitPairwise(
       );
       f.set(v);
     });
-    f.get(y).i32(16 * accs.length).op('i32.add').set(y);
+    f.get(y)
+      .i32(16 * accs.length)
+      .op('i32.add')
+      .set(y);
     f.get(c).i32(8).op('i32.add').set(c);
     f.br(0);
     f.op('end');
