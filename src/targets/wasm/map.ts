@@ -7,6 +7,11 @@
  * branch-free (conditionals become `bitselect`); the rest of a row, and every other case the
  * lowering handles, runs a scalar wasm loop. Results equal the JS loop's bit for bit.
  *
+ * Reductions of a reorderable ufunc along the inner loop: integer rows take several SIMD
+ * accumulators (the order is free there: wrapping + and min/max are associative); float
+ * runs are reduced in NumPy's pairwise order by the module's recursive `pw` function, the
+ * tree the JS loop follows (SIMD partials for unit-stride runs), so floats match too.
+ *
  * This module depends on the typed IR and plain plan data only (no kind imports it back).
  */
 
@@ -403,7 +408,7 @@ export function emitLoop(
   };
 
   /**
-   * One row of a reorderable reduction: ACCS vector accumulators start from the row's first
+   * One row of a reorderable (integer, not pairwise) reduction: ACCS vector accumulators start from the row's first
    * ACCS vectors and take every ACCS-th vector after; they are combined pairwise
    * ((a0 ⊕ a1) ⊕ (a2 ⊕ a3)), then their lanes pairwise, then that value is folded into the
    * output element, then the rest of the row (fewer than ACCS vectors) in order. Rows shorter
