@@ -280,6 +280,20 @@ describe('pairwise float reductions on wasm', () => {
     }
   });
 
+  it('converts each element of a run of another dtype (dtype: float64) as the JS loop does', () => {
+    for (const t of ['int32', 'uint8', 'int16', 'float32'] as DType[]) {
+      const a = zeros([3, 1001], t);
+      fill(a.data as TypedArray, 7, false);
+      const x = onHeapCopy(a);
+      for (const axis of [1, null]) {
+        const [js, w, path] = both(() => sum.reduce(x, { axis, dtype: 'float64' }) as NdArray);
+        expectSame(w, js, `${t} axis ${axis}`);
+        // The run is not the kernel's dtype: the scalar `pw`, loading and converting.
+        expect(path).toMatch(/^wasm: scalar pairwise/);
+      }
+    }
+  });
+
   it('keeps NaN, -0 and Infinity as the JS loop does', () => {
     for (const [vals, initial] of [
       [[-0, -0, -0, -0, -0, -0, -0, -0, -0], -0],
