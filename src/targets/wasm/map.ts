@@ -47,8 +47,9 @@ export interface WasmMapPlan {
   /** A reduction (input 0 is output 0, the accumulator). */
   readonly accumulate?: boolean;
   /**
-   * The ufunc is reorderable (it has an identity): a reduction along the innermost loop may
-   * use several SIMD accumulators instead of the left-to-right order.
+   * The ufunc is reorderable (it has an identity): an integer reduction along the innermost
+   * loop may use several SIMD accumulators instead of the left-to-right order (float ones
+   * follow `pairwise`).
    */
   readonly reorderable?: boolean;
   /**
@@ -295,7 +296,7 @@ export function emitLoop(
   let simd: SimdLowering | null = null;
   let lane: (typeof LANES)[DType] | undefined;
   const t0 = p.dtypes[0];
-  // A reorderable reduction along the inner loop: several SIMD accumulators per row.
+  // A reorderable (integer) reduction along the inner loop: several SIMD accumulators per row.
   let reduceRow = false;
   if (allowSimd && !p.scan && !p.hasMask && /^[01]+$/.test(classes) && classes.includes('1')) {
     lane = LANES[t0];
