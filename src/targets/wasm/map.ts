@@ -409,11 +409,11 @@ export function emitLoop(
   };
 
   /**
-   * One row of a reorderable (integer, not pairwise) reduction: ACCS vector accumulators start from the row's first
-   * ACCS vectors and take every ACCS-th vector after; they are combined pairwise
-   * ((a0 ⊕ a1) ⊕ (a2 ⊕ a3)), then their lanes pairwise, then that value is folded into the
-   * output element, then the rest of the row (fewer than ACCS vectors) in order. Rows shorter
-   * than ACCS vectors run in order from the start.
+   * One row of a reorderable (integer, not pairwise) reduction: ACCS vector accumulators
+   * start from the row's first ACCS vectors and take every ACCS-th vector after; they are
+   * combined pairwise ((a0 ⊕ a1) ⊕ (a2 ⊕ a3)), then their lanes pairwise, then that value is
+   * folded into the output element, then the rest of the row (fewer than ACCS vectors) in
+   * order. Rows shorter than ACCS vectors run in order from the start.
    */
   const reduceLoop = (l: number) => {
     const s = simd!;
