@@ -7,6 +7,11 @@
  * branch-free (conditionals become `bitselect`); the rest of a row, and every other case the
  * lowering handles, runs a scalar wasm loop. Results equal the JS loop's bit for bit.
  *
+ * Reductions of a reorderable ufunc along the inner loop: integer rows take several SIMD
+ * accumulators (the order is free there: wrapping + and min/max are associative); float
+ * runs are reduced in NumPy's pairwise order by the module's recursive `pw` function, the
+ * tree the JS loop follows (SIMD partials for unit-stride runs), so floats match too.
+ *
  * This module depends on the typed IR and plain plan data only (no kind imports it back).
  */
 
@@ -14,7 +19,15 @@ import type { TypedKernel } from '../../compiler/ir.js';
 import { type DType, STORAGE, type TypedArray } from '../../core/dtypes.js';
 import { existingHeap, type Heap } from '../../core/heap.js';
 import { encodeModule, FuncBuilder, moduleText, type ValType } from './encode.js';
-import { Imports, LANES, NotLowerable, NotSimd, ScalarLowering, SimdLowering } from './lower.js';
+import {
+  Imports,
+  LANES,
+  NotLowerable,
+  NotSimd,
+  ScalarLowering,
+  SimdLowering,
+  valType,
+} from './lower.js';
 
 /** What an elementwise call hands to the wasm target: dtypes and the planned loop nest. */
 export interface WasmMapPlan {
@@ -34,13 +47,15 @@ export interface WasmMapPlan {
   /** A reduction (input 0 is output 0, the accumulator). */
   readonly accumulate?: boolean;
   /**
-   * The ufunc is reorderable (it has an identity): a reduction along the innermost loop may
-   * use several SIMD accumulators instead of the left-to-right order.
+   * The ufunc is reorderable (it has an identity): an integer reduction along the innermost
+   * loop may use several SIMD accumulators instead of the left-to-right order (float ones
+   * follow `pairwise`).
    */
   readonly reorderable?: boolean;
   /**
-   * Float runs of this reduction are summed pairwise in NumPy's order on the JS loops: a
-   * reduction along the innermost loop then stays there, so both paths give the same bits.
+   * Float runs of this reduction are summed pairwise in NumPy's order (the JS loop's
+   * `pairwiseSource`): a reduction along the innermost loop calls the module's `pw`, which
+   * follows the very same tree, so both paths give the same bits.
    */
   readonly pairwise?: boolean;
   /**
@@ -73,6 +88,8 @@ export interface WasmLoop {
   readonly reason?: string;
   /** The SIMD shape of the inner loop, or null for a scalar wasm loop. */
   readonly simd: string | null;
+  /** The inner loop reduces its run in the pairwise order (through the module's `pw`). */
+  readonly pairwise: boolean;
   readonly text: string;
   /** Milliseconds to emit the binary and to compile + instantiate it. */
   readonly emitMs: number;
@@ -168,6 +185,7 @@ export function wasmLoop(p: WasmMapPlan): WasmLoop {
   if (p.hasMask) key += 'm';
   if (p.accumulate) key += p.reorderable ? 'R' : 'a';
   if (p.scan) key += 'S';
+  if (p.pairwise) key += 'p';
   let loops = cache.get(p.typed);
   if (!loops) {
     loops = new Map();
@@ -197,6 +215,7 @@ function buildLoop(p: WasmMapPlan, nd: number, classes: string, key: string, hea
       key,
       reason: e.message,
       simd: null,
+      pairwise: false,
       text: '',
       emitMs: performance.now() - t0,
       compileMs: 0,
@@ -204,8 +223,8 @@ function buildLoop(p: WasmMapPlan, nd: number, classes: string, key: string, hea
     };
   }
   const t1 = performance.now();
-  const { bytes, imports, text, simd } = emitted;
-  const base = { key, simd, text, emitMs: t1 - t0, bytes: bytes.length };
+  const { bytes, imports, text, simd, pairwise } = emitted;
+  const base = { key, simd, pairwise, text, emitMs: t1 - t0, bytes: bytes.length };
   if (isBrowserMainThread && bytes.length > 4096) {
     const pending: { -readonly [K in keyof WasmLoop]: WasmLoop[K] } = {
       ...base,
@@ -251,7 +270,13 @@ export function emitLoop(
   nd: number,
   classes: string,
   allowSimd: boolean,
-): { bytes: Uint8Array; imports: Imports; text: string; simd: string | null } {
+): {
+  bytes: Uint8Array;
+  imports: Imports;
+  text: string;
+  simd: string | null;
+  pairwise: boolean;
+} {
   const k = p.typed;
   const nops = p.D.length;
   const { nin, nout } = p;
@@ -274,7 +299,7 @@ export function emitLoop(
   let simd: SimdLowering | null = null;
   let lane: (typeof LANES)[DType] | undefined;
   const t0 = p.dtypes[0];
-  // A reorderable reduction along the inner loop: several SIMD accumulators per row.
+  // A reorderable (integer) reduction along the inner loop: several SIMD accumulators per row.
   let reduceRow = false;
   if (allowSimd && !p.scan && !p.hasMask && /^[01]+$/.test(classes) && classes.includes('1')) {
     lane = LANES[t0];
@@ -282,7 +307,14 @@ export function emitLoop(
       .slice(nin, nin + nout)
       .split('')
       .every((c) => c === '1');
-    reduceRow = !!p.accumulate && !!p.reorderable && nin === 2 && nout === 1 && classes === '010';
+    // Not for pairwise (float) reductions: their order is the pairwise tree (below).
+    reduceRow =
+      !!p.accumulate &&
+      !!p.reorderable &&
+      !p.pairwise &&
+      nin === 2 &&
+      nout === 1 &&
+      classes === '010';
     if (lane && (outsMove || reduceRow) && p.dtypes.every((d) => d === t0)) {
       simd = new SimdLowering(k, f, t0);
     }
@@ -380,11 +412,11 @@ export function emitLoop(
   };
 
   /**
-   * One row of a reorderable reduction: ACCS vector accumulators start from the row's first
-   * ACCS vectors and take every ACCS-th vector after; they are combined pairwise
-   * ((a0 ⊕ a1) ⊕ (a2 ⊕ a3)), then their lanes pairwise, then that value is folded into the
-   * output element, then the rest of the row (fewer than ACCS vectors) in order. Rows shorter
-   * than ACCS vectors run in order from the start.
+   * One row of a reorderable (integer, not pairwise) reduction: ACCS vector accumulators
+   * start from the row's first ACCS vectors and take every ACCS-th vector after; they are
+   * combined pairwise ((a0 ⊕ a1) ⊕ (a2 ⊕ a3)), then their lanes pairwise, then that value is
+   * folded into the output element, then the rest of the row (fewer than ACCS vectors) in
+   * order. Rows shorter than ACCS vectors run in order from the start.
    */
   const reduceLoop = (l: number) => {
     const s = simd!;
@@ -469,10 +501,37 @@ export function emitLoop(
     scalarLoop(l, false);
   };
 
+  // A run reduced pairwise: out = K(out, pw(run)), as the JS loop does it. `pw` is the
+  // function after `run`; the kernel's imports are all registered before its index is taken
+  // (imports come first in the function index space), and checked unchanged at the end.
+  const pairwise = pairwiseRun(p, classes);
+  let pw: { f: FuncBuilder; simd: string | null } | null = null;
+  let pwIndex = -1;
+  if (pairwise) {
+    primeImports(p, imports);
+    pwIndex = imports.list.length + 1;
+    pw = emitPairwise(p, imports, pwIndex, allowSimd && classes[1] === '1');
+  }
+  const accReg = pairwise ? f.local(valType(k.outTypes[0])) : -1;
+  const pairwiseCall = (l: number) => {
+    const t = p.dtypes[nin];
+    f.get(q[nin][l]).mem(LOAD[t][0]).set(accReg);
+    f.get(ext(l));
+    f.open('if');
+    scalar.kernel((j) => {
+      if (j === 0) f.get(accReg);
+      else f.get(q[1][l]).get(stride(1, l)).get(ext(l)).call(pwIndex, 'pw');
+    });
+    f.get(scalar.outs[0]).set(accReg);
+    f.op('end');
+    f.get(q[nin][l]).get(accReg).mem(STORE[t]);
+  };
+
   const level = (l: number) => {
     for (let o = 0; o < nops; o++) f.get(l === 0 ? ptr(o) : q[o][l - 1]).set(q[o][l]);
     if (l === inner) {
-      if (simd && reduceRow) reduceLoop(l);
+      if (pairwise) pairwiseCall(l);
+      else if (simd && reduceRow) reduceLoop(l);
       else if (simd) simdLoop(l);
       else scalarLoop(l, true);
       return;
@@ -490,8 +549,220 @@ export function emitLoop(
     f.op('end');
   };
   level(0);
-  const bytes = encodeModule(imports.list, [f], 65536);
-  return { bytes, imports, text: moduleText(imports.list, [f]), simd: simd ? lane!.shape : null };
+  const funcs = pw ? [f, pw.f] : [f];
+  if (pw && imports.list.length + 1 !== pwIndex)
+    throw new Error('internal: the pairwise kernel added imports after pw was numbered');
+  const bytes = encodeModule(imports.list, funcs, 65536);
+  return {
+    bytes,
+    imports,
+    text: moduleText(imports.list, funcs),
+    simd: pw ? pw.simd : simd ? lane!.shape : null,
+    pairwise,
+  };
+}
+
+/**
+ * Whether the inner loop reduces a run the JS loop sums pairwise: exactly the conditions of
+ * cpu/loops.ts `usesPairwise` (input 1 moves, the output does not, every kernel type is the
+ * output's dtype), so both paths choose the same order for every plan.
+ */
+function pairwiseRun(p: WasmMapPlan, classes: string): boolean {
+  const k = p.typed;
+  const t = k.outTypes[0];
+  return (
+    !!p.pairwise &&
+    !!p.accumulate &&
+    !p.scan &&
+    !p.hasMask &&
+    p.S.length > 0 &&
+    p.nin === 2 &&
+    p.nout === 1 &&
+    k.paramTypes.length === 2 &&
+    k.outTypes.length === 1 &&
+    classes[2] === '0' &&
+    classes[1] !== '0' &&
+    p.dtypes[2] === t &&
+    k.paramTypes[0] === t &&
+    k.paramTypes[1] === t
+  );
+}
+
+/** Registers every import the kernel (and the load of a run element) needs. */
+function primeImports(p: WasmMapPlan, imports: Imports): void {
+  const k = p.typed;
+  const f = new FuncBuilder('prime', [], []);
+  const sc = new ScalarLowering(k, f, imports);
+  sc.kernel((i) => {
+    const v = valType(k.paramTypes[i]);
+    if (v === 'f64') f.f64(0);
+    else if (v === 'f32') f.f32(0);
+    else f.i32(0);
+  });
+  sc.convert(p.dtypes[1], k.paramTypes[1]);
+}
+
+/**
+ * `pw(x, st, n)`: the kernel K folded over the n >= 1 run elements at byte addresses
+ * x + i*st, in the JS loop's order (cpu/loops.ts `pairwiseSource`, a port of NumPy's
+ * `pairwise_sum`): n < 8 in order; n <= 128 with eight partials p0..p7 started from the
+ * first eight elements, p_j = K(p_j, a[i+j]) for each further block of eight, combined as
+ * ((p0 ⊕ p1) ⊕ (p2 ⊕ p3)) ⊕ ((p4 ⊕ p5) ⊕ (p6 ⊕ p7)), then the last n % 8 in order; longer
+ * runs split at h = n/2 rounded down to a multiple of 8, each half by a recursive call, and
+ * K(left, right). K's argument order is the JS loop's everywhere (it matters for NaN
+ * payloads and kernels that are not symmetric in their bits).
+ *
+ * With `simdOk` (a unit-stride run of the kernel's own dtype and a kernel that lowers to
+ * lanes) the partials live in vectors: f64x2 ×4 hold (p0,p1) … (p6,p7), f32x4 ×2 hold
+ * (p0..p3), (p4..p7), so one lane-wise K over eight consecutive elements is exactly the
+ * eight scalar steps; the lanes are extracted into p0..p7 before the combination.
+ */
+function emitPairwise(
+  p: WasmMapPlan,
+  imports: Imports,
+  self: number,
+  simdOk: boolean,
+): { f: FuncBuilder; simd: string | null } {
+  const k = p.typed;
+  const t = k.outTypes[0] as DType;
+  const T = valType(t);
+  const d = p.dtypes[1];
+  const f = new FuncBuilder('pw', ['i32', 'i32', 'i32'], [T]);
+  const X = 0;
+  const ST = 1;
+  const N = 2;
+  const sc = new ScalarLowering(k, f, imports);
+  const lane = simdOk && d === t ? LANES[t] : undefined;
+  const vec = lane ? new SimdLowering(k, f, t) : null;
+  const r = f.local(T);
+  const y = f.local('i32');
+  const c = f.local('i32');
+  const m = f.local('i32');
+  const ps = Array.from({ length: 8 }, () => f.local(T));
+  const load = () => {
+    f.get(y).mem(LOAD[d][0]);
+    sc.convert(d, t);
+  };
+  /** dst = K(a, b). */
+  const K = (a: () => void, b: () => void, dst: number) => {
+    sc.kernel((j) => (j === 0 ? a() : b()));
+    f.get(sc.outs[0]).set(dst);
+  };
+  const step = () => f.get(y).get(ST).op('i32.add').set(y);
+  /** while (c > 0) { r = K(r, *y); y += st; c-- } */
+  const inOrder = () => {
+    f.open('block');
+    f.open('loop');
+    f.get(c).op('i32.eqz').brIf(1);
+    K(() => f.get(r), load, r);
+    step();
+    f.get(c).i32(1).op('i32.sub').set(c);
+    f.br(0);
+    f.op('end');
+    f.op('end');
+  };
+
+  // n < 8: in order.
+  f.get(N).i32(8).op('i32.lt_u');
+  f.open('if');
+  f.get(X).set(y);
+  load();
+  f.set(r);
+  step();
+  f.get(N).i32(1).op('i32.sub').set(c);
+  inOrder();
+  f.get(r).op('return');
+  f.op('end');
+
+  // n <= 128: eight partials.
+  f.get(N).i32(128).op('i32.le_u');
+  f.open('if');
+  f.get(N).get(N).i32(7).op('i32.and').op('i32.sub').set(m);
+  let accs: number[] = [];
+  if (vec && lane) {
+    const align = Math.log2(lane.bytes);
+    accs = Array.from({ length: 8 / lane.lanes }, () => f.local('v128'));
+    accs.forEach((v, a) => {
+      f.get(X)
+        .mem('v128.load', 16 * a, align)
+        .set(v);
+    });
+    f.get(X)
+      .i32(16 * accs.length)
+      .op('i32.add')
+      .set(y);
+    f.i32(8).set(c);
+    f.open('block');
+    f.open('loop');
+    f.get(c).get(m).op('i32.ge_u').brIf(1);
+    accs.forEach((v, a) => {
+      vec.apply2(
+        () => f.get(v),
+        () => f.get(y).mem('v128.load', 16 * a, align),
+      );
+      f.set(v);
+    });
+    f.get(y)
+      .i32(16 * accs.length)
+      .op('i32.add')
+      .set(y);
+    f.get(c).i32(8).op('i32.add').set(c);
+    f.br(0);
+    f.op('end');
+    f.op('end');
+    ps.forEach((pj, j) => {
+      f.get(accs[Math.floor(j / lane.lanes)]).lane(`${lane.shape}.extract_lane`, j % lane.lanes);
+      f.set(pj);
+    });
+  } else {
+    f.get(X).set(y);
+    for (const pj of ps) {
+      load();
+      f.set(pj);
+      step();
+    }
+    f.i32(8).set(c);
+    f.open('block');
+    f.open('loop');
+    f.get(c).get(m).op('i32.ge_u').brIf(1);
+    for (const pj of ps) {
+      K(() => f.get(pj), load, pj);
+      step();
+    }
+    f.get(c).i32(8).op('i32.add').set(c);
+    f.br(0);
+    f.op('end');
+    f.op('end');
+  }
+  const [p0, p1, p2, p3, p4, p5, p6, p7] = ps;
+  const pair = (a: number, b: number, dst: number) =>
+    K(
+      () => f.get(a),
+      () => f.get(b),
+      dst,
+    );
+  pair(p0, p1, p0);
+  pair(p2, p3, p2);
+  pair(p4, p5, p4);
+  pair(p6, p7, p6);
+  pair(p0, p2, p0);
+  pair(p4, p6, p4);
+  pair(p0, p4, r);
+  // y is at element m here; the last n % 8 in order.
+  f.get(N).get(m).op('i32.sub').set(c);
+  inOrder();
+  f.get(r).op('return');
+  f.op('end');
+
+  // n > 128: h = (n >> 1) - (n >> 1) % 8, pw(0, h) ⊕ pw(h, n).
+  f.get(N).i32(1).op('i32.shr_u').set(m);
+  f.get(m).get(m).i32(7).op('i32.and').op('i32.sub').set(m);
+  f.get(X).get(ST).get(m).call(self, 'pw').set(r);
+  f.get(X).get(m).get(ST).op('i32.mul').op('i32.add').get(ST).get(N).get(m).op('i32.sub');
+  f.call(self, 'pw').set(p0);
+  pair(r, p0, r);
+  f.get(r);
+  return { f, simd: vec && lane ? lane.shape : null };
 }
 
 /**
@@ -503,13 +774,6 @@ export function runWasmMap(p: WasmMapPlan): boolean {
   if (!heap) return false;
   const nops = p.D.length;
   const nd = p.N.length;
-  if (p.pairwise && nd > 0 && p.S.length > 0) {
-    const inner = nd - 1;
-    if (p.S[p.nin * nd + inner] === 0 && p.S[1 * nd + inner] !== 0) {
-      last.set(p.typed, "js: a float reduction along a run is summed pairwise (NumPy's order)");
-      return false;
-    }
-  }
   // A view reaching outside its TypedArray reads undefined (NaN) in JS and drops its writes;
   // on wasm it would touch a neighbouring heap block: such calls stay on the JS loops.
   for (let o = 0; o < nops; o++) {
@@ -567,7 +831,10 @@ export function runWasmMap(p: WasmMapPlan): boolean {
     }
     for (let l = 0; l < nd; l++) args[nops + l] = p.N[l];
     loop.run(...args);
-    last.set(p.typed, `wasm: ${loop.simd ? `SIMD ${loop.simd}` : 'scalar'} loop ${loop.key}`);
+    last.set(
+      p.typed,
+      `wasm: ${loop.simd ? `SIMD ${loop.simd}` : 'scalar'}${loop.pairwise ? ' pairwise' : ''} loop ${loop.key}`,
+    );
     return true;
   } finally {
     if (temps) {

@@ -1,7 +1,7 @@
 /**
  * Reductions on wasm: in order (bit for bit the JS loop) for every ufunc, and with several
- * SIMD accumulators along the inner loop for reorderable ones, whose order is documented
- * (src/targets/wasm/map.ts) and restated here as a reference.
+ * SIMD accumulators along the inner loop for reorderable integer ones (the order is free
+ * there). Float runs of reorderable ufuncs are reduced pairwise: pairwise.test.ts.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,61 +93,6 @@ describe('reductions on wasm', () => {
         },
       ),
       runs(60),
-    );
-  });
-
-  /** The documented order of a SIMD row reduction of `xs` into `acc` (L lanes, 4 vectors). */
-  function rowRef(acc: number, xs: number[], lanes: number, f: (a: number, b: number) => number) {
-    const block = 4 * lanes;
-    let i = 0;
-    if (xs.length >= block) {
-      const accs = Array.from({ length: 4 }, (_, a) => xs.slice(a * lanes, (a + 1) * lanes));
-      i = block;
-      while (xs.length - i >= block) {
-        for (let a = 0; a < 4; a++)
-          for (let l = 0; l < lanes; l++) accs[a][l] = f(accs[a][l], xs[i + a * lanes + l]);
-        i += block;
-      }
-      const pair = (u: number[], v: number[]) => u.map((x, l) => f(x, v[l]));
-      let v = pair(pair(accs[0], accs[1]), pair(accs[2], accs[3]));
-      while (v.length > 1) v = v.filter((_, l) => l % 2 === 0).map((x, j) => f(x, v[2 * j + 1]));
-      acc = f(acc, v[0]);
-    }
-    for (; i < xs.length; i++) acc = f(acc, xs[i]);
-    return acc;
-  }
-
-  it('float sums along the inner axis use four SIMD accumulators, in the documented order', () => {
-    fc.assert(
-      fc.property(
-        fc.constantFrom<DType>('float64', 'float32'),
-        fc.integer({ min: 1, max: 5 }),
-        fc.integer({ min: 1, max: 90 }),
-        fc.integer({ min: 0, max: 2 ** 30 }),
-        (t, rows, n, seed) => {
-          const a = zeros([rows, n], t);
-          let s = seed;
-          for (let i = 0; i < a.data.length; i++) {
-            s = (Math.imul(s, 1103515245) + 12345) | 0;
-            a.data[i] = (s % 100000) / 977 + (i % 3 === 0 ? 1e8 : 0);
-          }
-          const x = onHeapCopy(a);
-          const r = sum.reduce(x, { axis: 1 }) as NdArray;
-          expect(lastPathOfAnyCall()).toMatch(n > 20 ? /^wasm: SIMD/ : /^wasm/);
-          const f =
-            t === 'float32'
-              ? (p: number, q: number) => Math.fround(p + q)
-              : (p: number, q: number) => p + q;
-          const lanes = t === 'float64' ? 2 : 4;
-          for (let i = 0; i < rows; i++) {
-            const row = Array.from(a.data.slice(i * n, (i + 1) * n));
-            // The identity (0) is the initial value, then the whole row.
-            const want = rowRef(0, row, lanes, f);
-            expect(Object.is(r.get(i), want), `row ${i}: ${r.get(i)} vs ${want}`).toBe(true);
-          }
-        },
-      ),
-      runs(80),
     );
   });
 
