@@ -6,9 +6,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { view } from '../../src/core/array.js';
 import { STORAGE } from '../../src/core/dtypes.js';
 import {
-  asarray,
   type DType,
   IndexError,
+  type JitArray,
   jit,
   type NdArray,
   prange,
@@ -467,7 +467,7 @@ describe('faults', () => {
 });
 
 describe('fastmath', () => {
-  const sum = (a: NdArray) => {
+  const sum = (a: JitArray) => {
     let s = 0;
     for (const x of a) s += x * 0.5;
     return s;
