@@ -263,6 +263,18 @@ class JitCore implements JitCallable {
     return this.versions.map((v) => v.signature);
   }
 
+  /** With `parallel`: how the last call ran each parallel loop, as comment lines. */
+  private runNotes(v: Version): string {
+    if (!this.parallel) return '';
+    return v.par.loops
+      .filter((l) => l.parallel)
+      .map((l) => {
+        const r = lastRunOf(v.code.owner, l.loop - 1);
+        return `// prange loop ${l.loop} (line ${l.line}): ${r ? `last call ran ${r.path === 'workers' ? 'on the workers' : 'inline on the calling thread'} (${r.reason})` : 'not run yet (loops below the pool threshold run inline)'}\n`;
+      })
+      .join('');
+  }
+
   /** Once per compiled version: a process warning (console in a browser) naming the races. */
   private warnRaces(v: Version): void {
     if (!this.parallel) return;
@@ -379,7 +391,9 @@ class JitCore implements JitCallable {
     const vs = this.select(signature);
     if (vs.length === 0)
       return `// ${this.name}: nothing compiled yet (call it, or pass a signature to inspect)`;
-    return vs.map((v) => `// ${this.name} ${v.signature}\n${v.code.source}`).join('\n\n');
+    return vs
+      .map((v) => `// ${this.name} ${v.signature}\n${this.runNotes(v)}${v.code.source}`)
+      .join('\n\n');
   }
 
   inspectTypes(signature?: string): string {

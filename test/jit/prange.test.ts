@@ -518,3 +518,15 @@ describe('fastmath', () => {
     expect(d.inspect()).not.toMatch(/\+=4/);
   });
 });
+
+describe('inspect', () => {
+  it('tells how the last call ran each parallel loop', () => {
+    const d = jit(KERNELS['+='], { parallel: true });
+    const a = arr(values(5000, 'float64', 'any'), 'float64', true);
+    d(a);
+    expect(d.inspect()).toMatch(
+      /prange loop 1 \(line \d+\): last call ran on the workers \(5000 iterations in \d+ chunks/,
+    );
+    expect(jit(KERNELS['+=']).inspect('(float64[::1])')).not.toMatch(/last call/);
+  });
+});
