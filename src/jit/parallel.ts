@@ -30,7 +30,7 @@ import type { TypedArray } from '../core/dtypes.js';
 import { type Chunk, dispatch, type LoopRef, loopRef } from '../targets/parallel/map.js';
 import { chunkCount, parallelStatus, setAsyncSink, useWorkers } from '../targets/parallel/pool.js';
 import type { TypedFunction } from './infer.js';
-import { arithType, INT64, isArrayType, typeName } from './types.js';
+import { arithType, INT64, isArrayType } from './types.js';
 
 type RangeStmt = Extract<Stmt, { k: 'range' }>;
 
@@ -542,7 +542,6 @@ export function planParallel(f: TypedFunction, parallel: boolean): ParallelPlan 
   const loops: Omit<PrangeLoopReport, 'lastRun'>[] = [];
   const names = f.localNames;
   const { reads, spans } = readPositions(f.body);
-  const infos = new Map<RangeStmt, LoopInfo>();
 
   /** `enclosing`: the outermost serial loop around this point (reads there repeat). */
   const visit = (list: readonly Stmt[], enclosing: Stmt | null, inPrange: RangeStmt | null) => {
@@ -569,7 +568,6 @@ export function planParallel(f: TypedFunction, parallel: boolean): ParallelPlan 
         case 'range':
           if (s.parallel) {
             const info = inPrange ? nestedInfo(s, inPrange) : analyse(s, enclosing, parallel);
-            infos.set(s, info);
             loops.push(info.report);
             if (info.plan) plans.set(s, info.plan);
           }
@@ -695,7 +693,6 @@ export function planParallel(f: TypedFunction, parallel: boolean): ParallelPlan 
   };
 
   visit(f.body, null, null);
-  void infos;
   return { plans, loops };
 }
 
@@ -928,8 +925,3 @@ J.bc = function (i, axis, shape) {
 };
 J.zeroStep = function () { throw new H.ValueError('prange() step must not be zero'); };
 const S = { float64: Float64Array, float32: Float32Array, int8: Int8Array, int16: Int16Array, int32: Int32Array, uint8: Uint8Array, uint16: Uint16Array, uint32: Uint32Array, uint8_clamped: Uint8ClampedArray, bool: Uint8Array };`;
-
-/** The type name of a local, for diagnostics text. */
-export function localTypeName(f: TypedFunction, id: number): string {
-  return typeName(f.localTypes[id]);
-}
