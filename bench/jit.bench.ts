@@ -7,6 +7,8 @@
  * warm hand loop. Numba's @njit runs the same programs in jit_bench.py in the same run
  * when python3 has it.
  */
+
+import * as par from '../examples/jit/prange.js';
 import {
   approximatePi,
   closestPoints,
@@ -226,6 +228,46 @@ export function jitBenchmarks(rounds: number): Row[] {
     );
     rows[rows.length - 1].note = 'hand: a warm hand loop (no compilation)';
   }
+
+  // prange rows: the parallel version against the same function compiled serially, on
+  // arrays allocated on a SharedArrayBuffer (the workers read them in place).
+  const prangeRow = (
+    key: string,
+    label: string,
+    pair: { parallel: (...a: any[]) => unknown; serial: (...a: any[]) => unknown },
+    args: unknown[],
+  ) => {
+    row(
+      key,
+      label,
+      () => pair.parallel(...args),
+      () => pair.serial(...args),
+    );
+    rows[rows.length - 1].note = 'hand: the same function compiled by jit without parallel';
+  };
+  const shared = (shape: number[]) => {
+    const a = zeros(shape, 'float64', { shared: true });
+    const d = a.data as Float64Array;
+    for (let i = 0; i < d.length; i++) d[i] = r();
+    return a;
+  };
+  {
+    const x = shared([10_000_000]);
+    prangeRow('prangeSum', 'prange sum, 1e7 f64 (fastmath)', par.psum, [x]);
+    prangeRow('prangeTanh', 'prange tanh trace, 1e7 (fastmath)', par.tanhTrace, [x]);
+  }
+  {
+    const N = 512;
+    prangeRow('prangeMatmul', 'prange three-loop matmul 512²', par.matmul, [
+      shared([N, N]),
+      shared([N, N]),
+      zeros([N, N], 'float64', { shared: true }),
+    ]);
+  }
+  prangeRow('prangeClosest', 'prange closest pair, 4000 points', par.closestPair, [
+    shared([4000, 2]),
+  ]);
+  prangeRow('prangeRowMeans', 'prange row means, (1e5, 64)', par.rowMeans, [shared([100_000, 64])]);
 
   console.log('running the Python side (jit_bench.py)…');
   const py = runPython(new URL('./jit_bench.py', import.meta.url), [String(rounds)]);

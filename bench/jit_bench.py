@@ -78,6 +78,72 @@ def life_py(a, out):
     return alive
 
 
+def psum_py(a):
+    s = 0.0
+    for i in prange(a.shape[0]):
+        s += a[i]
+    return s
+
+
+def tanh_trace_py(a):
+    trace = 0.0
+    for i in prange(a.shape[0]):
+        trace += np.tanh(a[i])
+    return trace
+
+
+def pmatmul_py(A, B, C):
+    n = A.shape[0]
+    p = B.shape[1]
+    m = A.shape[1]
+    for i in prange(n):
+        for j in prange(p):
+            tmp = 0.0
+            for k in prange(m):
+                tmp += A[i, k] * B[k, j]
+            C[i, j] = tmp
+
+
+def prow_means_py(a):
+    n, m = a.shape
+    res = np.zeros(n)
+    for i in prange(n):
+        s = 0.0
+        for j in range(m):
+            s += a[i, j] * a[i, j]
+        res[i] = s / m
+    return res
+
+
+def pclosest_py(points):
+    n = points.shape[0]
+    best = np.zeros(n)
+    partner = np.zeros(n, np.int32)
+    for i in prange(n):
+        d = np.inf
+        k = -1
+        for j in range(i + 1, n):
+            dx = points[i, 0] - points[j, 0]
+            dy = points[i, 1] - points[j, 1]
+            d2 = dx * dx + dy * dy
+            if d2 < d:
+                d = d2
+                k = j
+        best[i] = d
+        partner[i] = k
+    bi = 0
+    for i in range(1, n):
+        if best[i] < best[bi]:
+            bi = i
+    bj = partner[bi]
+    return points[bi].copy(), points[bj].copy(), math.sqrt(best[bi])
+
+
+def prange(*args):
+    # Replaced by numba.prange in main(); a plain range for the pure-Python reading.
+    return range(*args)
+
+
 def main():
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 7
     try:
@@ -104,6 +170,22 @@ def main():
     out = np.zeros_like(board)
     lf = njit(life_py)
     r['jitLife.Numba'] = med(lambda: lf(board, out), rounds, warmup=1)
+    # prange rows: @njit(parallel=True), the same programs as examples/jit/prange.ts.
+    import numba
+    g = globals()
+    g['prange'] = numba.prange
+    x = rng.random(10_000_000)
+    ps = njit(parallel=True, fastmath=True)(psum_py)
+    r['prangeSum.Numba'] = med(lambda: ps(x), rounds, warmup=1)
+    tt = njit(parallel=True, fastmath=True)(tanh_trace_py)
+    r['prangeTanh.Numba'] = med(lambda: tt(x), rounds, warmup=1)
+    pm = njit(parallel=True)(pmatmul_py)
+    r['prangeMatmul.Numba'] = med(lambda: pm(A, B, C), rounds, warmup=1)
+    pc = njit(parallel=True)(pclosest_py)
+    r['prangeClosest.Numba'] = med(lambda: pc(pts), rounds, warmup=1)
+    rows = rng.random((100_000, 64))
+    pr = njit(parallel=True)(prow_means_py)
+    r['prangeRowMeans.Numba'] = med(lambda: pr(rows), rounds, warmup=1)
     a = rng.random(10_000)
     r['jitFirstCall.Numba'] = med(lambda: njit(go_fast_py)(a), 3, warmup=0)
     print(json.dumps(r))

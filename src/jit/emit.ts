@@ -23,6 +23,18 @@ import { isArrayExpr } from '../compiler/ir.js';
 import { STORAGE } from '../core/dtypes.js';
 import { IndexError, ValueError } from '../core/errors.js';
 import type { TypedFunction } from './infer.js';
+import {
+  combineExpr,
+  exprHasEffects,
+  identityOf,
+  type LoopPlan,
+  type ParallelPlan,
+  type PrangeSite,
+  reductionOf,
+  runPrange,
+  runPrangeAsync,
+  WORKER_JIT_HELPERS,
+} from './parallel.js';
 import { INT64, isArrayType, type JitType } from './types.js';
 
 /** Helpers the generated code calls, passed in as `H`. */
@@ -53,7 +65,31 @@ export const JIT_HELPERS = {
   zeroStep(): never {
     throw new ValueError('prange() step must not be zero');
   },
+  /** A parallel prange loop: its chunks' partials, or null to run it inline. */
+  par: runPrange,
+  /** The same in an `.async` call. */
+  parA: runPrangeAsync,
 };
+
+/** Where the generated code calls the pool (sync or, in the `.async` variant, awaited). */
+const PAR_CALL = '$PAR$(';
+
+/**
+ * Typed-array constructors that allocate on a SharedArrayBuffer (used by functions with
+ * parallel loops, so the workers read and write their arrays in place). `new` of a
+ * function that returns an object gives that object.
+ */
+const SHARED_STORAGE: Record<string, Function> | null =
+  typeof SharedArrayBuffer === 'undefined'
+    ? null
+    : Object.fromEntries(
+        Object.entries(STORAGE).map(([dt, C]) => [
+          dt,
+          function shared(n: number) {
+            return new C(new SharedArrayBuffer(n * C.BYTES_PER_ELEMENT), 0, n);
+          },
+        ]),
+      );
 
 const NO_KERNEL: TypedKernel = {
   paramTypes: [],
@@ -103,8 +139,15 @@ function safeName(name: string): string {
 class Lowering implements ArrayLowering {
   readonly js: JsEmitter;
   private temp = 0;
+  /** Factory bodies of the parallel loops' chunks, by plan index. */
+  readonly chunkSources: string[] = [];
 
-  constructor(private readonly f: TypedFunction) {
+  constructor(
+    private readonly f: TypedFunction,
+    private readonly par: ParallelPlan | null = null,
+    /** Reductions may be reassociated (several accumulators). */
+    private readonly fastmath = false,
+  ) {
     this.js = new JsEmitter(NO_KERNEL, undefined, this);
   }
 
@@ -231,11 +274,17 @@ class Lowering implements ArrayLowering {
   }
 
   private range(s: Extract<ArrayStmt, { k: 'range' }>): string {
+    const plan = this.par?.plans.get(s);
+    if (plan) return this.parallelRange(s, plan);
     const v = `v${s.id}`;
     const stop = `e${this.temp++}`;
     const body = this.js.stmts(s.body, []);
     const start = this.js.expr(s.start);
     const end = this.js.expr(s.stop);
+    if (s.step.k === 'const' && s.step.value === 1) {
+      const fast = this.fastLoop(s, start, stop, body);
+      if (fast) return `{const ${stop}=${end};${fast}}`;
+    }
     if (s.step.k === 'const') {
       const step = s.step.value;
       if (step === 0) return 'H.zeroStep();';
@@ -245,6 +294,154 @@ class Lowering implements ArrayLowering {
     }
     const st = `p${this.temp++}`;
     return `{const ${st}=${this.js.expr(s.step)};if(${st}===0)H.zeroStep();\nfor(let ${v}=${start},${stop}=${end};${st}>0?${v}<${stop}:${v}>${stop};${v}+=${st}){\n${body}\n}}`;
+  }
+
+  /**
+   * `fastmath`: a unit-step loop whose body only folds one float accumulator (`s += …`,
+   * `s *= …`, `Math.min/max`, after side-effect-free `let`s) keeps four accumulators, so
+   * the additions no longer wait on each other; they are combined as (r0 op r1) op (r2 op r3)
+   * and the remaining iterations fold into the result. Null when the loop does not qualify.
+   */
+  private fastLoop(
+    s: Extract<ArrayStmt, { k: 'range' }>,
+    start: string,
+    stop: string,
+    body: string,
+  ): string | null {
+    if (!this.fastmath || s.body.length === 0) return null;
+    const lets = s.body.slice(0, -1);
+    const last = s.body[s.body.length - 1];
+    if (!lets.every((x) => x.k === 'let' && (x.init === null || !exprHasEffects(x.init))))
+      return null;
+    if (last.k !== 'expr' || (last.e.k !== 'assign' && last.e.k !== 'update')) return null;
+    const e = last.e;
+    const acc = e.id;
+    const op = reductionOf(e, acc);
+    if (op !== '+=' && op !== '*=' && op !== 'min' && op !== 'max') return null;
+    if (e.k === 'assign' && exprHasEffects(e.value)) return null;
+    if (lets.some((x) => x.k === 'let' && x.id === acc)) return null;
+    const ty = this.f.localTypes[acc];
+    if (ty !== 'float64' && ty !== 'float32' && ty !== 'wfloat') return null;
+    const v = `v${s.id}`;
+    const j = `j${this.temp++}$`;
+    const base = this.f.localTypes.length + 64 * this.temp++;
+    const rs = [0, 1, 2, 3].map((k) => base + k);
+    const pattern = new RegExp(`\\bv${acc}\\b`, 'g');
+    const copies = rs
+      .map((r, k) => `{const ${v}=${j}${k ? `+${k}` : ''};\n${body.replace(pattern, `v${r}`)}\n}`)
+      .join('');
+    const red = { id: acc, op, bop: op === '+=' ? '+' : op === '*=' ? '*' : null } as const;
+    const fold = (into: number, from: number) =>
+      this.js.expr(combineExpr({ ...red, id: into }, ty, from));
+    const id = numberLiteral(identityOf(op, ty));
+    return (
+      `{let v${rs[0]}=v${acc},v${rs[1]}=${id},v${rs[2]}=${id},v${rs[3]}=${id},${j}=${start};` +
+      `for(;${j}+3<${stop};${j}+=4){${copies}}` +
+      `${fold(rs[0], rs[1])};${fold(rs[2], rs[3])};${fold(rs[0], rs[2])};v${acc}=v${rs[0]};` +
+      `for(let ${v}=${j};${v}<${stop};${v}++){\n${body}\n}}`
+    );
+  }
+
+  /** A counted loop over `body` (the fastmath form where it applies). */
+  private countedLoop(
+    s: Extract<ArrayStmt, { k: 'range' }>,
+    v: string,
+    start: string,
+    stop: string,
+    step: string | number,
+    body: string,
+  ): string {
+    const fast = step === 1 ? this.fastLoop(s, start, stop, body) : null;
+    return fast ?? `${this.loopHead(v, start, stop, step)}{\n${body}\n}`;
+  }
+
+  /** The header of a counted loop `v` from `start` to `stop` by `step` (code or a known constant). */
+  private loopHead(v: string, start: string, stop: string, step: string | number): string {
+    if (typeof step === 'number') {
+      const cmp = step > 0 ? '<' : '>';
+      const inc = step === 1 ? `${v}++` : step === -1 ? `${v}--` : `${v}+=${numberLiteral(step)}`;
+      return `for(let ${v}=${start};${v}${cmp}${stop};${inc})`;
+    }
+    return `for(let ${v}=${start};${step}>0?${v}<${stop}:${v}>${stop};${v}+=${step})`;
+  }
+
+  /**
+   * A prange loop split over the pool: the caller evaluates the bounds once, asks the pool
+   * for the chunks' partials (null: run the loop here, as a plain range), then folds the
+   * reductions in chunk order. The chunk function the workers run is kept in
+   * `chunkSources`; it holds the same body text.
+   */
+  private parallelRange(s: Extract<ArrayStmt, { k: 'range' }>, plan: LoopPlan): string {
+    const f = this.f;
+    const k = this.temp++;
+    const v = `v${s.id}`;
+    const body = this.js.stmts(s.body, []);
+    const constStep = s.step.k === 'const' ? s.step.value : null;
+    if (constStep === 0) return 'H.zeroStep();';
+    const [b, e, st, q] = [`b${k}$`, `e${k}$`, `st${k}$`, `q${k}$`];
+    const step = constStep ?? st;
+    const data: string[] = [];
+    const scal: string[] = [];
+    const chunkDecl: string[] = [];
+    plan.arrays.forEach((id, j) => {
+      const t = f.localTypes[id] as ArrayType;
+      const p = parts(id, t);
+      data.push(p.d);
+      chunkDecl.push(`${p.d}=D[${j}]`);
+      const pieces = [
+        ...(p.o === '0' ? [] : [p.o]),
+        ...p.dims,
+        ...p.strideVars.map((x) => p.s(x)),
+        p.z,
+      ];
+      for (const name of pieces) {
+        chunkDecl.push(`${name}=sc[${scal.length}]`);
+        scal.push(name);
+      }
+    });
+    for (const id of plan.scalars) {
+      chunkDecl.push(`v${id}=sc[${scal.length}]`);
+      scal.push(`v${id}`);
+    }
+    const K = Math.max(1, plan.reductions.length + plan.lastValue.length);
+    const red = plan.reductions.map((r) => `v${r.id}`);
+    plan.reductions.forEach((r, j) => {
+      const ty = f.localTypes[r.id] as Ty;
+      chunkDecl.push(`v${r.id}=c$===0?rd[${j}]:${numberLiteral(identityOf(r.op, ty))}`);
+    });
+    const stores = [
+      ...plan.reductions.map((r, j) => `R[c$*${K}+${j}]=v${r.id};`),
+      ...plan.lastValue.map((id, j) => `R[c$*${K}+${plan.reductions.length + j}]=v${id};`),
+    ];
+    const R = `D[${plan.arrays.length}]`;
+    const chunkFn =
+      `function(D,P,c$,lo$,hi$,st$,sc,rd){let t$,m$;const R=${R};` +
+      (chunkDecl.length ? `let ${chunkDecl.join(',')};` : '') +
+      `\n${this.countedLoop(s, v, 'lo$', 'hi$', constStep ?? 'st$', body)}\n${stores.join('')}}`;
+    this.chunkSources[plan.index] = `'use strict';
+${WORKER_JIT_HELPERS}
+return (function(H){return ${chunkFn};})(J);`;
+    // Folding the partials: typed as the loop's own updates (wrap, fround, …).
+    const fold: string[] = [];
+    plan.reductions.forEach((r, j) => {
+      const ty = f.localTypes[r.id] as Ty;
+      const pid = f.localTypes.length + j;
+      const combine = this.js.expr(combineExpr(r, ty, pid));
+      fold.push(`{const v${pid}=${q}[c$*${K}+${j}];if(c$===0)v${r.id}=v${pid};else ${combine};}`);
+    });
+    const last = plan.lastValue.map(
+      (id, j) => `v${id}=${q}[(n$-1)*${K}+${plan.reductions.length + j}];`,
+    );
+    const head =
+      `const ${b}=${this.js.expr(s.start)},${e}=${this.js.expr(s.stop)}` +
+      (constStep === null ? `,${st}=${this.js.expr(s.step)};if(${st}===0)H.zeroStep();` : ';');
+    const call = `${PAR_CALL}P[${plan.index}],${b},${e},${constStep === null ? st : numberLiteral(constStep)},[${data.join(',')}],[${scal.join(',')}],[${red.join(',')}])`;
+    return (
+      `{${head}const ${q}=${call};
+` +
+      `if(${q}===null){${this.countedLoop(s, v, b, e, step, body)}}else{const n$=${q}.length/${K};` +
+      `for(let c$=0;c$<n$;c$++){${fold.join('')}}${last.join('')}}}`
+    );
   }
 
   private value(v: Value, ty: JitType): string {
@@ -307,17 +504,35 @@ class Lowering implements ArrayLowering {
       for (let k = 0; k < pt.ndim; k++) entryArgs.push(`x${i}.shape[${k}]`);
       if (pt.layout !== 'C') for (let k = 0; k < pt.ndim; k++) entryArgs.push(`x${i}.stride[${k}]`);
     });
-    return [
-      "'use strict';",
-      callees.length ? `const ${callees.join(',')};` : '',
-      `function ${fname}(${params.join(',')}){`,
-      'let t$,m$;',
-      ...prologue,
-      body,
-      '}',
-      `function entry(${f.params.map((_, i) => `x${i}`).join(',')}){return ${fname}(${entryArgs.join(',')});}`,
-      `return {inner:${fname},entry};`,
-    ]
+    const xs = f.params.map((_, i) => `x${i}`).join(',');
+    const parallel = this.chunkSources.length > 0;
+    // With parallel loops, an `.async` variant awaits the pool instead of blocking.
+    const variants = parallel
+      ? [
+          `function ${fname}(${params.join(',')}){`,
+          'let t$,m$;',
+          ...prologue,
+          body.split(PAR_CALL).join('H.par('),
+          '}',
+          `async function ${fname}$async(${params.join(',')}){`,
+          'let t$,m$;',
+          ...prologue,
+          body.split(PAR_CALL).join('await H.parA('),
+          '}',
+          `function entry(${xs}){return ${fname}(${entryArgs.join(',')});}`,
+          `function entryAsync(${xs}){return ${fname}$async(${entryArgs.join(',')});}`,
+          `return {inner:${fname},entry,entryAsync};`,
+        ]
+      : [
+          `function ${fname}(${params.join(',')}){`,
+          'let t$,m$;',
+          ...prologue,
+          body,
+          '}',
+          `function entry(${xs}){return ${fname}(${entryArgs.join(',')});}`,
+          `return {inner:${fname},entry,entryAsync:null};`,
+        ];
+    return ["'use strict';", callees.length ? `const ${callees.join(',')};` : '', ...variants]
       .filter((l) => l !== '')
       .join('\n');
   }
@@ -327,16 +542,43 @@ class Lowering implements ArrayLowering {
 export interface CompiledFunction {
   readonly inner: Function;
   readonly entry: (...args: unknown[]) => unknown;
+  /** With parallel loops: the same, waiting for the pool without blocking. */
+  readonly entryAsync: ((...args: unknown[]) => Promise<unknown>) | null;
   readonly source: string;
+  /** Owner of the version's worker-side loops and of its last-run notes. */
+  readonly owner: object;
 }
 
 /** Generates and instantiates the JavaScript of a typed function. */
-export function compileFunction(f: TypedFunction, name: string): CompiledFunction {
-  const source = new Lowering(f).module(name);
-  const made = new Function('H', 'S', 'C', source)(
+export function compileFunction(
+  f: TypedFunction,
+  name: string,
+  par: ParallelPlan | null = null,
+  fastmath = false,
+): CompiledFunction {
+  const low = new Lowering(f, par, fastmath);
+  const source = low.module(name);
+  const owner = {};
+  const sites: PrangeSite[] = low.chunkSources.map((src, i) => {
+    const plan = [...(par?.plans.values() ?? [])].find((p) => p.index === i)!;
+    return {
+      owner,
+      loop: i,
+      heavy: plan.heavy,
+      nred: plan.reductions.length + plan.lastValue.length,
+      written: plan.written,
+      src,
+    };
+  });
+  const shared = sites.length > 0 && SHARED_STORAGE !== null;
+  const made = new Function('H', 'S', 'C', 'P', source)(
     JIT_HELPERS,
-    STORAGE,
+    shared ? SHARED_STORAGE : STORAGE,
     f.callees.map((c) => c.fn),
-  ) as { inner: Function; entry: (...args: unknown[]) => unknown };
-  return { ...made, source };
+    sites,
+  ) as Omit<CompiledFunction, 'source' | 'owner'>;
+  const chunks = low.chunkSources.map(
+    (src, i) => `// prange loop ${i + 1}, chunk run by the workers\n${src}`,
+  );
+  return { ...made, source: [source, ...chunks].join('\n\n'), owner };
 }

@@ -8,3 +8,10 @@ export {
   njit,
   prange,
 } from './jit.js';
+export type {
+  ParallelDiagnostics,
+  PrangeLoopReport,
+  RaceReport,
+  ReductionOperator,
+  ReductionReport,
+} from './parallel.js';

@@ -26,6 +26,13 @@ import { CompileError } from '../core/errors.js';
 import { type CompiledFunction, compileFunction } from './emit.js';
 import { inferFunction, type JitCallable, type TypedFunction } from './infer.js';
 import {
+  lastRunOf,
+  type ParallelDiagnostics,
+  type ParallelPlan,
+  type PrangeLoopReport,
+  planParallel,
+} from './parallel.js';
+import {
   formatJitSignature,
   INT64,
   isArrayType,
@@ -57,9 +64,15 @@ export interface JitOptions {
   nopython?: boolean;
   /** Numba's `cache`: numbats compiles in about a millisecond, so nothing is written to disk. */
   cache?: boolean;
-  /** Reassociation of float arithmetic is allowed (the serial loops keep their order). */
+  /**
+   * Reassociation of float arithmetic is allowed: reductions may keep several accumulators.
+   * Without it a serial reduction adds in exact left-to-right order.
+   */
   fastmath?: boolean;
-  /** `prange` loops over the worker pool: not available yet; `prange` runs as a plain range. */
+  /**
+   * The outermost `prange` loop of each loop nest runs on the worker pool of the `parallel`
+   * target, with reductions into locals combined in chunk order (see `diagnostics()`).
+   */
   parallel?: boolean;
 }
 
@@ -86,6 +99,19 @@ export interface Dispatcher<F extends (...args: any[]) => any = (...args: any[])
   inspectTypes(signature?: string): string;
   /** The original function, uncompiled (Numba's `py_func`). */
   readonly pyFunc: F;
+  /**
+   * Numba's `parallel_diagnostics`: for each compiled version (or the one `signature`
+   * selects, compiled if needed), every `prange` loop — whether it runs on the worker pool
+   * and why, the reductions found with their operator, the writes that may race and why,
+   * and how the last call ran it.
+   */
+  diagnostics(signature?: string): ParallelDiagnostics[];
+  /**
+   * The same call as a Promise. With `parallel: true` it waits for the pool without
+   * blocking, which is how a browser's main thread (which may not block) runs prange loops
+   * on the workers; otherwise it runs the function synchronously and resolves with its result.
+   */
+  async(...args: JitArgs<Parameters<F>>): Promise<ReturnType<F>>;
 }
 
 const OPTION_KEYS = new Set([
@@ -108,6 +134,7 @@ interface Version {
   readonly signature: string;
   /** Converts the result to a declared return type (signatures), if any. */
   readonly convert: ((r: unknown) => unknown) | null;
+  readonly par: ParallelPlan;
 }
 
 class JitCore implements JitCallable {
@@ -116,6 +143,8 @@ class JitCore implements JitCallable {
   private readonly constants: Constants;
   private readonly functions: KernelFunctions;
   private readonly boundscheck: boolean;
+  private readonly parallel: boolean;
+  private readonly fastmath: boolean;
   /** Versions by argument key (what a call's arguments look like). */
   private readonly byKey = new Map<string, Version>();
   /** Versions in compilation order. */
@@ -146,15 +175,12 @@ class JitCore implements JitCallable {
         'jit: nopython: false (object mode) does not exist in numbats: every jit function is compiled whole',
       );
     }
-    if (options.parallel) {
-      throw new TypeError(
-        'jit: parallel: true is not available yet; without it prange(…) runs as a plain range (use the parallel target of vectorize/guvectorize/stencil for multi-core loops)',
-      );
-    }
     if (options.name !== undefined && typeof options.name !== 'string')
       throw new TypeError('jit: name must be a string');
     this.name = options.name ?? (fn.name || 'jitted');
     this.boundscheck = options.boundscheck ?? false;
+    this.parallel = options.parallel ?? false;
+    this.fastmath = options.fastmath ?? false;
     this.constants = checkConstants(options.constants);
     this.functions = checkFunctions(options.functions);
     this.parsed = parseKernel(fn);
@@ -192,7 +218,8 @@ class JitCore implements JitCallable {
       });
       const convert =
         declared?.ret !== undefined ? returnConverter(typed, declared.ret, this.name) : null;
-      const code = compileFunction(typed, this.name);
+      const par = planParallel(typed, this.parallel);
+      const code = compileFunction(typed, this.name, this.parallel ? par : null, this.fastmath);
       const ret = convert ? declaredReturn(declared!.ret!) : typed.ret;
       const v: Version = {
         args: args.slice(),
@@ -200,8 +227,10 @@ class JitCore implements JitCallable {
         code,
         signature: formatJitSignature(args, ret),
         convert,
+        par,
       };
       if (!found) this.versions.push(v);
+      this.warnRaces(v);
       return v;
     } finally {
       this.compiling = false;
@@ -234,7 +263,53 @@ class JitCore implements JitCallable {
     return this.versions.map((v) => v.signature);
   }
 
-  call(args: unknown[]): unknown {
+  /** With `parallel`: how the last call ran each parallel loop, as comment lines. */
+  private runNotes(v: Version): string {
+    if (!this.parallel) return '';
+    return v.par.loops
+      .filter((l) => l.parallel)
+      .map((l) => {
+        const r = lastRunOf(v.code.owner, l.loop - 1);
+        return `// prange loop ${l.loop} (line ${l.line}): ${r ? `last call ran ${r.path === 'workers' ? 'on the workers' : 'inline on the calling thread'} (${r.reason})` : 'not run yet (loops below the pool threshold run inline)'}\n`;
+      })
+      .join('');
+  }
+
+  /** Once per compiled version: a process warning (console in a browser) naming the races. */
+  private warnRaces(v: Version): void {
+    if (!this.parallel) return;
+    const lines = v.par.loops.flatMap((l) =>
+      l.races.map((r) => `prange loop ${l.loop} (line ${l.line}): ${r.why}`),
+    );
+    if (lines.length === 0) return;
+    const note = `${this.name} ${v.signature}: a parallel loop may race, so its results are not promised:\n  ${lines.join('\n  ')}\n(see ${this.name}.diagnostics())`;
+    const proc = (globalThis as { process?: { emitWarning?: (m: string, t: string) => void } })
+      .process;
+    if (typeof proc?.emitWarning === 'function') proc.emitWarning(note, 'NumbatsParallelRace');
+    else if (typeof console !== 'undefined') console.warn(`NumbatsParallelRace: ${note}`);
+  }
+
+  diagnostics(signature?: string): ParallelDiagnostics[] {
+    return this.select(signature).map((v) => {
+      const loops: PrangeLoopReport[] = v.par.loops.map((l) => ({
+        ...l,
+        lastRun: lastRunOf(v.code.owner, l.loop - 1),
+      }));
+      return {
+        signature: v.signature,
+        parallel: this.parallel,
+        fastmath: this.fastmath,
+        loops,
+        text: diagnosticsText(this.name, v.signature, this.parallel, this.fastmath, loops),
+      };
+    });
+  }
+
+  callAsync(args: unknown[]): Promise<unknown> {
+    return new Promise((resolve) => resolve(this.call(args, true)));
+  }
+
+  call(args: unknown[], async = false): unknown {
     const n = this.parsed.params.length;
     if (args.length !== n) {
       throw new TypeError(`${this.name} takes ${n} argument(s), got ${args.length}`);
@@ -269,6 +344,10 @@ class JitCore implements JitCallable {
         } else if (t === INT64 && typeof vals[i] === 'number')
           vals[i] = Math.trunc(vals[i] as number);
       }
+    }
+    if (async && v.code.entryAsync) {
+      const conv = v.convert;
+      return v.code.entryAsync(...vals).then((r) => (conv ? conv(r) : r));
     }
     const r = v.code.entry(...vals);
     return v.convert ? v.convert(r) : r;
@@ -312,7 +391,9 @@ class JitCore implements JitCallable {
     const vs = this.select(signature);
     if (vs.length === 0)
       return `// ${this.name}: nothing compiled yet (call it, or pass a signature to inspect)`;
-    return vs.map((v) => `// ${this.name} ${v.signature}\n${v.code.source}`).join('\n\n');
+    return vs
+      .map((v) => `// ${this.name} ${v.signature}\n${this.runNotes(v)}${v.code.source}`)
+      .join('\n\n');
   }
 
   inspectTypes(signature?: string): string {
@@ -451,9 +532,35 @@ export function jit<F extends (...args: any[]) => any>(
     inspect: { value: (sig?: string) => core.inspect(sig) },
     inspectTypes: { value: (sig?: string) => core.inspectTypes(sig) },
     pyFunc: { value: fn },
+    diagnostics: { value: (sig?: string) => core.diagnostics(sig) },
+    async: { value: (...args: unknown[]) => core.callAsync(args) },
     [JIT_CALLABLE]: { value: core },
   });
   return d;
+}
+
+/** Numba's `parallel_diagnostics` as text. */
+function diagnosticsText(
+  name: string,
+  signature: string,
+  parallel: boolean,
+  fastmath: boolean,
+  loops: readonly PrangeLoopReport[],
+): string {
+  const out = [
+    `Parallel diagnostics for ${name} ${signature} (parallel: ${parallel}, fastmath: ${fastmath})`,
+  ];
+  if (loops.length === 0) out.push('  no prange loops');
+  for (const l of loops) {
+    out.push(
+      `  loop #${l.loop} (line ${l.line}, prange over '${l.variable}'): ${l.parallel ? 'parallel' : 'serial'} — ${l.why}`,
+    );
+    for (const r of l.reductions) out.push(`    reduction: ${r.variable} (${r.operator})`);
+    if (l.inputs.length) out.push(`    passed in: ${l.inputs.join(', ')}`);
+    for (const r of l.races) out.push(`    may race: ${r.why}`);
+    if (l.lastRun) out.push(`    last call: ${l.lastRun.path} (${l.lastRun.reason})`);
+  }
+  return out.join('\n');
 }
 
 /** Numba's `@njit`: the same as `jit` (numbats always compiles the whole function). */
@@ -461,7 +568,7 @@ export const njit = jit;
 
 /**
  * Numba's `prange`: inside a jit function, `for (const i of prange(n))` is a counted loop
- * (a parallel loop once `parallel: true` is available). Called from plain JS it is an
+ * (with `parallel: true`, split over the worker pool). Called from plain JS it is an
  * ordinary range, so the same function runs uncompiled.
  */
 export function prange(start: number, stop?: number, step = 1): Iterable<number> {

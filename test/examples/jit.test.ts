@@ -4,6 +4,7 @@
  * integer LCG, so they are identical), or checked against plain loops.
  */
 import { describe, expect, it } from 'vitest';
+import * as ex from '../../examples/jit/prange.js';
 import {
   approximatePi,
   closestPoints,
@@ -15,7 +16,15 @@ import {
   rowMeans,
   sumLoops,
 } from '../../examples/jit/tutorials.js';
-import { asarray, type NdArray, toNested, zeros } from '../../src/index.js';
+import {
+  asarray,
+  closePool,
+  type NdArray,
+  random,
+  setParallelOptions,
+  toNested,
+  zeros,
+} from '../../src/index.js';
 
 describe('Numba tutorial ports', () => {
   it('go_fast: tanh trace added to every element (Numba: 2.728859566860641 at [1, 2])', () => {
@@ -108,5 +117,44 @@ describe('Numba tutorial ports', () => {
       b.set(i, j, 1);
     expect(lifeStep(b, out)).toBe(4);
     expect(toNested(out)).toEqual(toNested(b));
+  });
+});
+
+describe('Numba parallel tutorial ports (prange)', () => {
+  it('give the serial results: sum and trace within rounding, the rest exactly', () => {
+    setParallelOptions({ threshold: 0 });
+    try {
+      const x = random([20000], { seed: 3, shared: true });
+      expect(ex.psum.parallel(x)).toBeCloseTo(ex.psum.serial(x) as number, 8);
+      expect(ex.tanhTrace.parallel(x)).toBeCloseTo(ex.tanhTrace.serial(x) as number, 8);
+      const A = random([70, 30], { seed: 4 });
+      const B = random([30, 50], { seed: 5 });
+      const C1 = zeros([70, 50]);
+      const C2 = zeros([70, 50], 'float64', { shared: true });
+      ex.matmul.parallel(A, B, C1);
+      ex.matmul.serial(A, B, C2);
+      expect(toNested(C1)).toEqual(toNested(C2));
+      const rows = random([500, 64], { seed: 6 });
+      expect(toNested(ex.rowMeans.parallel(rows) as NdArray)).toEqual(
+        toNested(ex.rowMeans.serial(rows) as NdArray),
+      );
+      const pts = random([600, 2], { seed: 7 });
+      const got = ex.closestPair.parallel(pts) as [NdArray, NdArray, number];
+      const want = ex.closestPair.serial(pts) as [NdArray, NdArray, number];
+      expect(got.map((v) => (typeof v === 'number' ? v : toNested(v)))).toEqual(
+        want.map((v) => (typeof v === 'number' ? v : toNested(v))),
+      );
+      expect(ex.closestPair.parallel.diagnostics()[0].loops[0]).toMatchObject({
+        parallel: true,
+        races: [],
+      });
+      // The tutorials' own closest-pair search (no prange) finds the same pair.
+      const [q1, q2, d] = closestPoints(pts) as [NdArray, NdArray, number];
+      expect(d).toBe(got[2]);
+      expect([toNested(q1), toNested(q2)]).toEqual([toNested(got[0]), toNested(got[1])]);
+    } finally {
+      setParallelOptions({ threshold: 65536 });
+      closePool();
+    }
   });
 });

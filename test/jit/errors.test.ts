@@ -179,7 +179,7 @@ describe('kernels that cannot be typed', () => {
 });
 
 describe('options', () => {
-  it('rejects unknown options, non-boolean flags, parallel: true and nopython: false', () => {
+  it('rejects unknown options, non-boolean flags and nopython: false', () => {
     const k = (x: number) => x;
     expectError(() => jit(k, { fastMath: true } as any), TypeError, /unknown option 'fastMath'/);
     expectError(
@@ -187,7 +187,7 @@ describe('options', () => {
       TypeError,
       /boundscheck must be a boolean/,
     );
-    expectError(() => jit(k, { parallel: true }), TypeError, /parallel: true is not available yet/);
+    expectError(() => jit(k, { parallel: 'yes' } as any), TypeError, /parallel must be a boolean/);
     expectError(() => jit(k, { nopython: false }), TypeError, /object mode/);
     expectError(() => jit('x' as any), TypeError, /must be a function/);
     expect(jit(k, { nopython: true, cache: true, fastmath: true, parallel: false })(2)).toBe(2);

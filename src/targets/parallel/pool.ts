@@ -18,7 +18,7 @@
  * hook; browser: before `close()`): a worker that died is replaced and the call throws
  * instead of hanging.
  */
-import { TimeoutError, ValueError } from '../../core/errors.js';
+import { IndexError, TimeoutError, ValueError } from '../../core/errors.js';
 import { workerSource } from './worker-source.js';
 
 type WorkerThreads = typeof import('node:worker_threads');
@@ -603,13 +603,15 @@ function rebuildError(name: string, message: string): Error {
   const Ctor =
     name === 'ValueError'
       ? ValueError
-      : name === 'RangeError'
-        ? RangeError
-        : name === 'TypeError'
-          ? TypeError
-          : name === 'ReferenceError'
-            ? ReferenceError
-            : Error;
+      : name === 'IndexError'
+        ? IndexError
+        : name === 'RangeError'
+          ? RangeError
+          : name === 'TypeError'
+            ? TypeError
+            : name === 'ReferenceError'
+              ? ReferenceError
+              : Error;
   const e = new Ctor(message);
   if (e.name !== name) e.name = name;
   return e;
