@@ -6,8 +6,7 @@
 //  - no import cycle between folders ("units" below), so each layer can be read, tested and
 //    replaced with only the layers under it in mind;
 //  - no kind compares a target name (`target === 'gpu'`): it asks the target registry, so a
-//    new target needs no edit in the kinds. The files in NAME_COMPARISONS_LEFT still do
-//    (the elementwise ufunc path); the list may only shrink.
+//    new target needs no edit in the kinds.
 // Run by `npm run lint` and CI. `--graph` prints the unit-level import graph.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -17,12 +16,6 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src');
 
 const KIND_FOLDERS = ['ufunc', 'stencil', 'jitclass', 'jit'];
-
-const NAME_COMPARISONS_LEFT = new Set([
-  'src/ufunc/call.ts',
-  'src/ufunc/reduce.ts',
-  'src/ufunc/accumulate.ts',
-]);
 
 // `target === 'x'`, `target !== 'x'`, `'x' === target` (any expression ending in `target`).
 const TARGET_COMPARISON = /\btarget\s*[!=]==?\s*['"]|['"]\s*[!=]==?\s*[\w.]*\btarget\b/;
@@ -74,7 +67,7 @@ function codeOf(file) {
 for (const file of sourceFiles(src)) {
   const from = unitOf(file);
   const name = relative(root, file).split(sep).join('/');
-  if (KIND_FOLDERS.includes(from) && !NAME_COMPARISONS_LEFT.has(name)) {
+  if (KIND_FOLDERS.includes(from)) {
     codeOf(file)
       .split('\n')
       .forEach((line, i) => {
@@ -143,5 +136,5 @@ if (problems.length > 0) {
 }
 console.log(
   `check-layers: ok (${graph.size} folders, no cycles, targets import no kind, ` +
-    `kinds compare no target name outside ${NAME_COMPARISONS_LEFT.size} listed files)`,
+    `kinds compare no target name)`,
 );

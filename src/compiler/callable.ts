@@ -110,13 +110,17 @@ export function registerCallee(fn: Function): number {
 
 /**
  * `checkFunctions` for a kind whose loops may run elsewhere: the compiled helpers live in
- * this thread, so only the `cpu` target can call them.
+ * this thread, so only a target whose loops run here (`callable`) can call them.
  */
-export function checkKernelFunctions(f: unknown, target: string, what: string): KernelFunctions {
+export function checkKernelFunctions(
+  f: unknown,
+  target: { readonly name: string; readonly callsFunctions?: true },
+  what: string,
+): KernelFunctions {
   const fns = checkFunctions(f);
-  if (target !== 'cpu' && Object.keys(fns).length > 0) {
+  if (target.callsFunctions !== true && Object.keys(fns).length > 0) {
     throw new TypeError(
-      `${what}: functions (calls of jit functions and ufuncs inside the kernel) run on the 'cpu' target; the '${target}' target cannot call them`,
+      `${what}: functions (calls of jit functions and ufuncs inside the kernel) run on the 'cpu' target; the '${target.name}' target cannot call them`,
     );
   }
   return fns;

@@ -7,7 +7,7 @@ import { type Constants, checkConstants } from '../compiler/infer.js';
 import { describe } from '../core/dtypes.js';
 import { snapshotOptions } from '../core/guard.js';
 import { checkOptionKeys } from '../core/option-keys.js';
-import { checkTarget, type TargetOf } from '../targets/registry.js';
+import { checkTarget, type TargetOf, targetFor } from '../targets/registry.js';
 import { checkClassBody } from './class-source.js';
 import { checkSpec, collectMembers, type FieldInfo, type MemberInfo } from './spec.js';
 
@@ -50,7 +50,7 @@ export function buildModel(spec: unknown, cls: unknown, options: unknown): Class
   const target = checkTarget((options as { target?: unknown } | undefined)?.target, 'jitclass');
   const functions = checkKernelFunctions(
     (options as { functions?: unknown } | undefined)?.functions,
-    target,
+    targetFor(target),
     name,
   );
   return {

@@ -7,6 +7,14 @@ import type { NdArray } from '../core/array.js';
 import type { DType, TypedArray } from '../core/dtypes.js';
 import type { LoopSpec } from './loop-spec.js';
 
+/** A whole elementwise call, for a target that runs it itself (`gpu`). */
+export interface MapCallOperands {
+  readonly inputs: readonly NdArray[];
+  readonly outputs: readonly NdArray[];
+  readonly mask?: NdArray;
+  readonly shape: readonly number[];
+}
+
 /** What a target needs of a compiled ufunc kernel (ufunc/kernel.ts `CompiledKernel`). */
 export interface MapKernel {
   readonly inTypes: readonly DType[];

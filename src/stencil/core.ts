@@ -59,7 +59,7 @@ export class StencilCore implements StencilLoopSource {
     this.target = o.target;
     this.declared = o.neighborhood;
     this.constants = checkConstants(o.constants);
-    this.functions = checkKernelFunctions(o.functions, this.target, this.name);
+    this.functions = checkKernelFunctions(o.functions, targetFor(this.target), this.name);
     this.parsed = parseKernel(fn);
     this.nparams = this.parsed.params.length;
     this.accessors = accessorParams(this.parsed);

@@ -8,6 +8,7 @@ import type { TypedKernel } from '../compiler/ir.js';
 import type { NdArray } from '../core/array.js';
 import { describe, type TypedArray } from '../core/dtypes.js';
 import type { GufuncLayout, ShapePlan, TypedGufunc } from '../plan/gufunc.js';
+import type { MapCallOperands } from '../plan/map.js';
 import type { RecordLoopSource } from '../plan/records.js';
 import type { StencilCallPlan, StencilLoopSource } from '../plan/stencil.js';
 import { cpuTarget } from './cpu/target.js';
@@ -32,6 +33,13 @@ export interface Target {
   withTimeout?<T>(value: unknown, what: string, call: () => T): T;
   /** guvectorize's `boundscheck` option runs here (kernels with index checks). */
   readonly boundscheck?: true;
+  /**
+   * Kernels may call jit functions and ufuncs (the `functions` option): their compiled
+   * versions live in this thread, so only a target running loops here can call them.
+   */
+  readonly callsFunctions?: true;
+  /** Elementwise calls, reductions and scans run the `cpu` loops split over workers (`runMap`). */
+  readonly splitsMapLoops?: true;
 
   // Compile-time checks: a kernel this target cannot run fails at construction.
   checkUfuncKernel?(typed: TypedKernel, name: string): void;
@@ -39,6 +47,7 @@ export interface Target {
   checkStencilKernel?(typed: TypedKernel, name: string): void;
 
   // Targets that run whole calls themselves instead of the `cpu` loops (`gpu`).
+  runMapCall?(typed: TypedKernel, call: MapCallOperands): void;
   runGufuncCall?(
     t: TypedGufunc,
     layout: GufuncLayout,

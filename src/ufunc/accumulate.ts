@@ -15,6 +15,7 @@ import {
 import { formatShape } from '../core/broadcast.js';
 import { canCastSameKind } from '../core/dtypes.js';
 import { ValueError } from '../core/errors.js';
+import { targetFor } from '../targets/registry.js';
 import { normalizeAxis } from './axes.js';
 import type { UfuncCore } from './core.js';
 import { runMap } from './execute.js';
@@ -55,7 +56,7 @@ export function accumulateUfunc(core: UfuncCore, x: unknown, rawOpts: unknown): 
         shape: next.shape,
         scan: true,
         scanAxis: axis,
-        parallel: core.target === 'parallel',
+        parallel: targetFor(core.target).splitsMapLoops === true,
       });
     }
   }

@@ -14,9 +14,7 @@ import {
 import { broadcastShapes, formatShape } from '../core/broadcast.js';
 import type { DType } from '../core/dtypes.js';
 import { BroadcastError, ValueError } from '../core/errors.js';
-import { runGpuMap } from '../targets/gpu/map.js';
-import { decideWorkers } from '../targets/parallel/last-call.js';
-import { useWorkers } from '../targets/parallel/pool.js';
+import { targetFor } from '../targets/registry.js';
 import { type Casting, canCast, castErrorMessage, checkInputCasts } from './casting.js';
 import { type Operand, operandArray, toOperand, type UfuncCore } from './core.js';
 import { runMap } from './execute.js';
@@ -77,6 +75,7 @@ export function execute(
   casting?: Casting,
 ): NdArray[] {
   const kernel = core.resolve(ops, dtype, casting);
+  const target = targetFor(core.target);
   // Inputs reach the loop unconverted unless `dtype` (or a signature) chose the loop's types:
   // only then can the casting rule be broken (and only then is the check worth its cost).
   if (dtype !== undefined || (casting !== undefined && core.signatures)) {
@@ -128,18 +127,18 @@ export function execute(
     if (w && out.some((o) => mayShareMemory(o, w))) where = copy(w);
     outs = out.slice();
   } else {
-    // On the parallel target, results the workers will write are allocated shared.
-    const shared = core.target === 'parallel' && useWorkers(sizeOf(shape));
+    // On a target splitting the loops over workers, results they will write are shared.
+    const shared = target.sharesOutputs?.(sizeOf(shape)) === true;
     outs = outDTypes.map((t) => zeros(shape, t, shared ? { shared } : undefined));
   }
   // A kernel whose type differs from the out array's writes through a same-typed temporary
   // only for bool (handled in the store); TypedArray stores convert every other dtype.
-  if (core.target === 'gpu') {
-    runGpuMap(kernel.typed, { inputs: arrays, outputs: outs, mask: where, shape });
+  if (target.runMapCall) {
+    target.runMapCall(kernel.typed, { inputs: arrays, outputs: outs, mask: where, shape });
     return outs;
   }
   // The same decision runMap makes, recorded for parallelStatus() and inspect().
-  if (core.target === 'parallel') decideWorkers(core, core.name, sizeOf(shape));
+  target.workersFor?.(core, core.name, sizeOf(shape));
   // A kernel that can throw part-way computes into scratch copies of `out`, copied back
   // only once the whole loop succeeded: `out` is never left half-written.
   const staged = out && kernel.mayThrow ? outs.map((o) => copy(o)) : null;
@@ -148,7 +147,7 @@ export function execute(
     outputs: staged ?? outs,
     mask: where,
     shape,
-    parallel: core.target === 'parallel',
+    parallel: target.splitsMapLoops === true,
   });
   if (staged) for (let j = 0; j < staged.length; j++) copyInto(outs[j], staged[j]);
   return outs;

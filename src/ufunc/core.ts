@@ -96,7 +96,7 @@ export class UfuncCore {
       throw new TypeError('name must be a string');
     this.name = options.name ?? (fn.name || 'ufunc');
     this.constants = checkConstants(options.constants);
-    this.functions = checkKernelFunctions(options.functions, this.target, this.name);
+    this.functions = checkKernelFunctions(options.functions, targetFor(this.target), this.name);
     this.parsed = parseKernel(fn);
     this.nin = this.parsed.params.length;
     if (this.nin === 0)

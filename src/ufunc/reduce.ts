@@ -18,6 +18,7 @@ import {
 import { formatShape } from '../core/broadcast.js';
 import { canCastSameKind, type DType, type TypedArray } from '../core/dtypes.js';
 import { ValueError } from '../core/errors.js';
+import { targetFor } from '../targets/registry.js';
 import { normalizeAxes } from './axes.js';
 import type { UfuncCore } from './core.js';
 import { runMap } from './execute.js';
@@ -146,7 +147,7 @@ export function reduceUfunc(core: UfuncCore, x: unknown, rawOpts: unknown): NdAr
         mask: where,
         shape: a.shape,
         accumulate: true,
-        parallel: core.target === 'parallel',
+        parallel: targetFor(core.target).splitsMapLoops === true,
         identity: typeof core.identity === 'number' ? core.identity : undefined,
         pairwise: pairwiseFor(core, t),
         reorderable: core.identity !== null,
@@ -250,7 +251,7 @@ function foldNoInitial(
       outStrides: [dstStrides],
       shape: rest.shape,
       accumulate: true,
-      parallel: core.target === 'parallel',
+      parallel: targetFor(core.target).splitsMapLoops === true,
       pairwise: pairwiseFor(core, dtypeOf(dst)),
       reorderable: core.identity !== null,
     });

@@ -9,4 +9,5 @@ export const cpuTarget = {
   // The call runs on the calling thread, after the current one.
   runAsync: <T>(call: () => T): Promise<T> => Promise.resolve().then(call),
   boundscheck: true,
+  callsFunctions: true,
 } as const;

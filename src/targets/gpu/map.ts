@@ -20,6 +20,7 @@ import type { TypedKernel } from '../../compiler/ir.js';
 import { dtypeOf, type NdArray } from '../../core/array.js';
 import { broadcastStrides } from '../../core/broadcast.js';
 import type { DType, TypedArray } from '../../core/dtypes.js';
+import type { MapCallOperands } from '../../plan/map.js';
 import { addNote, checkRanOnBackend, type GpuBackend, type GpuJs, gpuInstance } from './backend.js';
 import { cachedKernel, KERNEL_SETTINGS } from './kernel-cache.js';
 import { castTo, GPU_HELPERS, GpuEmitter } from './lower.js';
@@ -29,12 +30,8 @@ export const GPU_LIMITS = { maxCells: 1 << 22 };
 
 const F24 = 2 ** 24;
 
-export interface GpuMapOperands {
-  readonly inputs: readonly NdArray[];
-  readonly outputs: readonly NdArray[];
-  readonly mask?: NdArray;
-  readonly shape: readonly number[];
-}
+/** The operands of a whole call (the plan type kinds hand every target). */
+export type GpuMapOperands = MapCallOperands;
 
 /** Timings of the last gpu call (milliseconds), for benchmarks. */
 export const lastGpuTimings = { pack: 0, kernel: 0, unpack: 0, launches: 0 };

@@ -6,6 +6,7 @@
 import type { TypedKernel } from '../../compiler/ir.js';
 import { checkGpuGufunc, runGpuGufunc } from './gufunc.js';
 import { GpuEmitter } from './lower.js';
+import { runGpuMap } from './map.js';
 import { checkGpuStencil, runGpuStencil } from './stencil.js';
 
 export const gpuTarget = {
@@ -22,6 +23,7 @@ export const gpuTarget = {
   checkUfuncKernel: (typed: TypedKernel, name: string): void => GpuEmitter.check(typed, name),
   checkGufuncKernel: checkGpuGufunc,
   checkStencilKernel: checkGpuStencil,
+  runMapCall: runGpuMap,
   runGufuncCall: runGpuGufunc,
   runStencilCall: runGpuStencil,
 } as const;

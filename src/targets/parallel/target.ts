@@ -20,6 +20,7 @@ export const parallelTarget = {
   withTimeout: <T>(value: unknown, what: string, call: () => T): T =>
     withCallTimeout(checkTimeout(value, what), call),
   checkUfuncKernel: requireNoFreeNames,
+  splitsMapLoops: true,
   sharesOutputs: useWorkers,
   workersFor: decideWorkers,
   runGufuncLoop: runGufuncParallel,

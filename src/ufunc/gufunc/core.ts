@@ -135,7 +135,7 @@ export class GufuncCore {
       parsed,
       layout: this.layout,
       constants: checkConstants(options.constants),
-      functions: checkKernelFunctions(options.functions, this.target, this.name),
+      functions: checkKernelFunctions(options.functions, targetFor(this.target), this.name),
       returns: np !== nin + nout,
     };
     if (options.signatures !== undefined) {
