@@ -1,8 +1,9 @@
 /** Shared by the wasm target's tests: heap copies of generated views, bitwise comparison. */
 import ndarray from 'ndarray';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { currentHeap, type Heap } from '../../../src/core/heap.js';
-import { dtypeOf, type NdArray, type TypedArray } from '../../../src/index.js';
+import { configureHeap, dtypeOf, type NdArray, type TypedArray } from '../../../src/index.js';
+import { lastPathOfAnyCall, wasmConfig } from '../../../src/targets/wasm/map.js';
 
 /** The same view (shape, strides, offset, values) over a copy of its buffer on the numbats heap. */
 export function onHeapCopy(a: NdArray): NdArray {
@@ -31,4 +32,51 @@ export function expectSameBits(actual: NdArray, expected: NdArray, what: string)
       idx[d] = 0;
     }
   }
+}
+
+/**
+ * For a test file: every array may go on the heap and every call on wasm (no size
+ * thresholds) while its tests run; the settings are restored after.
+ */
+export function useWasmForEveryCall(): void {
+  let saved: ReturnType<typeof configureHeap>;
+  let savedMin = 0;
+  beforeAll(() => {
+    saved = configureHeap();
+    savedMin = wasmConfig.minElements;
+    configureHeap({ enabled: true, minBytes: 0 });
+    wasmConfig.minElements = 0;
+  });
+  afterAll(() => {
+    configureHeap({ enabled: saved.enabled, minBytes: saved.minBytes });
+    wasmConfig.minElements = savedMin;
+    wasmConfig.enabled = true;
+  });
+}
+
+/**
+ * Runs `f` on the JS loops, then on wasm; returns both results (an exception, like an
+ * integer to a negative power, becomes its message: both paths must raise it) and the wasm
+ * call's path.
+ */
+export function both<T>(f: () => T): [T | string, T | string, string] {
+  const attempt = () => {
+    try {
+      return f();
+    } catch (e) {
+      return `threw ${(e as Error).message}`;
+    }
+  };
+  wasmConfig.enabled = false;
+  const js = attempt();
+  wasmConfig.enabled = true;
+  const w = attempt();
+  return [js, w, lastPathOfAnyCall()];
+}
+
+/** A reduction's result, array or number, the same on both paths (Object.is per element). */
+export function expectSame(w: unknown, js: unknown, what: string): void {
+  if (typeof js === 'string' || typeof js === 'number')
+    expect(Object.is(w, js), `${what}: ${w} on wasm, ${js} on the JS loop`).toBe(true);
+  else expectSameBits(w as NdArray, js as NdArray, what);
 }

@@ -4,19 +4,12 @@
  * another dtype and `where` masks, over kernels that use every construct the lowering knows.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  configureHeap,
-  DTYPES,
-  type DType,
-  type NdArray,
-  vectorize,
-  zeros,
-} from '../../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { DTYPES, type DType, type NdArray, vectorize, zeros } from '../../../src/index.js';
 import { lastPathOfAnyCall, wasmConfig } from '../../../src/targets/wasm/map.js';
 import { broadcastArraysArb, ndarrayArb } from '../../../src/testing/index.js';
 import { runs } from '../../support.js';
-import { expectSameBits, onHeapCopy } from './helpers.js';
+import { both, expectSameBits, onHeapCopy, useWasmForEveryCall } from './helpers.js';
 
 type K = (...a: number[]) => number;
 
@@ -90,38 +83,7 @@ const kernels = [
   ...UNARY.map(([n, f]) => [n, vectorize(f as (a: number) => number, { name: n }), 1] as const),
 ];
 
-let saved: ReturnType<typeof configureHeap>;
-let savedMin = 0;
-beforeAll(() => {
-  saved = configureHeap();
-  savedMin = wasmConfig.minElements;
-  configureHeap({ enabled: true, minBytes: 0 });
-  wasmConfig.minElements = 0;
-});
-afterAll(() => {
-  configureHeap({ enabled: saved.enabled, minBytes: saved.minBytes });
-  wasmConfig.minElements = savedMin;
-  wasmConfig.enabled = true;
-});
-
-/**
- * Runs `f` on the JS loops and on wasm; returns both results (an exception, like an integer
- * to a negative power, becomes its message: both paths must raise it) and the wasm path.
- */
-function both<T>(f: () => T): [T | string, T | string, string] {
-  const attempt = () => {
-    try {
-      return f();
-    } catch (e) {
-      return `threw ${(e as Error).message}`;
-    }
-  };
-  wasmConfig.enabled = false;
-  const js = attempt();
-  wasmConfig.enabled = true;
-  const w = attempt();
-  return [js, w, lastPathOfAnyCall()];
-}
+useWasmForEveryCall();
 
 const values = { special: true } as const;
 

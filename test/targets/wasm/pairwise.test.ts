@@ -7,10 +7,9 @@
  */
 import fc from 'fast-check';
 import ndarray from 'ndarray';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { currentHeap, type Heap } from '../../../src/core/heap.js';
 import {
-  configureHeap,
   type DType,
   full,
   type NdArray,
@@ -18,23 +17,11 @@ import {
   vectorize,
   zeros,
 } from '../../../src/index.js';
-import { lastPathOfAnyCall, wasmConfig } from '../../../src/targets/wasm/map.js';
+import { lastPathOfAnyCall } from '../../../src/targets/wasm/map.js';
 import { runs } from '../../support.js';
-import { expectSameBits, onHeapCopy } from './helpers.js';
+import { both, expectSame, onHeapCopy, useWasmForEveryCall } from './helpers.js';
 
-let saved: ReturnType<typeof configureHeap>;
-let savedMin = 0;
-beforeAll(() => {
-  saved = configureHeap();
-  savedMin = wasmConfig.minElements;
-  configureHeap({ enabled: true, minBytes: 0 });
-  wasmConfig.minElements = 0;
-});
-afterAll(() => {
-  configureHeap({ enabled: saved.enabled, minBytes: saved.minBytes });
-  wasmConfig.minElements = savedMin;
-  wasmConfig.enabled = true;
-});
+useWasmForEveryCall();
 
 const sum = vectorize((a: number, b: number) => a + b, { identity: 0, name: 'pwsum' });
 const max = vectorize((a: number, b: number) => Math.max(a, b), {
@@ -56,28 +43,6 @@ const pick = vectorize(
 );
 type Ufunc = typeof sum;
 const UFUNCS: Record<string, Ufunc> = { sum, max, skew, pick };
-
-/** Runs `f` on the JS loops, then on wasm; the wasm call's path comes third. */
-function both<T>(f: () => T): [T | string, T | string, string] {
-  const attempt = () => {
-    try {
-      return f();
-    } catch (e) {
-      return `threw ${(e as Error).message}`;
-    }
-  };
-  wasmConfig.enabled = false;
-  const js = attempt();
-  wasmConfig.enabled = true;
-  const w = attempt();
-  return [js, w, lastPathOfAnyCall()];
-}
-
-function expectSame(w: unknown, js: unknown, what: string): void {
-  if (typeof js === 'string' || typeof js === 'number')
-    expect(Object.is(w, js), `${what}: ${w} on wasm, ${js} on the JS loop`).toBe(true);
-  else expectSameBits(w as NdArray, js as NdArray, what);
-}
 
 /** NumPy's pairwise_sum order over xs (n >= 1), with K's arguments as the JS loop has them. */
 function pairwiseRef(xs: readonly number[], K: (a: number, b: number) => number): number {

@@ -4,47 +4,13 @@
  * there). Float runs of reorderable ufuncs are reduced pairwise: pairwise.test.ts.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { configureHeap, type DType, type NdArray, vectorize, zeros } from '../../../src/index.js';
-import { lastPathOfAnyCall, wasmConfig } from '../../../src/targets/wasm/map.js';
 import { axesArb, ndarrayArb } from '../../../src/testing/index.js';
 import { runs } from '../../support.js';
-import { expectSameBits, onHeapCopy } from './helpers.js';
+import { both, expectSame, onHeapCopy, useWasmForEveryCall } from './helpers.js';
 
-let saved: ReturnType<typeof configureHeap>;
-let savedMin = 0;
-beforeAll(() => {
-  saved = configureHeap();
-  savedMin = wasmConfig.minElements;
-  configureHeap({ enabled: true, minBytes: 0 });
-  wasmConfig.minElements = 0;
-});
-afterAll(() => {
-  configureHeap({ enabled: saved.enabled, minBytes: saved.minBytes });
-  wasmConfig.minElements = savedMin;
-  wasmConfig.enabled = true;
-});
-
-/** Runs `f` on the JS loops and on wasm (an exception becomes its message). */
-function both<T>(f: () => T): [T | string, T | string, string] {
-  const attempt = () => {
-    try {
-      return f();
-    } catch (e) {
-      return `threw ${(e as Error).message}`;
-    }
-  };
-  wasmConfig.enabled = false;
-  const js = attempt();
-  wasmConfig.enabled = true;
-  const w = attempt();
-  return [js, w, lastPathOfAnyCall()];
-}
-
-function expectSame(w: unknown, js: unknown, what: string): void {
-  if (typeof js === 'string' || typeof js === 'number') expect(Object.is(w, js), what).toBe(true);
-  else expectSameBits(w as NdArray, js as NdArray, what);
-}
+useWasmForEveryCall();
 
 const INT_TYPES: DType[] = ['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'bool'];
 
