@@ -25,7 +25,15 @@
  */
 
 import { cast } from '../compiler/infer.js';
-import type { ArrayExpr, BinaryOp, Expr, Stmt, Ty } from '../compiler/ir.js';
+import {
+  type ArrayExpr,
+  type BinaryOp,
+  type Expr,
+  type Stmt,
+  subValues,
+  type Ty,
+  type Value,
+} from '../compiler/ir.js';
 import type { TypedArray } from '../core/dtypes.js';
 import { type Chunk, dispatch, type LoopRef, loopRef } from '../targets/parallel/map.js';
 import { chunkCount, parallelStatus, setAsyncSink, useWorkers } from '../targets/parallel/pool.js';
@@ -142,63 +150,10 @@ function strip(e: Expr): Expr {
 }
 
 /** Every local id an expression reads (scalars and arrays), into `out`. */
-function readsOf(e: Expr | ArrayExpr, out: Set<number>): void {
-  switch (e.k) {
-    case 'local':
-    case 'alocal':
-      out.add(e.id);
-      return;
-    case 'const':
-    case 'free':
-      return;
-    case 'binary':
-    case 'compare':
-    case 'logical':
-      readsOf(e.l, out);
-      readsOf(e.r, out);
-      return;
-    case 'unary':
-    case 'cast':
-      readsOf(e.arg, out);
-      return;
-    case 'cond':
-      readsOf(e.test, out);
-      readsOf(e.a, out);
-      readsOf(e.b, out);
-      return;
-    case 'math':
-    case 'ext':
-      for (const a of e.args) readsOf(a, out);
-      return;
-    case 'assign':
-      readsOf(e.value, out);
-      return;
-    case 'update':
-      out.add(e.id);
-      return;
-    case 'seq':
-      for (const a of e.items) readsOf(a, out);
-      return;
-    case 'load':
-      out.add(e.arr);
-      for (const a of e.index) readsOf(a, out);
-      return;
-    case 'store':
-      out.add(e.arr);
-      for (const a of e.index) readsOf(a, out);
-      readsOf(e.value, out);
-      return;
-    case 'dim':
-      out.add(e.arr);
-      return;
-    case 'call':
-      for (const a of e.args) readsOf(a, out);
-      return;
-    case 'alloc':
-      for (const a of e.shape) readsOf(a, out);
-      if (e.fill) readsOf(e.fill, out);
-      return;
-  }
+function readsOf(e: Value, out: Set<number>): void {
+  if (e.k === 'local' || e.k === 'alocal' || e.k === 'update') out.add(e.id);
+  else if (e.k === 'load' || e.k === 'store' || e.k === 'dim') out.add(e.arr);
+  for (const c of subValues(e)) readsOf(c, out);
 }
 
 /** A readable rendering of an index expression for diagnostics (names from the source). */
