@@ -10,8 +10,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { materialize } from '../../src/compiler/ir.js';
-import { arithTy } from '../../src/compiler/types.js';
+import { materialize, type Ty } from '../../src/compiler/ir.js';
+import { arithTy, join } from '../../src/compiler/types.js';
 import {
   type Boundary,
   DTYPES,
@@ -167,10 +167,20 @@ function check(c: Case, inputs: NdArray[], out: NdArray | null, modes: readonly 
 
 /**
  * The kernel's return type, which is the result's dtype (Numba): each term `coef * a(…)` has
- * its input's dtype (bool counts as int32), and sums and maxima promote.
+ * its input's dtype (bool counts as int32); `Math.max` joins its pair and the sum promotes
+ * left to right, so the order of the expression tree matters (max(int8, float32) is float32,
+ * and uint16 + float32 stays float32, while (uint16 + int8) + float32 is float64).
  */
 function kernelType(c: Case): DType {
-  return materialize(c.terms.map((t) => arithTy('wint', c.dtypes[t.input])).reduce(arithTy));
+  const term = (t: Term) => arithTy('wint', c.dtypes[t.input]);
+  const parts: Ty[] = [];
+  for (let k = 0; k < c.terms.length; k++) {
+    const t = c.terms[k];
+    if (t.max && k + 1 < c.terms.length) {
+      parts.push(join(term(t), term(c.terms[++k])));
+    } else parts.push(term(t));
+  }
+  return materialize(parts.reduce(arithTy));
 }
 
 /** Inputs of the case's dtypes and shape (random views), and maybe an `out` array. */
