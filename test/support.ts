@@ -4,9 +4,13 @@ import { expect } from 'vitest';
 import type { DType, NdArray, TypedArray } from '../src/index.js';
 import { resultType } from '../src/index.js';
 
-/** fast-check parameters: modest run counts (the CI machine has 2 cores). */
+/**
+ * fast-check parameters: modest run counts (the CI machine has 2 cores). `NUMBATS_RUNS_SCALE`
+ * multiplies them, for a long hunt for rare counterexamples before a release.
+ */
 export function runs(numRuns = 60): fc.Parameters<unknown> {
-  return { numRuns };
+  const scale = Number(process.env.NUMBATS_RUNS_SCALE) || 1;
+  return { numRuns: Math.max(1, Math.round(numRuns * scale)) };
 }
 
 /** Type of `a + b`, `a - b`, `a * b` in a kernel: NumPy promotion, with bool arithmetic as int32. */
