@@ -183,3 +183,11 @@ export function materialize(t: Ty): DType {
 export function isWeak(t: Ty): t is 'wint' | 'wfloat' {
   return t === 'wint' || t === 'wfloat';
 }
+
+/** Wraps `e` in a conversion to `ty` unless it already has that type. */
+export function cast(e: Expr, ty: Ty): Expr {
+  if (e.ty === ty) return e;
+  if (isWeak(ty) && isWeak(e.ty)) return e;
+  if (isWeak(ty)) return e; // a concrete value never becomes weak; operators typed weak only take weak operands
+  return { k: 'cast', arg: e, ty };
+}

@@ -7,6 +7,7 @@
  */
 
 import type { ArrayType, Layout, Ty } from '../compiler/ir.js';
+import type { ScalarRules } from '../compiler/rules.js';
 import { DTYPES, type DType, INFO, promote } from '../core/dtypes.js';
 
 /** Numba's int64 inside `jit`: an exact integer held in a JS number. */
@@ -240,3 +241,23 @@ export function returnName(r: JitReturn): string {
   if (r.kind === 'one') return typeName(r.ty);
   return `Tuple(${r.tys.map(typeName).join(', ')})`;
 }
+
+/** Numba's typing of scalars, as the walker's rules (`compiler/rules.ts`). */
+export const NUMBA_RULES: ScalarRules = {
+  literal: (v) => (Number.isSafeInteger(v) && !Object.is(v, -0) ? INT64 : 'float64'),
+  floatConst: 'float64',
+  size: INT64,
+  weakScalars: false,
+  join: joinScalar,
+  arith: arithType,
+  div: divType,
+  bit: (a, b) => (a === 'bool' && b === 'bool' ? 'bool' : INT64),
+  shift: () => INT64,
+  // Numba compares the exact values of mixed operands.
+  compareAs: () => undefined,
+  unary: (t) => (isIntLike(t) ? INT64 : t),
+  bitNot: () => INT64,
+  float: floatType,
+  unify,
+  name: typeName,
+};
