@@ -43,9 +43,9 @@ export type Expr =
   | { k: 'seq'; items: Expr[]; ty: Ty }
   /**
    * A construct added by a capability's KernelExtension (view access, stencil accessor,
-   * record field). `op` names it; `data` carries what its lowering needs.
+   * record field). `op` names it; `data` carries what its lowering needs (`ExtPayloads`).
    */
-  | { k: 'ext'; op: string; args: Expr[]; data?: unknown; ty: Ty }
+  | ExtNode
   /** A free variable read in the `cpu` fallback (the kernel is then called as a function). */
   | { k: 'free'; name: string; ty: 'float64' }
   /** Element read `a.get(i, j)` of the array local `arr`: one integer index per axis. */
@@ -56,6 +56,35 @@ export type Expr =
   | { k: 'dim'; arr: number; axis: number; ty: Ty }
   /** A call of a compiled helper (`functions` option): `callee` indexes the kernel's callee table. */
   | { k: 'call'; callee: number; args: Value[]; ty: Ty };
+
+/**
+ * What the extension node of each `op` carries, by op name. The map is open: the module
+ * that defines an op adds it by declaration merging, so the compiler names no kind:
+ *
+ *     declare module '../compiler/ir.js' {
+ *       interface ExtPayloads { rel: RelData }
+ *     }
+ *
+ * Targets that lower an op import the module declaring it (a `plan/` module, never a kind).
+ * An op without a payload maps to `undefined`.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging, one op per member
+export interface ExtPayloads {}
+
+/** The name of an extension op. */
+export type ExtOp = keyof ExtPayloads;
+
+/** The extension node of one op; `data` has that op's payload type. */
+export interface ExtNodeOf<O extends ExtOp> {
+  k: 'ext';
+  op: O;
+  args: Expr[];
+  data: ExtPayloads[O];
+  ty: Ty;
+}
+
+/** Any extension node: testing `op` narrows `data`. */
+export type ExtNode = { [O in ExtOp]: ExtNodeOf<O> }[ExtOp];
 
 /** Layout class of an array value: C-contiguous (`[:, ::1]`) or any strides (`[:, :]`). */
 export type Layout = 'C' | 'A';
@@ -80,45 +109,6 @@ export type ArrayExpr =
 
 /** A value a whole function passes or returns: a scalar or an array. */
 export type Value = Expr | ArrayExpr;
-
-/**
- * The values an expression reads directly, in evaluation order: one visitor instead of a
- * hand-written switch in every analysis that walks expressions.
- */
-export function subValues(v: Value): readonly Value[] {
-  switch (v.k) {
-    case 'const':
-    case 'local':
-    case 'free':
-    case 'update':
-    case 'dim':
-    case 'alocal':
-      return [];
-    case 'binary':
-    case 'compare':
-    case 'logical':
-      return [v.l, v.r];
-    case 'unary':
-    case 'cast':
-      return [v.arg];
-    case 'cond':
-      return [v.test, v.a, v.b];
-    case 'math':
-    case 'ext':
-    case 'call':
-      return v.args;
-    case 'assign':
-      return [v.value];
-    case 'seq':
-      return v.items;
-    case 'load':
-      return v.index;
-    case 'store':
-      return [...v.index, v.value];
-    case 'alloc':
-      return v.fill ? [...v.shape, v.fill] : v.shape;
-  }
-}
 
 /** True for an array-valued expression. */
 export function isArrayExpr(v: Value): v is ArrayExpr {

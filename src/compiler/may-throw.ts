@@ -7,33 +7,15 @@
  * is never left half-written.
  */
 import { INFO } from '../core/dtypes.js';
-import { type Expr, isWeak, type Stmt, type TypedKernel } from './ir.js';
+import { isWeak, type TypedKernel, type Value } from './ir.js';
+import { bodyHasValue } from './visit.js';
 
-function exprThrows(e: Expr | null): boolean {
-  if (!e) return false;
+function throws(e: Value): boolean {
   switch (e.k) {
     case 'binary':
-      if (e.op === '**' && !isWeak(e.ty) && INFO[e.ty].kind !== 'f') return true;
-      return exprThrows(e.l) || exprThrows(e.r);
-    case 'compare':
-    case 'logical':
-      return exprThrows(e.l) || exprThrows(e.r);
-    case 'unary':
-    case 'cast':
-      return exprThrows(e.arg);
-    case 'cond':
-      return exprThrows(e.test) || exprThrows(e.a) || exprThrows(e.b);
-    case 'math':
-      return e.args.some(exprThrows);
-    case 'assign':
-      return exprThrows(e.value);
-    case 'seq':
-      return e.items.some(exprThrows);
-    case 'ext': {
-      const offsets = (e.data as { offsets?: readonly (number | null)[] } | undefined)?.offsets;
-      if (e.op === 'rel' && offsets?.includes(null)) return true;
-      return e.args.some(exprThrows);
-    }
+      return e.op === '**' && !isWeak(e.ty) && INFO[e.ty].kind !== 'f';
+    case 'ext':
+      return e.op === 'rel' && e.data.offsets.includes(null);
     case 'free':
       return true;
     default:
@@ -41,33 +23,6 @@ function exprThrows(e: Expr | null): boolean {
   }
 }
 
-function stmtThrows(s: Stmt): boolean {
-  switch (s.k) {
-    case 'let':
-      return exprThrows(s.init);
-    case 'expr':
-      return exprThrows(s.e);
-    case 'if':
-      return exprThrows(s.test) || s.cons.some(stmtThrows) || (s.alt?.some(stmtThrows) ?? false);
-    case 'for':
-      return (
-        s.init.some(stmtThrows) ||
-        exprThrows(s.test) ||
-        exprThrows(s.update) ||
-        s.body.some(stmtThrows)
-      );
-    case 'while':
-    case 'dowhile':
-      return exprThrows(s.test) || s.body.some(stmtThrows);
-    case 'return':
-      return s.values.some(exprThrows);
-    case 'block':
-      return s.body.some(stmtThrows);
-    default:
-      return false;
-  }
-}
-
 export function kernelMayThrow(k: TypedKernel): boolean {
-  return k.freeNames.length > 0 || k.body.some(stmtThrows);
+  return k.freeNames.length > 0 || bodyHasValue(k.body, throws);
 }

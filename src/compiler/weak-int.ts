@@ -10,6 +10,7 @@
  */
 import { type DType, INFO } from '../core/dtypes.js';
 import type { Expr, Stmt, Ty } from './ir.js';
+import { forEachStmt, forEachValue } from './visit.js';
 
 const I32 = INFO.int32;
 
@@ -23,7 +24,7 @@ export class WeakIntFlow {
     // add locals, so at most one pass per local).
     const assigns: [number, Expr][] = [];
     const updated = new Set<number>();
-    forEachExpr(
+    forEachValue(
       body,
       (e) => {
         if (e.k === 'assign') assigns.push([e.id, e.value]);
@@ -75,84 +76,6 @@ export class WeakIntFlow {
   }
 }
 
-/** Calls `onExpr` for every expression (nested ones included) and `onStmt` for every statement. */
-export function forEachExpr(
-  body: readonly Stmt[],
-  onExpr: (e: Expr) => void,
-  onStmt?: (s: Stmt) => void,
-): void {
-  const ex = (e: Expr): void => {
-    onExpr(e);
-    switch (e.k) {
-      case 'assign':
-        ex(e.value);
-        return;
-      case 'binary':
-      case 'compare':
-      case 'logical':
-        ex(e.l);
-        ex(e.r);
-        return;
-      case 'unary':
-      case 'cast':
-        ex(e.arg);
-        return;
-      case 'cond':
-        ex(e.test);
-        ex(e.a);
-        ex(e.b);
-        return;
-      case 'math':
-      case 'ext':
-        for (const a of e.args) ex(a);
-        return;
-      case 'seq':
-        for (const a of e.items) ex(a);
-        return;
-      default:
-        return;
-    }
-  };
-  const st = (stmts: readonly Stmt[]): void => {
-    for (const s of stmts) {
-      onStmt?.(s);
-      switch (s.k) {
-        case 'let':
-          if (s.init) ex(s.init);
-          break;
-        case 'expr':
-          ex(s.e);
-          break;
-        case 'if':
-          ex(s.test);
-          st(s.cons);
-          if (s.alt) st(s.alt);
-          break;
-        case 'for':
-          st(s.init);
-          if (s.test) ex(s.test);
-          if (s.update) ex(s.update);
-          st(s.body);
-          break;
-        case 'while':
-        case 'dowhile':
-          ex(s.test);
-          st(s.body);
-          break;
-        case 'return':
-          for (const v of s.values) ex(v);
-          break;
-        case 'block':
-          st(s.body);
-          break;
-        default:
-          break;
-      }
-    }
-  };
-  st(body);
-}
-
 /**
  * The output dtypes of a typed body: the join `returnTypes` per output, with weak ints
  * materialised by what can reach each `return` (see the module note).
@@ -163,17 +86,13 @@ export function materializeReturns(body: readonly Stmt[], returnTypes: readonly 
   }
   const flow = new WeakIntFlow(body);
   const computed = returnTypes.map(() => false);
-  forEachExpr(
-    body,
-    () => {},
-    (s) => {
-      if (s.k === 'return') {
-        s.values.forEach((v, i) => {
-          if (flow.computed(v)) computed[i] = true;
-        });
-      }
-    },
-  );
+  forEachStmt(body, (s) => {
+    if (s.k === 'return') {
+      s.values.forEach((v, i) => {
+        if (flow.computed(v)) computed[i] = true;
+      });
+    }
+  });
   return returnTypes.map((t, i) =>
     t === 'wint' ? (computed[i] ? 'float64' : 'int32') : t === 'wfloat' ? 'float64' : t,
   );

@@ -25,15 +25,8 @@
  */
 
 import { cast } from '../compiler/infer.js';
-import {
-  type ArrayExpr,
-  type BinaryOp,
-  type Expr,
-  type Stmt,
-  subValues,
-  type Ty,
-  type Value,
-} from '../compiler/ir.js';
+import type { BinaryOp, Expr, Stmt, Ty, Value } from '../compiler/ir.js';
+import { isStmtList, someValue, stmtChildren, subValues } from '../compiler/visit.js';
 import type { TypedArray } from '../core/dtypes.js';
 import { type Chunk, dispatch, type LoopRef, loopRef } from '../targets/parallel/map.js';
 import { chunkCount, parallelStatus, setAsyncSink, useWorkers } from '../targets/parallel/pool.js';
@@ -270,7 +263,7 @@ function bodyFacts(body: readonly Stmt[], loopVar: number): BodyFacts {
     walkInner(e);
     readsOf(e, f.reads);
   };
-  const walkInner = (e: Expr): void => {
+  const walkInner = (e: Value): void => {
     switch (e.k) {
       case 'assign':
         note(e.id, null);
@@ -289,33 +282,8 @@ function bodyFacts(body: readonly Stmt[], loopVar: number): BodyFacts {
           'it calls a function passed in `functions` (those run on the calling thread only)',
         );
         return;
-      case 'binary':
-      case 'compare':
-      case 'logical':
-        walkInner(e.l);
-        walkInner(e.r);
-        return;
-      case 'unary':
-      case 'cast':
-        walkInner(e.arg);
-        return;
-      case 'cond':
-        walkInner(e.test);
-        walkInner(e.a);
-        walkInner(e.b);
-        return;
-      case 'math':
-      case 'ext':
-        for (const a of e.args) walkInner(a);
-        return;
-      case 'seq':
-        for (const a of e.items) walkInner(a);
-        return;
-      case 'load':
-        for (const a of e.index) walkInner(a);
-        return;
       default:
-        return;
+        for (const c of subValues(e)) walkInner(c);
     }
   };
   const stmts = (list: readonly Stmt[], loopDepth: number): void => {
@@ -399,32 +367,12 @@ function isOwnIndex(e: Expr, loopVar: number, variant: ReadonlySet<number>): boo
   return false;
 }
 
+/** Does evaluating `e` write anything (a local, an element) or call out? */
 export function exprHasEffects(e: Expr): boolean {
-  switch (e.k) {
-    case 'assign':
-    case 'update':
-    case 'store':
-    case 'call':
-      return true;
-    case 'binary':
-    case 'compare':
-    case 'logical':
-      return exprHasEffects(e.l) || exprHasEffects(e.r);
-    case 'unary':
-    case 'cast':
-      return exprHasEffects(e.arg);
-    case 'cond':
-      return exprHasEffects(e.test) || exprHasEffects(e.a) || exprHasEffects(e.b);
-    case 'math':
-    case 'ext':
-      return e.args.some(exprHasEffects);
-    case 'seq':
-      return e.items.some(exprHasEffects);
-    case 'load':
-      return e.index.some(exprHasEffects);
-    default:
-      return false;
-  }
+  return someValue(
+    e,
+    (v) => v.k === 'assign' || v.k === 'update' || v.k === 'store' || v.k === 'call',
+  );
 }
 
 /** Reads of every local, in statement order, with the position of each loop statement. */
@@ -432,7 +380,7 @@ function readPositions(body: readonly Stmt[]) {
   const reads: { id: number; at: number }[] = [];
   const spans = new Map<Stmt, [number, number]>();
   let at = 0;
-  const visitExpr = (e: Expr | ArrayExpr) => {
+  const visitExpr = (e: Value) => {
     const r = new Set<number>();
     readsOf(e, r);
     for (const id of r) reads.push({ id, at: at++ });
@@ -440,49 +388,9 @@ function readPositions(body: readonly Stmt[]) {
   const visit = (list: readonly Stmt[]) => {
     for (const s of list) {
       const start = at++;
-      switch (s.k) {
-        case 'let':
-          if (s.init) visitExpr(s.init);
-          break;
-        case 'expr':
-          visitExpr(s.e);
-          break;
-        case 'if':
-          visitExpr(s.test);
-          visit(s.cons);
-          if (s.alt) visit(s.alt);
-          break;
-        case 'for':
-          visit(s.init);
-          if (s.test) visitExpr(s.test);
-          if (s.update) visitExpr(s.update);
-          visit(s.body);
-          break;
-        case 'while':
-        case 'dowhile':
-          visitExpr(s.test);
-          visit(s.body);
-          break;
-        case 'range':
-          visitExpr(s.start);
-          visitExpr(s.stop);
-          visitExpr(s.step);
-          visit(s.body);
-          break;
-        case 'block':
-          visit(s.body);
-          break;
-        case 'aset':
-          visitExpr(s.value);
-          break;
-        case 'result':
-          for (const v of s.values) visitExpr(v);
-          break;
-        case 'return':
-          for (const v of s.values) visitExpr(v);
-          break;
-        default:
-          break;
+      for (const c of stmtChildren(s)) {
+        if (isStmtList(c)) visit(c);
+        else visitExpr(c);
       }
       spans.set(s, [start, at++]);
     }

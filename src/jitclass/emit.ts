@@ -9,15 +9,15 @@
  */
 import { type ExtLowering, JsEmitter } from '../compiler/emit-js.js';
 import type { DType } from '../core/dtypes.js';
-import type { ExtOp, Helper } from './extension.js';
+import type { Helper } from './extension.js';
 
 /** Lowers the jitclass `ext` nodes (see `extension.ts`). */
 const lower: ExtLowering = (e, args) => {
-  switch (e.op as ExtOp) {
+  switch (e.op) {
     case 'field':
-      return `c${e.data as number}[i]`;
+      return `c${e.data}[i]`;
     case 'store': {
-      const { col, bool } = e.data as { col: number; bool: boolean };
+      const { col, bool } = e.data;
       // A TypedArray store converts like the field's dtype, except bool (0/1 with NumPy's
       // truth); the assignment's value stays the assigned one, as in JS. Values that are
       // already 0/1 (comparisons, bools, the constants 0 and 1) are stored as they are.
@@ -28,7 +28,7 @@ const lower: ExtLowering = (e, args) => {
         : `(c${col}[i]=${args[0]})`;
     }
     case 'call':
-      return `${(e.data as Helper).name}(i${args.map((a) => `,${a}`).join('')})`;
+      return `${e.data.name}(i${args.map((a) => `,${a}`).join('')})`;
     case 'tmp':
       return 'w$';
     case 'post':

@@ -5,7 +5,14 @@
  * calls `f<k>(i, …)`. Everything else about `this` is a CompileError at its position.
  */
 import { cast, type ExtContext, type KernelExtension } from '../compiler/infer.js';
-import { type Expr, isWeak, type Ty, type TypedKernel } from '../compiler/ir.js';
+import {
+  type Expr,
+  type ExtNodeOf,
+  type ExtPayloads,
+  isWeak,
+  type Ty,
+  type TypedKernel,
+} from '../compiler/ir.js';
 import type { AstNode } from '../compiler/parse.js';
 import type { DType } from '../core/dtypes.js';
 import type { MemberKernel, MemberKind } from './member-kernel.js';
@@ -28,12 +35,31 @@ export type HelperCompiler = (
   fail: (msg: string) => never,
 ) => Helper;
 
-/** `ext` node operations (see `emit.ts` for their lowering). */
-export type ExtOp = 'field' | 'store' | 'call' | 'tmp' | 'post';
+/** What a field write carries: the column, and whether the field is bool (stored as 0/1). */
+export interface FieldStore {
+  readonly col: number;
+  readonly bool: boolean;
+}
 
-type Ext = Extract<Expr, { k: 'ext' }>;
+declare module '../compiler/ir.js' {
+  interface ExtPayloads {
+    /** `this.x`: the field's column. */
+    field: number;
+    /** `this.x = v`. */
+    store: FieldStore;
+    /** `this.m(…)`, a getter or a setter: the member compiled for the argument types. */
+    call: Helper;
+    /** The old value of a postfix `this.n++` (the temporary `w$`). */
+    tmp: undefined;
+    /** A postfix `this.n++` whose value is used: `(old, store)`. */
+    post: undefined;
+  }
+}
 
-function ext(op: ExtOp, args: Expr[], ty: Ty, data?: unknown): Ext {
+/** The `ext` node operations of method bodies (see `emit.ts` for their lowering). */
+export type RecordOp = 'field' | 'store' | 'call' | 'tmp' | 'post';
+
+function ext<O extends RecordOp>(op: O, args: Expr[], ty: Ty, data: ExtPayloads[O]): ExtNodeOf<O> {
   return { k: 'ext', op, args, ty, data };
 }
 
@@ -67,7 +93,7 @@ export function methodExtension(
       n,
     );
 
-  const helperCall = (h: Helper, args: Expr[]): Ext => {
+  const helperCall = (h: Helper, args: Expr[]): ExtNodeOf<'call'> => {
     const out = h.typed!.outTypes;
     // A void method's value is never used (checked at the call), so its type is moot.
     return ext(
@@ -146,9 +172,9 @@ export function methodExtension(
       const old = read(name, n.argument, cx);
       if (n.prefix || discard) return store(name, cx.binary(op, old, one, n), n.argument, cx);
       // Postfix with its value used: remember the old value in a temporary (`w$`).
-      const tmp = ext('tmp', [], old.ty);
+      const tmp = ext('tmp', [], old.ty, undefined);
       const st = store(name, cx.binary(op, tmp, one, n), n.argument, cx);
-      return ext('post', [old, st], old.ty);
+      return ext('post', [old, st], old.ty, undefined);
     },
 
     call(n, cx) {

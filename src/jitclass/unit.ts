@@ -4,8 +4,9 @@
  * named `f0, f1, …`. Recursion is refused (its return type would be its own input).
  */
 import { inferKernel } from '../compiler/infer.js';
-import type { Expr, Stmt } from '../compiler/ir.js';
+import type { Stmt } from '../compiler/ir.js';
 import type { AstNode, ParsedKernel } from '../compiler/parse.js';
+import { forEachValue } from '../compiler/visit.js';
 import type { DType } from '../core/dtypes.js';
 import { CompileError } from '../core/errors.js';
 import { type Helper, methodExtension } from './extension.js';
@@ -91,44 +92,25 @@ export class Unit {
 export function reachableHelpers(root: readonly Stmt[]): Helper[] {
   const out: Helper[] = [];
   const seen = new Set<Helper>();
-  const visitBody = (stmts: readonly Stmt[]) => {
-    for (const s of stmts) visitNode(s);
-  };
-  const visitNode = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      for (const x of node) visitNode(x);
-      return;
-    }
-    if (node === null || typeof node !== 'object') return;
-    const e = node as Expr;
-    if (e.k === 'ext' && e.op === 'call') {
-      const h = e.data as Helper;
-      if (!seen.has(h)) {
-        seen.add(h);
-        visitBody(h.typed!.body);
-        out.push(h);
-      }
-    }
-    for (const [key, v] of Object.entries(node)) if (key !== 'data') visitNode(v);
-  };
-  visitBody(root);
+  const visit = (body: readonly Stmt[]): void =>
+    forEachValue(body, (e) => {
+      if (e.k !== 'ext' || e.op !== 'call' || seen.has(e.data)) return;
+      seen.add(e.data);
+      visit(e.data.typed!.body);
+      out.push(e.data);
+    });
+  visit(root);
   return out;
 }
 
 /** Columns a typed body (and the helpers it calls) touches, sorted. */
 export function usedColumns(root: readonly Stmt[], helpers: readonly Helper[]): number[] {
   const cols = new Set<number>();
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      for (const x of node) visit(x);
-      return;
-    }
-    if (node === null || typeof node !== 'object') return;
-    const e = node as Expr;
-    if (e.k === 'ext' && e.op === 'field') cols.add(e.data as number);
-    if (e.k === 'ext' && e.op === 'store') cols.add((e.data as { col: number }).col);
-    for (const [key, v] of Object.entries(node)) if (key !== 'data') visit(v);
-  };
+  const visit = (body: readonly Stmt[]): void =>
+    forEachValue(body, (e) => {
+      if (e.k === 'ext' && e.op === 'field') cols.add(e.data);
+      if (e.k === 'ext' && e.op === 'store') cols.add(e.data.col);
+    });
   visit(root);
   for (const h of helpers) visit(h.typed!.body);
   return [...cols].sort((a, b) => a - b);

@@ -6,6 +6,27 @@
 import type { Ty, TypedKernel } from '../compiler/ir.js';
 import type { DType } from '../core/dtypes.js';
 
+/** What a view node carries: the view parameter it reads or writes. */
+export interface ViewRef {
+  readonly p: number;
+}
+
+/** What a `shape` view node carries: the view parameter and the core dim. */
+export interface ViewDim extends ViewRef {
+  readonly dim: number;
+}
+
+declare module '../compiler/ir.js' {
+  interface ExtPayloads {
+    /** `x.shape[k]` of a gufunc view. */
+    shape: ViewDim;
+    /** `x.get(i, …)`: an element of a gufunc view. */
+    get: ViewRef;
+    /** `x.set(i, …, v)`: a write to a gufunc output view. */
+    set: ViewRef;
+  }
+}
+
 /** One distinct core dimension of a layout (a label shared by every operand that names it). */
 export interface CoreDim {
   /** The name as written (without `?`), or the size's digits for a fixed dim. */

@@ -15,6 +15,13 @@ export interface RelData {
   readonly offsets: readonly (number | null)[];
 }
 
+declare module '../compiler/ir.js' {
+  interface ExtPayloads {
+    /** `u(-1, 0)`: a neighbor read of a stencil's accessor parameter. */
+    rel: RelData;
+  }
+}
+
 /** A compiled stencil as a target runs it: the body of its `cpu` loop for a layout key. */
 export interface StencilLoopSource {
   loopSource(key: string): string;

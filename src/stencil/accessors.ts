@@ -5,12 +5,13 @@
  * (their node's `args`) and are checked when the generated code runs.
  */
 import type { ExtContext, KernelExtension } from '../compiler/infer.js';
-import { type Expr, isArrayExpr, type Stmt, type Ty } from '../compiler/ir.js';
+import type { Expr, ExtNodeOf, Stmt, Ty } from '../compiler/ir.js';
 import type { AstNode, ParsedKernel } from '../compiler/parse.js';
+import { forEachValue } from '../compiler/visit.js';
 import type { Extent, RelData } from '../plan/stencil.js';
 
 /** A `rel` IR node. */
-export type RelNode = Extract<Expr, { k: 'ext' }> & { data: RelData };
+export type RelNode = ExtNodeOf<'rel'>;
 
 /** Parameters the kernel calls as functions (`u(…)`): those are read through accessors. */
 export function accessorParams(parsed: ParsedKernel): Set<number> {
@@ -156,81 +157,11 @@ export function relExtension(
   };
 }
 
-/** Every `rel` node of a typed kernel body. */
+/** Every `rel` node of a typed kernel body, in evaluation order. */
 export function relNodes(body: readonly Stmt[]): RelNode[] {
   const out: RelNode[] = [];
-  const expr = (e: Expr | null): void => {
-    if (!e) return;
-    switch (e.k) {
-      case 'ext':
-        if (e.op === 'rel') out.push(e as RelNode);
-        for (const a of e.args) expr(a);
-        return;
-      case 'binary':
-      case 'compare':
-      case 'logical':
-        expr(e.l);
-        expr(e.r);
-        return;
-      case 'unary':
-      case 'cast':
-        expr(e.arg);
-        return;
-      case 'cond':
-        expr(e.test);
-        expr(e.a);
-        expr(e.b);
-        return;
-      case 'math':
-        for (const a of e.args) expr(a);
-        return;
-      case 'assign':
-        expr(e.value);
-        return;
-      case 'seq':
-        for (const a of e.items) expr(a);
-        return;
-      case 'call':
-        for (const a of e.args) if (!isArrayExpr(a)) expr(a);
-        return;
-      default:
-        return;
-    }
-  };
-  const stmt = (s: Stmt): void => {
-    switch (s.k) {
-      case 'let':
-        expr(s.init);
-        return;
-      case 'expr':
-        expr(s.e);
-        return;
-      case 'if':
-        expr(s.test);
-        s.cons.forEach(stmt);
-        s.alt?.forEach(stmt);
-        return;
-      case 'for':
-        s.init.forEach(stmt);
-        expr(s.test);
-        expr(s.update);
-        s.body.forEach(stmt);
-        return;
-      case 'while':
-      case 'dowhile':
-        expr(s.test);
-        s.body.forEach(stmt);
-        return;
-      case 'return':
-        s.values.forEach(expr);
-        return;
-      case 'block':
-        s.body.forEach(stmt);
-        return;
-      default:
-        return;
-    }
-  };
-  body.forEach(stmt);
+  forEachValue(body, (e) => {
+    if (e.k === 'ext' && e.op === 'rel') out.push(e);
+  });
   return out;
 }

@@ -5,9 +5,10 @@
  */
 
 import { literalTy } from '../compiler/infer.js';
-import type { Stmt, Ty, TypedKernel } from '../compiler/ir.js';
+import type { Ty, TypedKernel } from '../compiler/ir.js';
 import { kernelMayThrow } from '../compiler/may-throw.js';
 import { join } from '../compiler/types.js';
+import { forEachStmt } from '../compiler/visit.js';
 import {
   copy,
   copyInto,
@@ -173,28 +174,9 @@ export function callStencil(core: StencilCore, args: readonly unknown[]): NdArra
 /** The dtype of a stencil's result: the kernel's return type, or `first`'s for literal-only returns. */
 function resultDtype(typed: TypedKernel, first: DType): DType {
   let t: Ty | undefined;
-  const visit = (list: readonly Stmt[]): void => {
-    for (const s of list) {
-      switch (s.k) {
-        case 'return':
-          for (const v of s.values) t = t === undefined ? v.ty : join(t, v.ty);
-          break;
-        case 'if':
-          visit(s.cons);
-          if (s.alt) visit(s.alt);
-          break;
-        case 'for':
-        case 'while':
-        case 'dowhile':
-        case 'block':
-          visit(s.body);
-          break;
-        default:
-          break;
-      }
-    }
-  };
-  visit(typed.body);
+  forEachStmt(typed.body, (s) => {
+    if (s.k === 'return') for (const v of s.values) t = t === undefined ? v.ty : join(t, v.ty);
+  });
   if (t === undefined) return first;
   if (t === 'wint') return first;
   if (t === 'wfloat') return INFO[first].kind === 'f' ? first : 'float64';

@@ -21,7 +21,6 @@ import { HELPERS, type Helpers, JsEmitter } from '../compiler/emit-js.js';
 import type { Expr, TypedKernel } from '../compiler/ir.js';
 import type { DType } from '../core/dtypes.js';
 import { BORDER_HELPERS } from '../plan/boundary.js';
-import type { RelData } from '../plan/stencil.js';
 import type { RelNode } from './accessors.js';
 import type { Boundary, Extent } from './types.js';
 
@@ -287,7 +286,7 @@ class Generator {
   /** Lowers an accessor read for the current context. */
   private read(e: Extract<Expr, { k: 'ext' }>, args: string[]): string {
     if (e.op !== 'rel') throw new Error(`internal: unknown stencil construct '${e.op}'`);
-    const data = e.data as RelData;
+    const data = e.data;
     const o = this.s.operandOf.get(data.param)!;
     const ctx = this.ctx;
     let k = 0;

@@ -12,7 +12,8 @@
  * of 32-bit values are not exact) and everything that is not `+`/`-`.
  */
 
-import { type Expr, isArrayExpr, type Stmt, type Ty, type TypedKernel } from '../compiler/ir.js';
+import type { Expr, Ty, TypedKernel } from '../compiler/ir.js';
+import { mapBody, mapChildren } from '../compiler/visit.js';
 import type { DType } from '../core/dtypes.js';
 
 const WRAPPING: ReadonlySet<Ty> = new Set<DType>([
@@ -33,7 +34,7 @@ function isSum(e: Expr): e is Extract<Expr, { k: 'binary' }> {
 
 /** Returns the kernel with wraps inside integer `+`/`-` chains deferred to the chain's root. */
 export function deferIntegerWraps(k: TypedKernel): TypedKernel {
-  return { ...k, body: k.body.map(stmt) };
+  return { ...k, body: mapBody(k.body, expr) };
 }
 
 function expr(e: Expr): Expr {
@@ -41,7 +42,7 @@ function expr(e: Expr): Expr {
     const budget = { terms: MAX_TERMS };
     return { ...e, l: relax(e.l, e.ty, budget), r: relax(e.r, e.ty, budget) };
   }
-  return mapChildren(e);
+  return mapChildren(e, expr);
 }
 
 /** An operand of a chain rooted at type `t`: a nested sum of `t` loses its wrap. */
@@ -51,62 +52,4 @@ function relax(e: Expr, t: Ty, budget: { terms: number }): Expr {
     return { ...e, ty: 'float64', l: relax(e.l, t, budget), r: relax(e.r, t, budget) };
   }
   return expr(e);
-}
-
-function mapChildren(e: Expr): Expr {
-  switch (e.k) {
-    case 'binary':
-    case 'compare':
-    case 'logical':
-      return { ...e, l: expr(e.l), r: expr(e.r) } as Expr;
-    case 'unary':
-    case 'cast':
-      return { ...e, arg: expr(e.arg) } as Expr;
-    case 'cond':
-      return { ...e, test: expr(e.test), a: expr(e.a), b: expr(e.b) };
-    case 'math':
-    case 'ext':
-      return { ...e, args: e.args.map(expr) };
-    case 'assign':
-      return { ...e, value: expr(e.value) };
-    case 'seq':
-      return { ...e, items: e.items.map(expr) };
-    case 'call':
-      return { ...e, args: e.args.map((a) => (isArrayExpr(a) ? a : expr(a))) };
-    default:
-      return e;
-  }
-}
-
-function stmt(s: Stmt): Stmt {
-  switch (s.k) {
-    case 'let':
-      return { ...s, init: s.init && expr(s.init) };
-    case 'expr':
-      return { ...s, e: expr(s.e) };
-    case 'if':
-      return {
-        ...s,
-        test: expr(s.test),
-        cons: s.cons.map(stmt),
-        alt: s.alt ? s.alt.map(stmt) : null,
-      };
-    case 'for':
-      return {
-        ...s,
-        init: s.init.map(stmt),
-        test: s.test && expr(s.test),
-        update: s.update && expr(s.update),
-        body: s.body.map(stmt),
-      };
-    case 'while':
-    case 'dowhile':
-      return { ...s, test: expr(s.test), body: s.body.map(stmt) };
-    case 'return':
-      return { ...s, values: s.values.map(expr) };
-    case 'block':
-      return { ...s, body: s.body.map(stmt) };
-    default:
-      return s;
-  }
 }

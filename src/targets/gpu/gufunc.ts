@@ -63,11 +63,11 @@ function hooks(nin: number, out: number, g: Geometry | null): GpuHooks {
   return {
     result: 'res',
     expr(e, args) {
-      const { p, dim } = e.data as { p: number; dim?: number };
       switch (e.op) {
         case 'shape':
-          return g ? int(g.extents[p][dim!]) : '1';
+          return g ? int(g.extents[e.data.p][e.data.dim]) : '1';
         case 'get': {
+          const { p } = e.data;
           if (p >= nin)
             throw new CompileError(
               'reading an output view (.get on an output) is not supported on the gpu target: each device thread computes one output element',
@@ -88,7 +88,7 @@ function hooks(nin: number, out: number, g: Geometry | null): GpuHooks {
     },
     effect(e, args) {
       if (e.op !== 'set') return this.expr(e, args);
-      const { p } = e.data as { p: number };
+      const { p } = e.data;
       if (p - nin !== out) return 'res = res';
       const idx = args.slice(0, -1);
       const value = args[args.length - 1];

@@ -19,7 +19,7 @@ import { castScalar, dtypeOf, type NdArray } from '../../core/array.js';
 import type { TypedArray } from '../../core/dtypes.js';
 import { CompileError } from '../../core/errors.js';
 import { type Boundary, remapIndex } from '../../plan/boundary.js';
-import type { Extent, RelData, StencilCallPlan } from '../../plan/stencil.js';
+import type { Extent, StencilCallPlan } from '../../plan/stencil.js';
 import { checkRanOnBackend, type GpuBackend, type GpuJs, gpuInstance } from './backend.js';
 import { cachedKernel, KERNEL_SETTINGS } from './kernel-cache.js';
 import { GPU_HELPERS, GpuEmitter, type GpuHooks } from './lower.js';
@@ -83,7 +83,7 @@ function relHooks(g: StencilGeometry | null, interior = false): GpuHooks {
       if (e.op !== 'rel')
         throw new CompileError(`the construct '${e.op}' is not supported on the gpu target`);
       if (!g) return '0';
-      const { param, offsets } = e.data as RelData;
+      const { param, offsets } = e.data;
       const j = g.operandOf[param];
       const nd = g.shape.length;
       const rowLen = g.shape.slice(1).reduce((a, b) => a * b, 1);

@@ -11,7 +11,8 @@ import { type Constants, inferKernel } from '../../compiler/infer.js';
 import { materialize, type Stmt, type Ty, type TypedKernel } from '../../compiler/ir.js';
 import type { ParsedKernel } from '../../compiler/parse.js';
 import { join } from '../../compiler/types.js';
-import { forEachExpr, WeakIntFlow } from '../../compiler/weak-int.js';
+import { forEachValue } from '../../compiler/visit.js';
+import { WeakIntFlow } from '../../compiler/weak-int.js';
 import { type DType, promoteAll } from '../../core/dtypes.js';
 import { CompileError } from '../../core/errors.js';
 import type { GufuncLayout, TypedGufunc, ViewParam } from '../../plan/gufunc.js';
@@ -92,9 +93,9 @@ export function typeGufunc(
 function computedStores(body: readonly Stmt[], nin: number): Set<number> {
   const flow = new WeakIntFlow(body);
   const found = new Set<number>();
-  forEachExpr(body, (e) => {
+  forEachValue(body, (e) => {
     if (e.k !== 'ext' || e.op !== 'set') return;
-    const p = (e.data as { p: number }).p;
+    const { p } = e.data;
     const value = e.args[e.args.length - 1];
     if (p >= nin && value.ty === 'wint' && flow.computed(value)) found.add(p);
   });

@@ -196,14 +196,17 @@ export function viewLowering(
     return code;
   };
   return (e, args) => {
-    const { p, dim } = e.data as { p: number; dim?: number };
-    const v = places[p]!;
     switch (e.op) {
       case 'shape':
-        return v.extents[dim!];
-      case 'get':
+        return places[e.data.p]!.extents[e.data.dim];
+      case 'get': {
+        const { p } = e.data;
+        const v = places[p]!;
         return castCode(v.arrTy, v.elemTy, `${v.data}[${offset(v, args, p)}]`);
+      }
       case 'set': {
+        const { p } = e.data;
+        const v = places[p]!;
         const value = args[args.length - 1];
         // The value already has the kernel's element type; a TypedArray store converts it
         // to the array's dtype exactly as NumPy's cast would (bool needs its 0/1).
