@@ -20,29 +20,13 @@ import {
   zeros,
 } from '../core/array.js';
 import { formatShape } from '../core/broadcast.js';
+import { type Operand, scalarOperand, splitArgs } from '../core/call-args.js';
 import { type DType, describe, INFO } from '../core/dtypes.js';
 import { ValueError } from '../core/errors.js';
 import { targetFor } from '../targets/registry.js';
-import { isOptionsObject } from '../ufunc/options.js';
 import type { StencilCore } from './core.js';
 import { checkCallOptions } from './options.js';
 import { runStencil } from './run.js';
-
-/** Splits off a trailing options object. */
-function splitArgs(core: StencilCore, args: readonly unknown[]): [unknown[], unknown] {
-  const n = core.nparams;
-  if (args.length === n + 1 && (args[n] === undefined || isOptionsObject(args[n])))
-    return [args.slice(0, n), args[n]];
-  if (args.length !== n) {
-    throw new TypeError(
-      `${core.name}() takes ${n} argument(s) (and an optional options object), got ${args.length}`,
-    );
-  }
-  return [args.slice(), undefined];
-}
-
-/** An argument after coercion. */
-type Operand = { kind: 'array'; a: NdArray } | { kind: 'scalar'; v: number; bool: boolean };
 
 /**
  * The kernel's parameter types: an array's dtype, and for a number the weak type of a
@@ -66,8 +50,8 @@ function operands(core: StencilCore, inputs: readonly unknown[]): Operand[] {
       }
       return { kind: 'array', a: toNdarray(x as never) };
     }
-    if (typeof x === 'number') return { kind: 'scalar', v: x, bool: false };
-    if (typeof x === 'boolean') return { kind: 'scalar', v: x ? 1 : 0, bool: true };
+    const scalar = scalarOperand(x);
+    if (scalar) return scalar;
     throw new TypeError(
       `${core.name}: '${pname}' is not read through an accessor in the kernel, so it must be a number; got ${describe(x)}`,
     );
@@ -76,7 +60,7 @@ function operands(core: StencilCore, inputs: readonly unknown[]): Operand[] {
 
 export function callStencil(core: StencilCore, args: readonly unknown[]): NdArray {
   const name = core.name;
-  const [inputs, rawOpts] = splitArgs(core, args);
+  const [inputs, rawOpts] = splitArgs(args, core.nparams, name, 'argument');
   const opts = checkCallOptions(rawOpts, name);
   const ops = operands(core, inputs);
   let arrays: NdArray[] = [];

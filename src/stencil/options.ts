@@ -1,5 +1,6 @@
 /** Validation of `stencil` options and call options: every mistake fails before any work. */
 import { checkedView, isNdarray, type NdArray } from '../core/array.js';
+import { readCallOptions } from '../core/call-args.js';
 import { checkDType, type DType, describe } from '../core/dtypes.js';
 import { snapshotOptions } from '../core/guard.js';
 import { checkOptionKeys } from '../core/option-keys.js';
@@ -106,9 +107,8 @@ export interface CheckedCall {
 }
 
 export function checkCallOptions(o: unknown, name: string): CheckedCall {
-  if (o === undefined) return { out: null, userOut: null, cval: null };
-  const opts = snapshotOptions(o as object, name) as { out?: unknown; cval?: unknown };
-  checkKeys(opts, CALL_KEYS, name);
+  const opts = readCallOptions<{ out?: unknown; cval?: unknown }>(o, name, CALL_KEYS);
+  if (!opts) return { out: null, userOut: null, cval: null };
   let out: NdArray | null = null;
   let userOut: NdArray | null = null;
   if (opts.out !== undefined && opts.out !== null) {

@@ -16,9 +16,10 @@ import {
   view,
 } from '../core/array.js';
 import { broadcastShapes, broadcastStrides, formatShape } from '../core/broadcast.js';
+import { type Operand, toOperand } from '../core/call-args.js';
 import { canCastSameKind, type TypedArray } from '../core/dtypes.js';
 import { IndexError, ValueError } from '../core/errors.js';
-import { type Operand, operandArray, toOperand, type UfuncCore } from './core.js';
+import { operandArray, type UfuncCore } from './core.js';
 import { runMap } from './execute.js';
 
 /** Index arguments of `at`: one index array (for axis 0) or a list of them, one per axis. */

@@ -12,36 +12,20 @@ import {
   zeros,
 } from '../core/array.js';
 import { broadcastShapes, formatShape } from '../core/broadcast.js';
+import { type Operand, splitArgs, toOperand } from '../core/call-args.js';
 import type { DType } from '../core/dtypes.js';
 import { BroadcastError, ValueError } from '../core/errors.js';
 import { targetFor } from '../targets/registry.js';
 import { type Casting, canCast, castErrorMessage, checkInputCasts } from './casting.js';
-import { type Operand, operandArray, toOperand, type UfuncCore } from './core.js';
+import { operandArray, type UfuncCore } from './core.js';
 import { runMap } from './execute.js';
-import { checkCallOptions, checkWhere, isOptionsObject } from './options.js';
+import { checkCallOptions, checkWhere } from './options.js';
 
 /** What a call returns: an array, a plain number for all-scalar calls, or one per output. */
 export type UfuncResult = NdArray | number;
 
-/** Splits `args` into inputs and an optional trailing options object. */
-export function splitArgs(
-  core: UfuncCore,
-  args: readonly unknown[],
-  method: string,
-): [unknown[], unknown] {
-  const n = core.nin;
-  if (args.length === n + 1 && isOptionsObject(args[n])) return [args.slice(0, n), args[n]];
-  if (args.length === n + 1 && args[n] === undefined) return [args.slice(0, n), undefined];
-  if (args.length !== n) {
-    throw new TypeError(
-      `${method}() takes ${n} input(s) (and an optional options object), got ${args.length} argument(s)`,
-    );
-  }
-  return [args.slice(), undefined];
-}
-
 export function callUfunc(core: UfuncCore, args: readonly unknown[]): UfuncResult | UfuncResult[] {
-  const [inputs, rawOpts] = splitArgs(core, args, core.name);
+  const [inputs, rawOpts] = splitArgs(args, core.nin, core.name);
   const opts = checkCallOptions(rawOpts, core.name, core.nout);
   const ops = inputs.map((x) => toOperand(x, (v) => toNdarray(v as never)));
   const res = execute(

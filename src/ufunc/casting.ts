@@ -3,8 +3,8 @@
  * and of the loop's results into `out`, a call allows. Checked before anything is written.
  */
 import { dtypeOf } from '../core/array.js';
+import type { Operand } from '../core/call-args.js';
 import { canCastSafely, canCastSameKind, type DType, describe, INFO } from '../core/dtypes.js';
-import type { Operand } from './core.js';
 
 /** NumPy's casting rules, strictest first. */
 export type Casting = 'no' | 'equiv' | 'safe' | 'same_kind' | 'unsafe';

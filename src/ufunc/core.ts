@@ -7,6 +7,7 @@ import { checkKernelFunctions, type KernelFunctions } from '../compiler/callable
 import { type Constants, checkConstants, inferKernel } from '../compiler/infer.js';
 import { type ParsedKernel, parseKernel } from '../compiler/parse.js';
 import { allocData, castScalar, dtypeOf, isNdarray, type NdArray, wrap } from '../core/array.js';
+import type { Operand } from '../core/call-args.js';
 import { canCastSafely, type DType, INFO, isDType, promoteAll } from '../core/dtypes.js';
 import { CompileError } from '../core/errors.js';
 import { snapshotOptions } from '../core/guard.js';
@@ -39,15 +40,6 @@ export interface VectorizeOptions {
    * its loop (no temporary arrays). `cpu` target only.
    */
   functions?: Readonly<Record<string, Function>>;
-}
-
-/** An input after coercion: an array (strong dtype) or a weak JS scalar. */
-export type Operand = { kind: 'array'; a: NdArray } | { kind: 'scalar'; v: number; bool: boolean };
-
-export function toOperand(x: unknown, asarrayFn: (x: unknown) => NdArray): Operand {
-  if (typeof x === 'number') return { kind: 'scalar', v: x, bool: false };
-  if (typeof x === 'boolean') return { kind: 'scalar', v: x ? 1 : 0, bool: true };
-  return { kind: 'array', a: asarrayFn(x) };
 }
 
 const VECTORIZE_OPTION_KEYS: ReadonlySet<string> = new Set([

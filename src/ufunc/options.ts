@@ -1,16 +1,7 @@
 /** Option objects of the ufunc methods, and their validation (before anything is written). */
-import {
-  type ArrayLike,
-  checkedView,
-  dtypeOf,
-  isNdarray,
-  type NdArray,
-  toNdarray,
-} from '../core/array.js';
-import { checkDType, type DType, describe } from '../core/dtypes.js';
-import { ValueError } from '../core/errors.js';
-import { snapshotOptions } from '../core/guard.js';
-import { checkOptionKeys } from '../core/option-keys.js';
+import { type ArrayLike, dtypeOf, type NdArray, toNdarray } from '../core/array.js';
+import { checkOutArray, checkOuts, readCallOptions } from '../core/call-args.js';
+import { checkDType, type DType } from '../core/dtypes.js';
 import { type Casting, checkCasting } from './casting.js';
 
 /** Options of a ufunc call. */
@@ -74,40 +65,6 @@ const CALL_KEYS = new Set(['out', 'where', 'dtype', 'casting']);
 const REDUCE_KEYS = new Set(['axis', 'keepdims', 'initial', 'where', 'dtype', 'out']);
 const AXIS_KEYS = new Set(['axis', 'dtype', 'out']);
 
-/** True for a plain options object (not an array-like input). */
-export function isOptionsObject(x: unknown): boolean {
-  return (
-    x !== null &&
-    typeof x === 'object' &&
-    !Array.isArray(x) &&
-    !ArrayBuffer.isView(x) &&
-    !isNdarray(x)
-  );
-}
-
-function checkKeys(o: object, allowed: Set<string>, method: string): void {
-  checkOptionKeys(o, allowed, method);
-}
-
-/**
- * Validates an output array; returns a checked copy of its header (same data) for the
- * loops to use. A stride-0 axis of extent > 1 would have several results land on one
- * element: NumPy refuses such a broadcast view as not writeable, and so does numbats.
- */
-export function checkOutArray(x: unknown, what: string): NdArray {
-  if (!isNdarray(x)) throw new TypeError(`${what} must be an ndarray; got ${describe(x)}`);
-  const v = checkedView(x, what);
-  const empty = v.shape.includes(0);
-  for (let i = 0; i < v.shape.length && !empty; i++) {
-    if (v.shape[i] > 1 && v.stride[i] === 0) {
-      throw new ValueError(
-        `${what} has stride 0 along axis ${i} (a broadcast view): it is not writeable`,
-      );
-    }
-  }
-  return v;
-}
-
 export function checkCallOptions(
   o: unknown,
   method: string,
@@ -120,27 +77,11 @@ export function checkCallOptions(
   dtype?: DType;
   casting?: Casting;
 } {
-  if (o === undefined) return { out: null, userOut: null };
-  if (!isOptionsObject(o)) throw new TypeError(`${method}: options must be an object`);
-  const opts = snapshotOptions(o as object, method) as CallOptions;
-  checkKeys(opts, CALL_KEYS, method);
-  let out: NdArray[] | null = null;
-  let userOut: NdArray[] | null = null;
-  if (opts.out !== undefined && opts.out !== null) {
-    const list = Array.isArray(opts.out) ? opts.out.slice() : [opts.out];
-    if (Array.isArray(opts.out) && list.some((x) => !isNdarray(x))) {
-      // `out: [0, 0]` is a JS array of numbers, not a tuple of outputs: say what out must be.
-      throw new TypeError(
-        `${method}: out must be an ndarray${nout > 1 ? ` (or a list of ${nout} ndarrays, one per output)` : ''}, ` +
-          'not a plain JS array; allocate one with zeros(shape, dtype) or wrap existing values with asarray([...])',
-      );
-    }
-    if (list.length !== nout) {
-      throw new TypeError(`${method}: out must give ${nout} array(s), got ${list.length}`);
-    }
-    out = list.map((a, i) => checkOutArray(a, nout > 1 ? `out[${i}]` : 'out'));
-    userOut = list;
-  }
+  const opts = readCallOptions<CallOptions>(o, method, CALL_KEYS);
+  if (!opts) return { out: null, userOut: null };
+  const outs = checkOuts(opts.out, method, nout);
+  const out = outs?.out ?? null;
+  const userOut = outs?.userOut ?? null;
   return {
     out,
     userOut,
@@ -160,10 +101,8 @@ function checkSingleOut<T extends { out?: NdArray }>(opts: T): WithOut<T> {
 }
 
 export function checkReduceOptions(o: unknown, method: string): WithOut<ReduceOptions> {
-  if (o === undefined) return {};
-  if (!isOptionsObject(o)) throw new TypeError(`${method}: options must be an object`);
-  const snap = snapshotOptions(o as object, method) as ReduceOptions;
-  checkKeys(snap, REDUCE_KEYS, method);
+  const snap = readCallOptions<ReduceOptions>(o, method, REDUCE_KEYS);
+  if (!snap) return {};
   // An axis list is copied too: its elements are then read once, from the copy.
   if (Array.isArray(snap.axis)) (snap as { axis: unknown }).axis = snap.axis.slice();
   const opts = checkSingleOut(snap);
@@ -178,10 +117,8 @@ export function checkReduceOptions(o: unknown, method: string): WithOut<ReduceOp
 }
 
 export function checkAxisOptions(o: unknown, method: string): WithOut<AxisOptions> {
-  if (o === undefined) return {};
-  if (!isOptionsObject(o)) throw new TypeError(`${method}: options must be an object`);
-  const snap = snapshotOptions(o as object, method) as AxisOptions;
-  checkKeys(snap, AXIS_KEYS, method);
+  const snap = readCallOptions<AxisOptions>(o, method, AXIS_KEYS);
+  if (!snap) return {};
   const opts = checkSingleOut(snap);
   if (opts.dtype !== undefined) checkDType(opts.dtype);
   return opts;

@@ -1,10 +1,10 @@
 /** `outer`: f(a[i, j, …], b[k, l, …]) over every pair (NumPy's `ufunc.outer`). */
 import { type NdArray, toArray, toNdarray, view } from '../core/array.js';
+import { isOptionsObject } from '../core/call-args.js';
 import type { TypedArray } from '../core/dtypes.js';
 import { ValueError } from '../core/errors.js';
 import { callUfunc, type UfuncResult } from './call.js';
 import type { UfuncCore } from './core.js';
-import { isOptionsObject } from './options.js';
 
 export function outerUfunc(
   core: UfuncCore,

@@ -4,9 +4,10 @@
  * same way: the options are copied once (each value read once), `timeout` is checked and
  * removed, and the method runs on the copy with the timeout in force for the jobs it posts.
  */
+
+import { isOptionsObject } from '../core/call-args.js';
 import { snapshotOptions } from '../core/guard.js';
 import { type TargetName, targetFor } from '../targets/registry.js';
-import { isOptionsObject } from './options.js';
 
 /**
  * Runs `run(args)`, where `args[at]` may be the call's options object: with a `timeout`

@@ -4,8 +4,9 @@
  * `result_type(a, b)` with JS numbers weak, as in NumPy 2; `cond`'s dtype does not take part.
  */
 import { type ArrayLike, asarray, type NdArray, toArray } from '../core/array.js';
+import { type Operand, toOperand } from '../core/call-args.js';
 import { type DType, INFO } from '../core/dtypes.js';
-import { type Operand, resolveWeak, scalarArray, toOperand } from './core.js';
+import { resolveWeak, scalarArray } from './core.js';
 import { type Ufunc, vectorize } from './vectorize.js';
 
 let select: Ufunc | undefined;

@@ -8,21 +8,24 @@ import {
   copy,
   copyInto,
   dtypeOf,
-  isNdarray,
   mayShareMemory,
   type NdArray,
   sizeOf,
   toNdarray,
   zeros,
 } from '../../core/array.js';
+import {
+  checkOuts,
+  type Operand,
+  readCallOptions,
+  splitArgs,
+  toOperand,
+} from '../../core/call-args.js';
 import { canCastSameKind, checkDType, type DType, type TypedArray } from '../../core/dtypes.js';
 import { BroadcastError, ValueError } from '../../core/errors.js';
-import { snapshotOptions } from '../../core/guard.js';
-import { checkOptionKeys } from '../../core/option-keys.js';
 import type { ShapePlan } from '../../plan/gufunc.js';
 import { targetFor } from '../../targets/registry.js';
-import { type Operand, operandArray, toOperand } from '../core.js';
-import { checkOutArray, isOptionsObject } from '../options.js';
+import { operandArray } from '../core.js';
 import type { GufuncCore } from './core.js';
 import { runGufunc } from './run.js';
 import { planShapes, shapeString } from './shapes.js';
@@ -48,16 +51,7 @@ export function callGufunc(
   args: readonly unknown[],
 ): GufuncResult | GufuncResult[] {
   const { nin, nout } = core.layout;
-  let inputs = args;
-  let raw: unknown;
-  if (args.length === nin + 1 && (isOptionsObject(args[nin]) || args[nin] === undefined)) {
-    inputs = args.slice(0, nin);
-    raw = args[nin];
-  } else if (args.length !== nin) {
-    throw new TypeError(
-      `${core.name}() takes ${nin} input(s) (and an optional options object), got ${args.length} argument(s)`,
-    );
-  }
+  const [inputs, raw] = splitArgs(args, nin, core.name);
   const opts = checkOptions(raw, core.name, nout);
   const ops = inputs.map((x) => toOperand(x, (v) => toNdarray(v as never)));
   const outs = executeGufunc(core, ops, opts.out, opts.dtype);
@@ -76,26 +70,14 @@ function checkOptions(
   name: string,
   nout: number,
 ): { out?: NdArray[]; userOut?: NdArray[]; dtype?: DType } {
-  if (o === undefined) return {};
-  const opts = snapshotOptions(o as object, name) as GufuncCallOptions;
-  checkOptionKeys(opts, GUFUNC_CALL_KEYS, name);
-  let out: NdArray[] | undefined;
-  let userOut: NdArray[] | undefined;
-  if (opts.out !== undefined && opts.out !== null) {
-    const list = Array.isArray(opts.out) ? opts.out.slice() : [opts.out];
-    if (Array.isArray(opts.out) && list.some((x) => !isNdarray(x))) {
-      throw new TypeError(
-        `${name}: out must be an ndarray${nout > 1 ? ` (or a list of ${nout} ndarrays, one per output)` : ''}, ` +
-          'not a plain JS array; allocate one with zeros(shape, dtype) or wrap existing values with asarray([...])',
-      );
-    }
-    if (list.length !== nout) {
-      throw new TypeError(`${name}: out must give ${nout} array(s), got ${list.length}`);
-    }
-    out = list.map((a, i) => checkOutArray(a, nout > 1 ? `out[${i}]` : 'out'));
-    userOut = list;
-  }
-  return { out, userOut, dtype: opts.dtype === undefined ? undefined : checkDType(opts.dtype) };
+  const opts = readCallOptions<GufuncCallOptions>(o, name, GUFUNC_CALL_KEYS);
+  if (!opts) return {};
+  const outs = checkOuts(opts.out, name, nout);
+  return {
+    out: outs?.out,
+    userOut: outs?.userOut,
+    dtype: opts.dtype === undefined ? undefined : checkDType(opts.dtype),
+  };
 }
 
 /** Runs a call; returns the output arrays. */

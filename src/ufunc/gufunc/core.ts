@@ -6,12 +6,13 @@
 import { checkKernelFunctions } from '../../compiler/callable.js';
 import { checkConstants } from '../../compiler/infer.js';
 import { parseKernel } from '../../compiler/parse.js';
+import type { Operand } from '../../core/call-args.js';
 import { type DType, describe } from '../../core/dtypes.js';
 import { snapshotOptions } from '../../core/guard.js';
 import { checkOptionKeys } from '../../core/option-keys.js';
 import type { GufuncLayout, TypedGufunc } from '../../plan/gufunc.js';
 import { checkTarget, targetFor } from '../../targets/registry.js';
-import { type Operand, resolveWeak, selectSignature, type Target } from '../core.js';
+import { resolveWeak, selectSignature, type Target } from '../core.js';
 import { formatSignature, type LoopSignature } from '../signatures.js';
 import { type GufuncForm, typeGufunc } from './compile.js';
 import { parseLayout } from './layout.js';
