@@ -30,6 +30,7 @@ import { isStmtList, someValue, stmtChildren, subValues } from '../compiler/visi
 import type { TypedArray } from '../core/dtypes.js';
 import { type Chunk, dispatch, type LoopRef, loopRef } from '../targets/parallel/map.js';
 import { chunkCount, parallelStatus, setAsyncSink, useWorkers } from '../targets/parallel/pool.js';
+import { chunkRanges } from '../targets/parallel/split.js';
 import type { TypedFunction } from './infer.js';
 import { arithType, INT64, isArrayType } from './types.js';
 
@@ -718,12 +719,11 @@ function prepareIn(
   const K = site.nred;
   const partials = new Float64Array(new SharedArrayBuffer(parts * Math.max(K, 1) * 8));
   const ref: LoopRef = loopRef(site.owner, `prange${site.loop}`, () => site.src);
-  const chunks: Chunk[] = [];
-  for (let c = 0; c < parts; c++) {
-    const a = Math.floor((c * n) / parts);
-    const b = Math.floor(((c + 1) * n) / parts);
-    chunks.push({ ref, P: [], args: [c, start + a * step, start + b * step, step, sc, red] });
-  }
+  const chunks: Chunk[] = chunkRanges(n, parts).map(([a, b], c) => ({
+    ref,
+    P: [],
+    args: [c, start + a * step, start + b * step, step, sc, red],
+  }));
   const D = [...data, partials];
   const nin = data.length - site.written;
   const lo = D.map(() => 0);

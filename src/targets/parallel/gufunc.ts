@@ -6,7 +6,7 @@
 import { extent, type NdArray } from '../../core/array.js';
 import type { TypedArray } from '../../core/dtypes.js';
 import { type Chunk, dispatch, loopRef } from './map.js';
-import { chunkCount } from './pool.js';
+import { chunkRanges, cutLoop, operandRange, splitDim } from './split.js';
 
 /**
  * Runs a planned gufunc loop on the workers; false when no loop dim can be split. The loop
@@ -24,25 +24,13 @@ export function runGufuncParallel(
   S: number[],
   C: number[],
 ): boolean {
-  const nd = N.length;
-  let d = -1;
-  for (let l = 0; l < nd; l++) {
-    let ok = true;
-    for (let o = nin; o < all.length; o++) if (S[o * nd + l] === 0) ok = false;
-    if (ok && (d < 0 || N[l] > N[d])) d = l;
-  }
+  const d = splitDim(N, S, operandRange(nin, all.length));
   if (d < 0 || N[d] < 2) return false;
   const ref = loopRef(owner, key, () => `'use strict';\n${loopSource()}`);
-  const n = N[d];
-  const parts = chunkCount(n);
-  const chunks: Chunk[] = [];
-  for (let c = 0; c < parts; c++) {
-    const lo = Math.floor((c * n) / parts);
-    const hi = Math.floor(((c + 1) * n) / parts);
-    const Nc = N.slice();
-    Nc[d] = hi - lo;
-    chunks.push({ ref, P: P.map((p, o) => p + lo * S[o * nd + d]), args: [Nc, S, C] });
-  }
+  const chunks: Chunk[] = chunkRanges(N[d]).map(([lo, hi]) => {
+    const cut = cutLoop(P, N, S, d, lo, hi);
+    return { ref, P: cut.P, args: [cut.N, S, C] };
+  });
   const ext = all.map(extent);
   dispatch(
     D,

@@ -26,6 +26,7 @@ import {
   waitAsync,
   waitSync,
 } from './pool.js';
+import { chunkRanges, cutLoop, operandRange, splitDim, touchedRange } from './split.js';
 
 let nextLoopId = 1;
 const sources = new WeakMap<object, Map<string, LoopRef>>();
@@ -56,8 +57,9 @@ function ufuncLoopRef(k: MapKernel, plan: MapPlan): LoopRef {
   );
 }
 
-const stride = (p: MapPlan, o: number, d: number) =>
-  p.S.length === 0 ? 1 : p.S[o * p.N.length + d];
+/** A plan's strides, `S[o * nd + d]`; a flat plan (no `S`) steps every operand by 1. */
+const stridesOf = (p: MapPlan): readonly number[] =>
+  p.S.length === 0 ? new Array<number>(p.D.length * p.N.length).fill(1) : p.S;
 
 /**
  * Runs `fn` with parallel jobs left pending (an `.async` call collects its jobs instead of
@@ -96,11 +98,7 @@ export function runParallel(
     for (let i = 0; i < scan.shape.length; i++)
       if (i !== scan.axis && (d < 0 || scan.shape[i] > scan.shape[d])) d = i;
     if (d < 0 || scan.shape[d] < 2) return false;
-    const n = scan.shape[d];
-    const parts = chunkCount(n);
-    for (let c = 0; c < parts; c++) {
-      const lo = Math.floor((c * n) / parts);
-      const hi = Math.floor(((c + 1) * n) / parts);
+    for (const [lo, hi] of chunkRanges(scan.shape[d])) {
       const sub = scan.arrays.map((a) => sliceView(a, d, lo, hi));
       const shape = scan.shape.slice();
       shape[d] = hi - lo;
@@ -108,14 +106,8 @@ export function runParallel(
       if (p) chunks.push({ plan: p, P: p.P, N: p.N });
     }
   } else {
-    const nd = plan.N.length;
-    let d = -1;
-    for (let i = 0; i < nd; i++) {
-      let ok = true;
-      for (let o = plan.nin; o < plan.nin + plan.nout; o++)
-        if (stride(plan, o, i) === 0) ok = false;
-      if (ok && (d < 0 || plan.N[i] > plan.N[d])) d = i;
-    }
+    const S = stridesOf(plan);
+    const d = splitDim(plan.N, S, operandRange(plan.nin, plan.nin + plan.nout));
     if (d < 0 && identity !== undefined && plan.nout === 1 && !currentAsyncSink())
       return reduceByPartials(k, plan, identity);
     if (d < 0 || plan.N[d] < 2) {
@@ -124,35 +116,16 @@ export function runParallel(
       if (!callHasTimeout()) return false;
       chunks.push({ plan, P: plan.P, N: plan.N });
     } else {
-      const n = plan.N[d];
-      const parts = chunkCount(n);
-      for (let c = 0; c < parts; c++) {
-        const lo = Math.floor((c * n) / parts);
-        const hi = Math.floor(((c + 1) * n) / parts);
-        const N = plan.N.slice();
-        N[d] = hi - lo;
-        chunks.push({ plan, P: plan.P.map((p, o) => p + lo * stride(plan, o, d)), N });
+      for (const [lo, hi] of chunkRanges(plan.N[d])) {
+        chunks.push({ plan, ...cutLoop(plan.P, plan.N, S, d, lo, hi) });
       }
     }
   }
   if (chunks.length === 0) return true;
-  const nops = plan.D.length;
   // Element range each operand touches, over every chunk.
-  const lo = new Array<number>(nops).fill(Number.POSITIVE_INFINITY);
-  const hi = new Array<number>(nops).fill(Number.NEGATIVE_INFINITY);
-  for (const c of chunks) {
-    for (let o = 0; o < nops; o++) {
-      let a = c.P[o];
-      let b = c.P[o];
-      for (let i = 0; i < c.N.length; i++) {
-        const span = stride(c.plan, o, i) * (c.N[i] - 1);
-        if (span < 0) a += span;
-        else b += span;
-      }
-      if (a < lo[o]) lo[o] = a;
-      if (b > hi[o]) hi[o] = b;
-    }
-  }
+  let touched: { lo: number[]; hi: number[] } | undefined;
+  for (const c of chunks) touched = touchedRange(c.P, c.N, stridesOf(c.plan), touched);
+  const { lo, hi } = touched!;
   dispatch(
     plan.D,
     lo,
@@ -233,8 +206,8 @@ export function dispatch(
  */
 function reduceByPartials(k: MapKernel, plan: MapPlan, identity: number): boolean {
   const nd = plan.N.length;
-  let d = -1;
-  for (let i = 0; i < nd; i++) if (d < 0 || plan.N[i] > plan.N[d]) d = i;
+  const S = stridesOf(plan);
+  const d = splitDim(plan.N, S, []);
   if (d < 0 || plan.N[d] < 2) return false;
   const nin = plan.nin;
   const accData = plan.D[nin];
@@ -255,28 +228,17 @@ function reduceByPartials(k: MapKernel, plan: MapPlan, identity: number): boolea
   D[0] = partials;
   D[nin] = partials;
   const chunks: Chunk[] = [];
-  const lo = plan.P.slice();
-  const hi = plan.P.slice();
-  for (let o = 0; o < D.length; o++) {
-    for (let i = 0; i < nd; i++) {
-      const span = stride(plan, o, i) * (plan.N[i] - 1);
-      if (span < 0) lo[o] += span;
-      else hi[o] += span;
-    }
-  }
+  const { lo, hi } = touchedRange(plan.P, plan.N, S);
   lo[0] = lo[nin] = 0;
   hi[0] = hi[nin] = parts - 1;
   const ref = ufuncLoopRef(k, plan);
-  for (let c = 0; c < parts; c++) {
-    const a = tree ? leaves[c][0] : Math.floor((c * n) / parts);
-    const b = tree ? leaves[c][1] : Math.floor(((c + 1) * n) / parts);
-    const N = plan.N.slice();
-    N[d] = b - a;
-    const P = plan.P.map((p, o) => p + a * stride(plan, o, d));
+  const ranges = tree ? leaves : chunkRanges(n, parts);
+  ranges.forEach(([a, b], c) => {
+    const { P, N } = cutLoop(plan.P, plan.N, S, d, a, b);
     P[0] = c;
     P[nin] = c;
     chunks.push({ ref, P, args: [N, plan.S] });
-  }
+  });
   dispatch(D, lo, hi, nin, 1, chunks);
   const f = k.scalarFn();
   let acc = accData[accAt];

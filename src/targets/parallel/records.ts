@@ -6,7 +6,7 @@
 import type { TypedArray } from '../../core/dtypes.js';
 import type { RecordLoopSource } from '../../plan/records.js';
 import { type Chunk, dispatch, loopRef } from './map.js';
-import { chunkCount } from './pool.js';
+import { chunkRanges } from './split.js';
 
 /** Runs `call` over records `0..n-1`; `R` receives a value-returning method's results. */
 export function runRecordsParallel(
@@ -29,13 +29,11 @@ export function runRecordsParallel(
   );
   const D = R ? [...cols, R] : cols.slice();
   const P = D.map(() => 0);
-  const parts = chunkCount(n);
-  const chunks: Chunk[] = [];
-  for (let c = 0; c < parts; c++) {
-    const lo = Math.floor((c * n) / parts);
-    const hi = Math.floor(((c + 1) * n) / parts);
-    chunks.push({ ref, P, args: [lo, hi, values, R !== undefined] });
-  }
+  const chunks: Chunk[] = chunkRanges(n).map(([lo, hi]) => ({
+    ref,
+    P,
+    args: [lo, hi, values, R !== undefined],
+  }));
   // Every column may be written (methods assign fields): all are copied back if copied in.
   dispatch(
     D,

@@ -8,7 +8,7 @@
 import type { TypedArray } from '../../core/dtypes.js';
 import type { StencilLoopSource } from '../../plan/stencil.js';
 import { type Chunk, dispatch, loopRef } from './map.js';
-import { chunkCount } from './pool.js';
+import { chunkRanges, touchedRange } from './split.js';
 
 /** Runs a compiled stencil loop over row bands; false when there is nothing to split. */
 export function runStencilParallel(
@@ -29,24 +29,13 @@ export function runStencilParallel(
     key,
     () => `'use strict';return function numbatsStencil(D,P,N,S,R,A,C){\n${core.loopSource(key)}\n}`,
   );
-  const n = N[0];
-  const parts = chunkCount(n);
-  const chunks: Chunk[] = [];
-  for (let c = 0; c < parts; c++) {
-    const lo = Math.floor((c * n) / parts);
-    const hi = Math.floor(((c + 1) * n) / parts);
-    chunks.push({ ref, P, args: [N, S, [...R.slice(0, 2 * nd), lo, hi], A, C] });
-  }
+  const chunks: Chunk[] = chunkRanges(N[0]).map(([lo, hi]) => ({
+    ref,
+    P,
+    args: [N, S, [...R.slice(0, 2 * nd), lo, hi], A, C],
+  }));
   // Every operand may be touched anywhere in its extent (neighbours, boundary remaps).
-  const lo = P.slice();
-  const hi = P.slice();
-  for (let o = 0; o < D.length; o++) {
-    for (let l = 0; l < nd; l++) {
-      const span = S[o * nd + l] * (N[l] - 1);
-      if (span < 0) lo[o] += span;
-      else hi[o] += span;
-    }
-  }
+  const { lo, hi } = touchedRange(P, N, S);
   dispatch(D, lo, hi, D.length - 1, 1, chunks);
   return true;
 }
