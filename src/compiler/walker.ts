@@ -4,15 +4,15 @@
  * them is plugged in: the scalar typing (`ScalarRules`: NumPy's for kernels, Numba's for
  * `jit`), a kind's own syntax (`KernelExtension`: views, stencil accessors, record fields)
  * and, for a whole function, the `WholeFunction` hooks (array-making calls, `for…of`, a
- * function's result). Arrays are values of the walk: array locals, `a.get`/`a.set`,
- * `a.shape[k]`, `a.size`, shape destructuring and array assignments are typed here.
+ * function's result). Arrays are values of the walk: array locals and array assignments
+ * are typed here, array reads (`a.get`, `a.shape[k]`, …) in `arrays.ts`.
  *
  * Local types are the unification of everything assigned to them, found by walking again
  * until no type changes (the lattice is finite, so this terminates). Every construct outside
  * the supported language is a CompileError naming it and its position.
  */
-import { INFO } from '../core/dtypes.js';
 import { CompileError } from '../core/errors.js';
+import { arrayMember, arrayMethod, shapeDestructure } from './arrays.js';
 import { type CalleeVersion, calleeMessage, registerCallee } from './callable.js';
 import { describeLiteral, describeNode } from './describe.js';
 import type { KernelExtension, WalkContext, WalkSetup, WholeFunction } from './hooks.js';
@@ -364,7 +364,7 @@ export class Walker {
     const isConst = n.kind === 'const';
     for (const d of n.declarations as AstNode[]) {
       if (d.id.type === 'ArrayPattern' && this.whole) {
-        this.shapeDestructure(d, isConst, out);
+        shapeDestructure(d, isConst, out, this.cx, this.rules);
         continue;
       }
       if (d.id.type !== 'Identifier')
@@ -383,28 +383,6 @@ export class Walker {
       if (isArrayExpr(init)) out.push({ k: 'aset', id: local.id, value: init, decl: true });
       else out.push({ k: 'let', id: local.id, init: cast(init, ty as Ty) });
     }
-  }
-
-  /** `const [n, m] = a.shape` (Numba's `n, m = a.shape`). */
-  private shapeDestructure(d: AstNode, isConst: boolean, out: Stmt[]): void {
-    const init = d.init as AstNode | null;
-    const arr = init && this.shapeOwner(init);
-    if (arr === undefined || arr === null) {
-      this.fail('only an array shape can be destructured: const [n, m] = a.shape', d);
-    }
-    const aty = this.typeOf(arr) as ArrayType;
-    const els = d.id.elements as (AstNode | null)[];
-    if (els.length > aty.ndim) {
-      this.fail(`'${init!.object.name}' has ${aty.ndim} dimension(s), not ${els.length}`, d.id);
-    }
-    els.forEach((el, axis) => {
-      if (!el) return;
-      if (el.type !== 'Identifier') this.fail('destructure a shape into plain names', el);
-      const local = this.declare(el.name, isConst, el);
-      const ty = this.rules.size;
-      this.assignTy(local.id, ty, el);
-      out.push({ k: 'let', id: local.id, init: { k: 'dim', arr, axis, ty } });
-    });
   }
 
   // ---- arrays ---------------------------------------------------------------------------
@@ -436,105 +414,6 @@ export class Walker {
       if (a) return a;
     }
     return this.expr(n);
-  }
-
-  /** `a.shape[k]`, `a.shape.length`, `a.size`, `a.ndim`; undefined when `n` reads no array. */
-  private arrayMember(n: AstNode): Expr | undefined {
-    const obj = n.object as AstNode;
-    const int = this.rules.size;
-    if (n.computed && obj.type === 'MemberExpression') {
-      const arr = this.shapeOwner(obj);
-      if (arr !== undefined) {
-        const t = this.typeOf(arr) as ArrayType;
-        const k = this.expr(n.property);
-        const axis =
-          k.k === 'const' && Number.isInteger(k.value)
-            ? k.value < 0
-              ? k.value + t.ndim
-              : k.value
-            : -1;
-        if (axis < 0 || axis >= t.ndim) {
-          this.fail(
-            `'${obj.object.name}.shape[…]' needs a constant index from 0 to ${t.ndim - 1} (${obj.object.name} is ${this.rules.name(t)})`,
-            n.property,
-          );
-        }
-        return { k: 'dim', arr, axis, ty: int };
-      }
-    }
-    if (!n.computed && n.property.name === 'length') {
-      const arr = this.shapeOwner(obj);
-      if (arr !== undefined)
-        return { k: 'const', value: (this.typeOf(arr) as ArrayType).ndim, ty: int };
-    }
-    const arr = this.arrayLocal(obj);
-    if (arr === undefined) return undefined;
-    const t = this.typeOf(arr) as ArrayType;
-    const prop = n.computed ? undefined : (n.property.name as string);
-    if (prop === 'size') return { k: 'dim', arr, axis: -1, ty: int };
-    if (prop === 'ndim' || prop === 'dimension') return { k: 'const', value: t.ndim, ty: int };
-    if (prop === 'shape') {
-      this.fail(
-        `'${obj.name}.shape' is read as ${obj.name}.shape[k], ${obj.name}.shape.length, const [n, m] = ${obj.name}.shape, or passed to zeros/empty/full`,
-        n,
-      );
-    }
-    if (n.computed) {
-      this.fail(
-        `index arrays with ${obj.name}.get(i, …) and ${obj.name}.set(i, …, value), not ${obj.name}[…]`,
-        n,
-      );
-    }
-    return this.fail(
-      `unsupported array property '${obj.name}.${prop}': arrays have .get, .set, .shape, .size and .ndim`,
-      n,
-    );
-  }
-
-  /** `a.get(i, …)` and `a.set(i, …, v)` on the array local `arr`. */
-  private arrayMethod(n: AstNode, arr: number): Expr {
-    const c = n.callee as AstNode;
-    const t = this.typeOf(arr) as ArrayType;
-    const name: string = c.object.name;
-    const method: string = c.property.name;
-    const args = n.arguments as AstNode[];
-    const check = this.whole?.boundscheck ?? false;
-    const tn = this.rules.name(t);
-    if (method === 'get') {
-      if (args.length !== t.ndim) {
-        this.fail(`'${name}.get' takes ${t.ndim} index(es) for ${tn}; got ${args.length}`, n);
-      }
-      return { k: 'load', arr, index: this.indices(args, name), check, ty: t.dtype };
-    }
-    if (method === 'set') {
-      if (args.length !== t.ndim + 1) {
-        this.fail(
-          `'${name}.set' takes ${t.ndim} index(es) and a value for ${tn}; got ${args.length} argument(s)`,
-          n,
-        );
-      }
-      const index = this.indices(args.slice(0, t.ndim), name);
-      const value = this.expr(args[t.ndim]);
-      return { k: 'store', arr, index, value, check, ty: value.ty };
-    }
-    return this.fail(
-      `arrays have no method '${method}' here: use ${name}.get(…) and ${name}.set(…)`,
-      n,
-    );
-  }
-
-  private indices(args: AstNode[], name: string): Expr[] {
-    return args.map((a) => {
-      if (a.type === 'SpreadElement') this.fail('spread arguments are not supported', a);
-      const e = this.expr(a);
-      if (!isIntType(e.ty)) {
-        this.fail(
-          `an index of '${name}' must be an integer, not ${this.rules.name(e.ty)} (use Math.floor(…))`,
-          a,
-        );
-      }
-      return e;
-    });
   }
 
   // ---- expressions ----------------------------------------------------------------------
@@ -772,7 +651,7 @@ export class Walker {
   }
 
   private member(n: AstNode): Expr {
-    const e = this.ext?.member?.(n, this.cx) ?? this.arrayMember(n);
+    const e = this.ext?.member?.(n, this.cx) ?? arrayMember(n, this.cx, this.rules);
     if (e) return e;
     if (!n.computed && n.object.type === 'Identifier' && !this.lookup(n.object.name)) {
       const table =
@@ -801,7 +680,9 @@ export class Walker {
         if (a.type === 'SpreadElement') this.fail('spread arguments are not supported', a);
       if (c.type === 'MemberExpression' && !c.computed) {
         const arr = this.arrayLocal(c.object);
-        if (arr !== undefined) return this.arrayMethod(n, arr);
+        if (arr !== undefined) {
+          return arrayMethod(n, arr, this.cx, this.rules, this.whole?.boundscheck ?? false);
+        }
         const obj = c.object as AstNode;
         const local = obj.type === 'Identifier' ? this.lookup(obj.name) : undefined;
         if (local) {
@@ -908,11 +789,4 @@ const COMPARE_OPS: ReadonlySet<string> = new Set(['<', '<=', '>', '>=', '===', '
 /** True for an array type. */
 export function isArrayType(t: LocalType | undefined): t is ArrayType {
   return typeof t === 'object' && t !== null;
-}
-
-/** An integer scalar type (bool counts, as in Python arithmetic): what indexes an array. */
-function isIntType(t: Ty): boolean {
-  if (t === 'wint') return true;
-  if (t === 'wfloat') return false;
-  return INFO[t].kind !== 'f';
 }
