@@ -71,10 +71,15 @@ export function runMap(k: CompiledKernel, ops: MapOperands): void {
   const par = ops.parallel === true && useWorkers(sizeOf(ops.shape));
   const plan = planMap(ops, par);
   if (!plan) return;
+  const wasm = wasmConfig.enabled && existingHeap() !== undefined;
   if (par) {
     const scan = ops.scan && ops.scanAxis !== undefined ? scanSplit(ops) : undefined;
-    if (runParallel(k, plan, scan, ops.identity)) return;
-  } else if (wasmConfig.enabled && existingHeap() !== undefined) {
+    // The workers run the wasm loop modules when every operand is on the heap.
+    const route = wasm && !k.callsFunction ? (p: MapPlan) => wasmPlan(k, p, ops) : undefined;
+    if (runParallel(k, plan, scan, ops.identity, route)) return;
+  }
+  // Inline: a call below the parallel threshold, or one the workers cannot split.
+  if (wasm) {
     // Small calls take the JS loop without a word (recording it would cost them time).
     if (sizeOfPlan(plan.N) >= wasmConfig.minElements) {
       if (k.callsFunction) noteJsPath(k.typed, 'the kernel calls the original function');

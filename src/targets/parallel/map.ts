@@ -13,6 +13,7 @@
  */
 import { allocData, castScalar, dtypeOfData, type NdArray, view } from '../../core/array.js';
 import type { TypedArray } from '../../core/dtypes.js';
+import { existingHeap } from '../../core/heap.js';
 import type { MapKernel, MapPlan, ScanSplit } from '../../plan/map.js';
 import {
   callHasTimeout,
@@ -20,21 +21,27 @@ import {
   currentAsyncSink,
   type Job,
   type JobData,
+  newLoopId,
+  poolSize,
   post,
   setAsyncSink,
   type Task,
+  type WasmLoopCode,
   waitAsync,
   waitSync,
 } from './pool.js';
 import { chunkRanges, cutLoop, operandRange, splitDim, touchedRange } from './split.js';
+import { type PlannedChunk, type WasmJob, type WasmRoute, wasmChunks } from './wasm.js';
 
-let nextLoopId = 1;
 const sources = new WeakMap<object, Map<string, LoopRef>>();
 
-/** A loop as the workers know it: an id and the body of its factory `(H, B, F) => loop`. */
+/**
+ * A loop as the workers know it: an id and the body of its factory `(H, B, F) => loop`, or
+ * a wasm loop module.
+ */
 export interface LoopRef {
   id: number;
-  src: string;
+  src: string | WasmLoopCode;
 }
 
 /** The worker-side id and source of `owner`'s loop `key` (made once). */
@@ -43,7 +50,7 @@ export function loopRef(owner: object, key: string, factoryBody: () => string): 
   if (!m) sources.set(owner, (m = new Map()));
   let r = m.get(key);
   if (!r) {
-    r = { id: nextLoopId++, src: factoryBody() };
+    r = { id: newLoopId(), src: factoryBody() };
     m.set(key, r);
   }
   return r;
@@ -84,15 +91,17 @@ export function runDeferred<T>(fn: () => T): Promise<T> {
 
 /**
  * Runs a plan on the workers. Returns false (nothing done) when it cannot be split; the
- * caller then runs it inline.
+ * caller then runs it inline. With `wasm` (the wasm engine's view of a plan) and every
+ * operand on the heap, the workers run the wasm loop modules (./wasm.ts).
  */
 export function runParallel(
   k: MapKernel,
   plan: MapPlan,
   scan?: ScanSplit,
   identity?: number,
+  wasm?: WasmRoute,
 ): boolean {
-  const chunks: { plan: MapPlan; P: number[]; N: number[] }[] = [];
+  const chunks: PlannedChunk[] = [];
   if (scan) {
     let d = -1;
     for (let i = 0; i < scan.shape.length; i++)
@@ -109,7 +118,7 @@ export function runParallel(
     const S = stridesOf(plan);
     const d = splitDim(plan.N, S, operandRange(plan.nin, plan.nin + plan.nout));
     if (d < 0 && identity !== undefined && plan.nout === 1 && !currentAsyncSink())
-      return reduceByPartials(k, plan, identity);
+      return reduceByPartials(k, plan, identity, wasm);
     if (d < 0 || plan.N[d] < 2) {
       // Unsplittable. A call with its own timeout still goes to a worker, as one chunk, so
       // that it can be stopped; any other runs inline.
@@ -122,6 +131,13 @@ export function runParallel(
     }
   }
   if (chunks.length === 0) return true;
+  if (wasm) {
+    const w = wasmChunks(wasm, plan.D, chunks, plan.nin, plan.nout, poolSize());
+    if (typeof w !== 'string') {
+      dispatchWasm(plan.nin, plan.nout, w);
+      return true;
+    }
+  }
   // Element range each operand touches, over every chunk.
   let touched: { lo: number[]; hi: number[] } | undefined;
   for (const c of chunks) touched = touchedRange(c.P, c.N, stridesOf(c.plan), touched);
@@ -156,6 +172,7 @@ export function dispatch(
   nin: number,
   nout: number,
   chunks: readonly Chunk[],
+  wasm?: WasmJob,
 ): void {
   const asyncSink = currentAsyncSink();
   // An `.async` call may run alongside other calls and the caller's own writes into the same
@@ -167,19 +184,23 @@ export function dispatch(
     P: c.P,
     args: c.args,
   }));
+  const release = (ok: boolean) => {
+    shared.release(ok);
+    wasm?.after(ok);
+  };
   let job: Job;
   try {
-    job = post({ D: shared.D, tasks });
+    job = post({ D: shared.D, tasks, memory: wasm?.memory });
   } catch (e) {
-    shared.release(false);
+    release(false);
     throw e;
   }
   if (asyncSink) {
     asyncSink.push(
       waitAsync(job).then(
-        () => shared.release(true),
+        () => release(true),
         (e) => {
-          shared.release(false);
+          release(false);
           throw e;
         },
       ),
@@ -193,8 +214,13 @@ export function dispatch(
     waitSync(job);
     ok = true;
   } finally {
-    shared.release(ok);
+    release(ok);
   }
+}
+
+/** Runs wasm chunks: the workers need no views of the data, only the heap's memory. */
+function dispatchWasm(nin: number, nout: number, w: WasmJob): void {
+  dispatch([], [], [], nin, nout, w.chunks, w);
 }
 
 /**
@@ -204,15 +230,17 @@ export function dispatch(
  * The grouping differs from `cpu`'s single pass, so float results may differ in the last
  * bits (as with Numba's parallel reductions).
  */
-function reduceByPartials(k: MapKernel, plan: MapPlan, identity: number): boolean {
+function reduceByPartials(
+  k: MapKernel,
+  plan: MapPlan,
+  identity: number,
+  wasm?: WasmRoute,
+): boolean {
   const nd = plan.N.length;
   const S = stridesOf(plan);
   const d = splitDim(plan.N, S, []);
   if (d < 0 || plan.N[d] < 2) return false;
-  const nin = plan.nin;
-  const accData = plan.D[nin];
-  const accAt = plan.P[nin];
-  const t = dtypeOfData(accData)!;
+  const t = dtypeOfData(plan.D[plan.nin])!;
   const n = plan.N[d];
   // A one-dim pairwise reduction is cut at the nodes of the pairwise tree itself, and the
   // partials are combined up that tree: the result is bit for bit the `cpu` one, for any
@@ -221,7 +249,40 @@ function reduceByPartials(k: MapKernel, plan: MapPlan, identity: number): boolea
   const leaves: [number, number][] = [];
   if (tree) collectLeaves(tree, leaves);
   const parts = tree ? leaves.length : chunkCount(n);
-  const partials = allocData(t, parts, true);
+  // On the wasm path the partials must live on the heap too (they are tiny).
+  const heap = wasm ? existingHeap() : undefined;
+  let partials: TypedArray;
+  try {
+    partials = heap ? heap.alloc(t, parts) : allocData(t, parts, true);
+  } catch {
+    partials = allocData(t, parts, true);
+  }
+  try {
+    reduceChunks(k, plan, identity, partials, tree, leaves, d, wasm);
+  } finally {
+    if (heap) heap.free(partials);
+  }
+  return true;
+}
+
+/** reduceByPartials, its partials allocated: the chunks into the partials, then the fold. */
+function reduceChunks(
+  k: MapKernel,
+  plan: MapPlan,
+  identity: number,
+  partials: TypedArray,
+  tree: PairwiseNode | null,
+  leaves: [number, number][],
+  d: number,
+  wasm?: WasmRoute,
+): void {
+  const S = stridesOf(plan);
+  const nin = plan.nin;
+  const accData = plan.D[nin];
+  const accAt = plan.P[nin];
+  const t = dtypeOfData(accData)!;
+  const n = plan.N[d];
+  const parts = partials.length;
   partials.fill(castScalar(identity, t));
   // The accumulator (input 0 and output 0) becomes one partial per chunk.
   const D = plan.D.slice();
@@ -231,15 +292,21 @@ function reduceByPartials(k: MapKernel, plan: MapPlan, identity: number): boolea
   const { lo, hi } = touchedRange(plan.P, plan.N, S);
   lo[0] = lo[nin] = 0;
   hi[0] = hi[nin] = parts - 1;
-  const ref = ufuncLoopRef(k, plan);
+  const planned: PlannedChunk[] = [];
   const ranges = tree ? leaves : chunkRanges(n, parts);
   ranges.forEach(([a, b], c) => {
     const { P, N } = cutLoop(plan.P, plan.N, S, d, a, b);
     P[0] = c;
     P[nin] = c;
-    chunks.push({ ref, P, args: [N, plan.S] });
+    planned.push({ plan, P, N });
   });
-  dispatch(D, lo, hi, nin, 1, chunks);
+  const w = wasm ? wasmChunks(wasm, D, planned, nin, 1, poolSize()) : 'no wasm';
+  if (typeof w !== 'string') dispatchWasm(nin, 1, w);
+  else {
+    const ref = ufuncLoopRef(k, plan);
+    for (const c of planned) chunks.push({ ref, P: c.P, args: [c.N, plan.S] });
+    dispatch(D, lo, hi, nin, 1, chunks);
+  }
   const f = k.scalarFn();
   let acc = accData[accAt];
   if (tree) {
@@ -256,7 +323,6 @@ function reduceByPartials(k: MapKernel, plan: MapPlan, identity: number): boolea
     for (let c = 0; c < parts; c++) acc = castScalar(f(acc, partials[c]), t);
   }
   accData[accAt] = acc;
-  return true;
 }
 
 /** A node of the pairwise-summation tree over elements [lo, hi). */

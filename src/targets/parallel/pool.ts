@@ -97,17 +97,30 @@ interface Slot {
   state: Int32Array;
   /** Loop ids this worker has compiled, oldest first (bounded: see MAX_WORKER_LOOPS). */
   known: Set<number>;
+  /** The heap's WebAssembly.Memory once it has been posted to this worker (once per worker). */
+  memory?: object;
   /** Why this worker was stopped on purpose (closePool, a new pool size, a timeout). */
   stopReason?: string;
   /** Pending `.async` jobs this worker takes part in (it is ref()'d while any are). */
   refs: number;
 }
 
+/**
+ * A WebAssembly loop module as the workers take it: the compiled module (structured-cloneable,
+ * so the worker shares its code instead of compiling it again) and the names of its `js`
+ * imports, which the worker resolves itself (`wasmImport`). The worker instantiates it on
+ * the heap's shared memory and calls its `run(...args)`.
+ */
+export interface WasmLoopCode {
+  module: WebAssembly.Module;
+  imports: readonly string[];
+}
+
 /** One worker's share of a job: a loop to run over the job's data as `loop(D, P, ...args)`. */
 export interface Task {
   loop: number;
-  /** The body of a factory `(H, B, F) => loop` (sent once per worker). */
-  src: string;
+  /** The body of a factory `(H, B, F) => loop`, or a wasm loop module (sent once per worker). */
+  src: string | WasmLoopCode;
   P: number[];
   args: unknown[];
 }
@@ -117,6 +130,8 @@ export interface JobData {
   D: [SharedArrayBuffer, string, number, number][];
   /** The chunks: workers take them in order from a shared counter. */
   tasks: Task[];
+  /** The heap's memory, for jobs running wasm loops (posted to each worker once). */
+  memory?: object;
 }
 
 export interface Job {
@@ -144,6 +159,13 @@ type WaitAsync = (
 ) => { async: boolean; value: Promise<string> | string };
 
 const DEFAULT_THRESHOLD = 65536;
+
+let nextLoopId = 1;
+
+/** A fresh id for a loop the workers will cache (JS loop sources and wasm modules alike). */
+export function newLoopId(): number {
+  return nextLoopId++;
+}
 /**
  * Loops a worker keeps compiled. A program that makes many distinct parallel ufuncs would
  * otherwise grow every worker's memory without bound; the least recently sent loop is
@@ -458,7 +480,7 @@ export function post(data: JobData): Job {
   const used = new Set(data.tasks.map((t) => t.loop));
   for (const i of parts) {
     const s = slots[i];
-    const newLoops: [number, string][] = [];
+    const newLoops: [number, string | WasmLoopCode][] = [];
     for (const t of data.tasks) {
       if (s.known.has(t.loop)) {
         // Most recently used last: re-insert.
@@ -475,7 +497,12 @@ export function post(data: JobData): Job {
       if (!used.has(id)) evict.push(id);
     }
     for (const id of evict) s.known.delete(id);
+    // A worker gets the heap's memory once; its wasm instances import it.
+    const memory = data.memory !== undefined && s.memory !== data.memory ? data.memory : null;
+    if (memory) s.memory = memory;
     s.worker.post({
+      memory,
+      wasm: data.memory !== undefined,
       evict,
       ctl,
       slot: i,

@@ -2,13 +2,15 @@
  * The source of a `parallel` pool worker: one body for both hosts, run from a string (Node:
  * `new Worker(src, { eval: true })`; browser: a Blob URL) so a bundled package has no
  * second file to locate. A worker compiles each loop source it is sent once (with the
- * same helpers `H` as the `cpu` target), then takes chunks of the job from its shared
+ * same helpers `H` as the `cpu` target), or instantiates each wasm loop module it is sent
+ * once on the heap's shared memory (posted to it once), then takes chunks of the job from its shared
  * counter. It records the outcome in the job's shared control block (an exception as
  * text), marks its part done and wakes the caller, who is blocked in `Atomics.wait` (or
  * waiting with `Atomics.waitAsync`).
  */
 import { HELPERS } from '../../compiler/emit-js.js';
 import { BORDER_HELPERS } from '../../plan/boundary.js';
+import { wasmImport } from './wasm-imports.js';
 
 /** Helper functions as an object literal (method shorthand and function forms both work). */
 function helpersLiteral(helpers: Record<string, unknown>): string {
@@ -50,6 +52,18 @@ const B = ${helpersLiteral(BORDER_HELPERS)};
 const CTORS = { Float64Array, Float32Array, Int8Array, Int16Array, Int32Array, Uint8Array,
   Uint16Array, Uint32Array, Uint8ClampedArray };
 const loops = new Map();
+// The numbats heap's shared WebAssembly.Memory (sent with the first job that needs it).
+let memory = null;
+${wasmImport.toString()}
+// A wasm loop module on the shared memory: a loop taking (D, P, ...args) like the JS
+// ones, whose args are run's own (byte addresses, extents, byte strides).
+function wasmLoop(w) {
+  if (memory === null) throw new Error('numbats parallel: no heap memory was sent to this worker');
+  const js = {};
+  for (const name of w.imports) js[name] = wasmImport(name, H);
+  const run = new WebAssembly.Instance(w.module, { env: { memory }, js }).exports.run;
+  return (D, P, ...args) => run(...args);
+}
 // The first exception of a job goes into its control block as text (the caller may be
 // blocked and unable to read messages); the other workers stop taking chunks.
 function reportError(m, e) {
@@ -64,8 +78,12 @@ function runJob(m) {
   try {
     // The caller bounds how many loops a worker keeps (MAX_WORKER_LOOPS).
     for (const id of m.evict) loops.delete(id);
+    if (m.memory) memory = m.memory;
+    // The heap may have grown since this thread last looked: reading memory.buffer makes
+    // the engine refresh this thread's view of the memory's size before any wasm runs.
+    if (m.wasm && memory !== null && memory.buffer.byteLength === 0) throw new Error('numbats parallel: the heap memory is empty');
     for (const [id, src] of m.newLoops) {
-      loops.set(id, new Function('H', 'B', 'F', src)(H, B, undefined));
+      loops.set(id, typeof src === 'string' ? new Function('H', 'B', 'F', src)(H, B, undefined) : wasmLoop(src));
     }
     if (m.die) exitNow();
     if (m.fail) throw new RangeError(m.fail);

@@ -95,6 +95,12 @@ export interface WasmLoop {
   readonly emitMs: number;
   readonly compileMs: number;
   readonly bytes: number;
+  /**
+   * The compiled module and the names of its `js` imports, in order: what the `parallel`
+   * target's workers instantiate on the same shared memory (set once `run` is).
+   */
+  readonly module?: WebAssembly.Module;
+  readonly importNames?: readonly string[];
 }
 
 /**
@@ -102,7 +108,7 @@ export interface WasmLoop {
  * itself keeps off the heap) are copied onto it for a call; larger ones are the user's own
  * buffers, and the call runs the JS loop.
  */
-const SMALL_COPY = 4096;
+export const SMALL_COPY = 4096;
 
 /** Vector accumulators per row in SIMD reductions. */
 const ACCS = 4;
@@ -224,7 +230,8 @@ function buildLoop(p: WasmMapPlan, nd: number, classes: string, key: string, hea
   }
   const t1 = performance.now();
   const { bytes, imports, text, simd, pairwise } = emitted;
-  const base = { key, simd, pairwise, text, emitMs: t1 - t0, bytes: bytes.length };
+  const importNames = imports.list.map((i) => i.name);
+  const base = { key, simd, pairwise, text, emitMs: t1 - t0, bytes: bytes.length, importNames };
   if (isBrowserMainThread && bytes.length > 4096) {
     const pending: { -readonly [K in keyof WasmLoop]: WasmLoop[K] } = {
       ...base,
@@ -235,7 +242,8 @@ function buildLoop(p: WasmMapPlan, nd: number, classes: string, key: string, hea
       bytes as BufferSource,
       imports.object(heap.memory as WebAssembly.Memory),
     ).then(
-      ({ instance }) => {
+      ({ module, instance }) => {
+        pending.module = module;
         pending.run = instance.exports.run as (...a: number[]) => void;
         pending.compileMs = performance.now() - t1;
         pending.reason = undefined;
@@ -252,6 +260,7 @@ function buildLoop(p: WasmMapPlan, nd: number, classes: string, key: string, hea
     return {
       ...base,
       run: inst.exports.run as (...a: number[]) => void,
+      module: mod,
       compileMs: performance.now() - t1,
     };
   } catch (e) {
@@ -855,6 +864,11 @@ export function lastWasmPath(k: TypedKernel): string | undefined {
 /** The path of the last large call of any kernel (tests use it). */
 export function lastPathOfAnyCall(): string {
   return lastAny;
+}
+
+/** Records the path a call took, in full (the `parallel` target's calls, on wasm or not). */
+export function notePath(k: TypedKernel, path: string): void {
+  last.set(k, path);
 }
 
 /** Records a reason the JS loop ran (a caller-side condition, like the operands' size). */
