@@ -9,6 +9,7 @@
 import { type NdArray, vectorize, zeros } from '../src/index.js';
 import { wasmConfig } from '../src/targets/wasm/map.js';
 import { type Row, runPython, sideBySide } from './harness.js';
+import { wasmParallelBenchmarks } from './wasm-parallel.bench.js';
 
 function filled(shape: number[]): NdArray {
   const a = zeros(shape);
@@ -124,5 +125,6 @@ export function wasmBenchmarks(rounds: number): Row[] {
     if (line.startsWith('// wasm loop')) console.log(line.slice(3));
   const np = runPython(new URL('./wasm_bench.py', import.meta.url), [String(rounds)]);
   if (np) for (const r of rows) if (np[r.key] !== undefined) r.python = { NumPy: np[r.key] };
+  rows.push(...wasmParallelBenchmarks(rounds));
   return rows;
 }

@@ -1,0 +1,106 @@
+/**
+ * The `parallel` target with the numbats heap: its workers run the WebAssembly loop
+ * modules on the heap's shared memory. Three contenders per workload, timed side by side
+ * on the same heap arrays: `parallel` on wasm (the "numbats" column), `cpu` on wasm (the
+ * "hand loop" column, so numbats/hand below 1 is the threads' speedup), and `parallel` with
+ * the wasm engine switched off (the JS worker loops; its time is in the row's note).
+ */
+import { type NdArray, parallelStatus, vectorize, zeros } from '../src/index.js';
+import { wasmConfig } from '../src/targets/wasm/map.js';
+import { type Row, sideBySide } from './harness.js';
+
+function filled(shape: number[]): NdArray {
+  const a = zeros(shape);
+  const d = a.data as Float64Array;
+  for (let i = 0; i < d.length; i++) d[i] = Math.random();
+  return a;
+}
+
+/** A contender with the wasm engine switched off (the JS loops, on the workers here). */
+function jsLoops(run: () => unknown): () => unknown {
+  return () => {
+    wasmConfig.enabled = false;
+    try {
+      return run();
+    } finally {
+      wasmConfig.enabled = true;
+    }
+  };
+}
+
+export function wasmParallelBenchmarks(rounds: number): Row[] {
+  const st = parallelStatus();
+  if (!st.available) {
+    console.log(`parallel on the heap: skipped (${st.reason})`);
+    return [];
+  }
+  console.log(`parallel on the heap: ${st.workers} workers`);
+  const addFn = (x: number, y: number) => x + y;
+  const addPar = vectorize(addFn, { identity: 0, name: 'add', target: 'parallel' });
+  const addCpu = vectorize(addFn, { identity: 0, name: 'add' });
+  const esFn = (x: number) => Math.exp(x) * Math.sin(x);
+  const esPar = vectorize(esFn, { name: 'expsin', target: 'parallel' });
+  const esCpu = vectorize(esFn, { name: 'expsin' });
+  const N = 1e7;
+  const A = filled([N]);
+  const B = filled([N]);
+  const C = zeros([N]);
+  const M = 4000;
+  const Mm = filled([M, M]);
+  const o1 = zeros([M]);
+  const workloads: [string, string, () => unknown, () => unknown][] = [
+    [
+      'heapParAdd',
+      'heap: add 2×1e7 f64, parallel',
+      () => addPar(A, B, { out: C }),
+      () => addCpu(A, B, { out: C }),
+    ],
+    [
+      'heapParExpSin',
+      'heap: exp(x)·sin(x) 1e7 f64, parallel',
+      () => esPar(A, { out: C }),
+      () => esCpu(A, { out: C }),
+    ],
+    [
+      'heapParSum0',
+      'heap: sum axis 0, 4000², parallel',
+      () => addPar.reduce(Mm, { axis: 0, out: o1 }),
+      () => addCpu.reduce(Mm, { axis: 0, out: o1 }),
+    ],
+    [
+      'heapParSum1',
+      'heap: sum axis 1, 4000², parallel',
+      () => addPar.reduce(Mm, { axis: 1, out: o1 }),
+      () => addCpu.reduce(Mm, { axis: 1, out: o1 }),
+    ],
+    [
+      'heapParSumAll',
+      'heap: sum all, 4000², parallel',
+      () => addPar.reduce(Mm, { axis: null }),
+      () => addCpu.reduce(Mm, { axis: null }),
+    ],
+  ];
+  const rows: Row[] = [];
+  for (const [key, workload, par, cpu] of workloads) {
+    const t = sideBySide(
+      [
+        { name: 'parallel', run: par },
+        { name: 'cpu', run: cpu },
+        { name: 'js-workers', run: jsLoops(par) },
+      ],
+      rounds,
+    );
+    const [p, c, js] = t.map((x) => x.medianMs);
+    console.log(
+      `${workload.padEnd(40)} parallel(wasm) ${p.toFixed(2).padStart(7)} ms | cpu(wasm) ${c.toFixed(2).padStart(7)} ms (${(c / p).toFixed(2)}x) | parallel JS loops ${js.toFixed(2).padStart(7)} ms (${(js / p).toFixed(2)}x)`,
+    );
+    rows.push({
+      key,
+      workload,
+      numbats: p,
+      hand: c,
+      note: `${st.workers} workers; hand loop column = the same ufunc on cpu (wasm, one thread); parallel on the JS worker loops: ${js.toFixed(2)} ms (wasm workers ${(js / p).toFixed(1)}× faster)`,
+    });
+  }
+  return rows;
+}
