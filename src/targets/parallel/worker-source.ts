@@ -80,8 +80,9 @@ function runJob(m) {
     for (const id of m.evict) loops.delete(id);
     if (m.memory) memory = m.memory;
     // The heap may have grown since this thread last looked: reading memory.buffer makes
-    // the engine refresh this thread's view of the memory's size before any wasm runs.
-    if (m.wasm && memory !== null && memory.buffer.byteLength === 0) throw new Error('numbats parallel: the heap memory is empty');
+    // the engine refresh this thread's view of the memory's size before any wasm runs
+    // (the wasm loops need no JS views of it, so nothing else here can go stale).
+    if (m.wasm && memory !== null) void memory.buffer.byteLength;
     for (const [id, src] of m.newLoops) {
       loops.set(id, typeof src === 'string' ? new Function('H', 'B', 'F', src)(H, B, undefined) : wasmLoop(src));
     }
