@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { view } from '../../../src/core/array.js';
 import {
   closePool,
+  configureHeap,
   type DType,
   type NdArray,
   parallelStatus,
@@ -164,6 +165,30 @@ describe('parallel target on wasm equals cpu bit for bit', () => {
     const got = (await ADD.par.async(a, a)) as NdArray;
     expect(lastPathOfAnyCall()).toMatch(ON_WASM);
     expectSame(got, ADD.cpu(a, a), 'async add');
+  });
+});
+
+describe('parallel target on wasm: small operands off the heap', () => {
+  it('are copied onto it for the call, and small results copied back (sync and async)', async () => {
+    const before = configureHeap().minBytes;
+    configureHeap({ minBytes: 4096 });
+    try {
+      const m = zeros([50, 2000]);
+      for (let i = 0; i < m.data.length; i++) m.data[i] = Math.sin(i) / 3;
+      // The 50-element result (400 bytes) goes on an ordinary buffer.
+      const path = threeWays(ADD, (u) => u.reduce(m, { axis: 1 }), 'row sums');
+      expect(path).toMatch(ON_WASM);
+      // A broadcast scalar operand (0-d, off the heap) too.
+      expect(threeWays(ADD, (u) => u(m, 0.5), 'plus a scalar')).toMatch(ON_WASM);
+      // An .async call whose 50-element output is off the heap: copied back when it is done.
+      const row = zeros([50]);
+      for (let i = 0; i < 50; i++) row.data[i] = i / 7;
+      const got = (await ADD.par.async(row, 0.25)) as NdArray;
+      expect(lastPathOfAnyCall()).toMatch(ON_WASM);
+      expectSame(got, ADD.cpu(row, 0.25), 'async small output');
+    } finally {
+      configureHeap({ minBytes: before });
+    }
   });
 });
 
