@@ -25,7 +25,7 @@ import {
   wasmLoop,
 } from '../wasm/map.js';
 import type { Chunk, LoopRef } from './map.js';
-import { newLoopId } from './pool.js';
+import { currentAsyncSink, newLoopId } from './pool.js';
 import { wasmImport } from './wasm-imports.js';
 
 /** Makes the wasm engine's plan of a (chunk's) map plan; given by the kind that planned it. */
@@ -108,7 +108,7 @@ export function wasmChunks(
     loops.push(loop);
     plans.push(wp);
   }
-  const placed = placeOnHeap(heap, D, plans[0]);
+  const placed = placeOnHeap(heap, D, plans[0], nin, nout);
   if (typeof placed === 'string') return note(typed, placed);
   const { data, temps } = placed;
   const out: Chunk[] = chunks.map((c, i) => ({
@@ -161,16 +161,25 @@ function placeOnHeap(
   heap: Heap,
   D: readonly TypedArray[],
   wp: WasmMapPlan,
+  nin: number,
+  nout: number,
 ): { data: readonly TypedArray[]; temps?: Map<TypedArray, TypedArray> } | string {
   let temps: Map<TypedArray, TypedArray> | undefined;
   let data = D;
+  const fail = (why: string) => {
+    if (temps) for (const t of temps.values()) heap.free(t);
+    return why;
+  };
   for (let o = 0; o < D.length; o++) {
     const src = D[o];
     if (heap.owns(src)) continue;
-    if (src.byteLength > SMALL_COPY) {
-      if (temps) for (const t of temps.values()) heap.free(t);
-      return `operand ${o} is a ${src.length}-element array outside the numbats heap`;
-    }
+    if (src.byteLength > SMALL_COPY)
+      return fail(`operand ${o} is a ${src.length}-element array outside the numbats heap`);
+    // An .async call may run beside other calls and the caller's writes into the same plain
+    // output, so only the elements it changes may be written back: the JS worker path's
+    // merge does that.
+    if (o >= nin && o < nin + nout && currentAsyncSink() !== null)
+      return fail(`an .async call's output ${o - nin} is outside the numbats heap`);
     temps ??= new Map();
     let copy = temps.get(src);
     if (!copy) {

@@ -180,11 +180,18 @@ describe('parallel target on wasm: small operands off the heap', () => {
       expect(path).toMatch(ON_WASM);
       // A broadcast scalar operand (0-d, off the heap) too.
       expect(threeWays(ADD, (u) => u(m, 0.5), 'plus a scalar')).toMatch(ON_WASM);
-      // An .async call whose 50-element output is off the heap: copied back when it is done.
+      // An .async call with small inputs off the heap runs on wasm; one whose output is off
+      // the heap runs the JS worker loops, which write back only the elements it changed
+      // (other calls and the caller may be writing that buffer meanwhile).
       const row = zeros([50]);
       for (let i = 0; i < 50; i++) row.data[i] = i / 7;
-      const got = (await ADD.par.async(row, 0.25)) as NdArray;
+      const big = (await ADD.par.async(m, 0.25)) as NdArray;
       expect(lastPathOfAnyCall()).toMatch(ON_WASM);
+      expectSame(big, ADD.cpu(m, 0.25), 'async, scalar off the heap');
+      const got = (await ADD.par.async(row, 0.25)) as NdArray;
+      expect(lastPathOfAnyCall()).toBe(
+        "js on the workers: an .async call's output 0 is outside the numbats heap",
+      );
       expectSame(got, ADD.cpu(row, 0.25), 'async small output');
     } finally {
       configureHeap({ minBytes: before });
