@@ -1,6 +1,7 @@
 /**
- * Helpers of the tests of the `parallel` target on wasm: one call run three ways (the `cpu`
- * JS loop, the `cpu` wasm loop, the `parallel` workers) and compared bit for bit.
+ * Helpers of the tests of the `parallel` target on wasm: one call run four ways (the `cpu`
+ * JS loop, the `cpu` wasm loop, the `parallel` workers on wasm and on their JS loops) and
+ * compared bit for bit.
  */
 import { expect } from 'vitest';
 import type { Ufunc } from '../../../src/index.js';
@@ -17,27 +18,41 @@ function attempt<T>(f: () => T): T | string {
   }
 }
 
-/**
- * Runs `call` on `p.cpu` with the JS loops, on `p.cpu` with wasm, and on `p.par`; expects the
- * three results to be the same bits and returns the path the parallel call took.
- */
-export function threeWays(p: Pair, call: (u: Ufunc) => unknown, what: string): string {
+function same(got: unknown, want: unknown, what: string): void {
+  if (typeof want === 'string' || typeof got === 'string') expect(got, what).toBe(want);
+  else expectSame(got, want, what);
+}
+
+/** `call(u)` with the wasm engine switched off (the JS loops, on the workers for `parallel`). */
+function onJsLoops(u: Ufunc, call: (u: Ufunc) => unknown): unknown {
   wasmConfig.enabled = false;
-  let js: unknown;
   try {
-    js = attempt(() => call(p.cpu));
+    return attempt(() => call(u));
   } finally {
     wasmConfig.enabled = true;
   }
+}
+
+/**
+ * Runs `call` on `p.cpu` with the JS loops and with wasm, and on `p.par` with its JS worker
+ * loops and on wasm; expects the same bits from all four and returns the path the parallel
+ * wasm call took. With `cpuExact: false` (a float reduction over several axes that do not
+ * merge into one run: the workers' partials regroup it, as documented) the two parallel
+ * paths must agree with each other only.
+ */
+export function threeWays(
+  p: Pair,
+  call: (u: Ufunc) => unknown,
+  what: string,
+  cpuExact = true,
+): string {
+  const js = onJsLoops(p.cpu, call);
   const wasm = attempt(() => call(p.cpu));
+  const parJs = onJsLoops(p.par, call);
   const par = attempt(() => call(p.par));
   const path = lastPathOfAnyCall();
-  if (typeof js === 'string') {
-    expect(wasm, `${what}: cpu wasm`).toBe(js);
-    expect(par, `${what}: parallel (${path})`).toBe(js);
-  } else {
-    expectSame(wasm, js, `${what}: cpu wasm`);
-    expectSame(par, js, `${what}: parallel (${path})`);
-  }
+  same(wasm, js, `${what}: cpu wasm`);
+  same(par, parJs, `${what}: parallel wasm (${path}) vs parallel JS loops`);
+  if (cpuExact) same(par, js, `${what}: parallel (${path}) vs cpu`);
   return path;
 }
