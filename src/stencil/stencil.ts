@@ -57,11 +57,16 @@ function inspectStencil(core: StencilCore): string {
     const nd = core.ndim ?? 1;
     const shape = new Array<number>(nd).fill(4);
     const args = core.parsed.params.map((_, p) => (core.accessors.has(p) ? zeros(shape) : 0));
+    // The whole JS loop (on the heap, the interior of a call may run on wasm instead).
+    const wasm = wasmConfig.enabled;
+    wasmConfig.enabled = false;
     try {
       callStencil(core, args);
     } catch (e) {
       // A computed offset may fail its run-time check on zeros; the loop is compiled anyway.
       if (!(e instanceof RangeError)) throw e;
+    } finally {
+      wasmConfig.enabled = wasm;
     }
     sources = core.sources();
   }

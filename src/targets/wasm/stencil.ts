@@ -49,6 +49,7 @@ export interface WasmStencilLoop {
 
 const cache = new WeakMap<TypedKernel, Map<string, WasmStencilLoop>>();
 const lastPath = new WeakMap<TypedKernel, string>();
+let lastAny = '';
 
 /** The key of a read: parameter and constant offsets. */
 function siteKey(d: RelData): string {
@@ -324,16 +325,26 @@ export function runWasmStencil(p: WasmStencilPlan): boolean {
   // An empty interior (an axis no longer than the neighborhood) leaves every cell to the
   // border loop; the module is not called (its bases may point past the array).
   if (!empty) loop.run(...args);
-  lastPath.set(
+  record(
     p.typed,
     `wasm interior: ${loop.simd ? `SIMD ${loop.simd}` : 'scalar'} loop ${loop.key}; border bands on the JS loop`,
   );
   return true;
 }
 
+function record(k: TypedKernel, path: string): void {
+  lastPath.set(k, path);
+  lastAny = path;
+}
+
 function note(k: TypedKernel, reason: string): false {
-  lastPath.set(k, `js: ${reason}`);
+  record(k, `js: ${reason}`);
   return false;
+}
+
+/** The path of the last large stencil call of any kernel (tests use it). */
+export function lastStencilPathOfAnyCall(): string {
+  return lastAny;
 }
 
 /** Records a reason the JS loop ran the whole call (a caller-side condition, like its size). */
