@@ -83,8 +83,10 @@ function innerClasses(p: WasmStencilPlan): string {
 export function wasmStencilLoop(p: WasmStencilPlan): WasmStencilLoop {
   const nd = p.N.length;
   const classes = innerClasses(p);
+  // The innermost axis fixes which offsets are immediates in SIMD rows.
   let key = `${nd}|${classes}|`;
   for (const d of p.dtypes) key += CODES[d];
+  if (nd > 1) key += `|a${p.perm[nd - 1]}`;
   let loops = cache.get(p.typed);
   if (!loops) {
     loops = new Map();
@@ -175,12 +177,38 @@ export function emitStencil(
   let simd: SimdLowering | null = null;
   const t = p.dtypes[0];
   const lane = LANES[t];
+  // SIMD rows: the reads of one operand that differ only along the innermost axis (one row
+  // of a 2-D neighborhood) share a pointer, bumped once per step, and their offsets along the
+  // row are known here (unit stride), so each is the load's immediate offset.
+  const groups: { site: number; o: number; min: number; ptr: number }[] = [];
+  const groupOf: { group: number; imm: number }[] = [];
+  /** Bytes into the current SIMD step of the unrolled body (0 or 16). */
+  let step = 0;
   if (allowSimd && !classes.includes('n') && lane && p.dtypes.every((d) => d === t)) {
     const align = Math.log2(lane.bytes);
+    const innerAxis = p.perm[inner];
+    const byRow = new Map<string, number>();
+    sites.forEach((site, i) => {
+      const o = p.operandOf.get(site.param)!;
+      const v = site.offsets[innerAxis] as number;
+      const row = `${o}:${site.offsets.map((x, a) => (a === innerAxis ? '' : x)).join(',')}`;
+      let g = byRow.get(row);
+      if (g === undefined) {
+        g = groups.length;
+        byRow.set(row, g);
+        groups.push({ site: i, o, min: v, ptr: f.local('i32') });
+      }
+      groups[g].min = Math.min(groups[g].min, v);
+      groupOf[i] = { group: g, imm: v };
+    });
+    for (const g of groupOf) g.imm = (g.imm - groups[g.group].min) * lane.bytes;
     simd = new SimdLowering(k, f, t, {
       ext: (e) => {
-        address(e);
-        f.mem('v128.load', 0, align);
+        if (e.op !== 'rel') throw new NotLowerable(`kernel construct '${e.op}'`);
+        const i = siteIndex.get(siteKey(e.data as RelData));
+        if (i === undefined) throw new NotLowerable('a read the plan does not list');
+        const { group, imm } = groupOf[i];
+        f.get(groups[group].ptr).mem('v128.load', imm + step, align);
       },
       storesTo: t,
     });
@@ -212,26 +240,71 @@ export function emitStencil(
     f.op('end');
   };
 
+  /**
+   * SIMD steps of `lanes` cells: unrolled twice while two fit, then one, then the scalar loop
+   * for the rest of the row. The row-group pointers start at the row's first cell (biased by
+   * the group's smallest offset); the input operands' own pointers skip the cells done here
+   * afterwards.
+   */
   const simdLoop = (s: SimdLowering, ln: NonNullable<typeof lane>) => {
     const c = count[inner];
-    f.open('block');
-    f.open('loop');
-    f.get(c).i32(ln.lanes).op('i32.lt_u').brIf(1);
-    s.kernel(
-      () => {
-        throw new Error('internal: a stencil kernel with SIMD has no number parameters');
-      },
-      (_j, value) => {
-        f.get(q[out][inner]);
-        value();
-        f.mem('v128.store', 0, Math.log2(ln.bytes));
-      },
-    );
-    for (let o = 0; o < nops; o++) f.get(q[o][inner]).i32(16).op('i32.add').set(q[o][inner]);
-    f.get(c).i32(ln.lanes).op('i32.sub').set(c);
-    f.br(0);
-    f.op('end');
-    f.op('end');
+    const bpe = ln.bytes;
+    for (const g of groups) {
+      const site = sites[g.site];
+      const v = site.offsets[p.perm[inner]] as number;
+      // q + delta(site) is the site's address; minus its own row offset plus the group's
+      // smallest one.
+      f.get(q[g.o][inner]).get(deltaOf(g.site)).op('i32.add');
+      if (g.min - v !== 0) f.i32((g.min - v) * bpe).op('i32.add');
+      f.set(g.ptr);
+    }
+    const body = (unroll: number) => {
+      f.open('block');
+      f.open('loop');
+      f.get(c)
+        .i32(ln.lanes * unroll)
+        .op('i32.lt_u')
+        .brIf(1);
+      for (let u = 0; u < unroll; u++) {
+        step = 16 * u;
+        s.kernel(
+          () => {
+            throw new Error('internal: a stencil kernel with SIMD has no number parameters');
+          },
+          (_j, value) => {
+            f.get(q[out][inner]);
+            value();
+            f.mem('v128.store', step, Math.log2(bpe));
+          },
+        );
+      }
+      step = 0;
+      for (const g of groups)
+        f.get(g.ptr)
+          .i32(16 * unroll)
+          .op('i32.add')
+          .set(g.ptr);
+      f.get(q[out][inner])
+        .i32(16 * unroll)
+        .op('i32.add')
+        .set(q[out][inner]);
+      f.get(c)
+        .i32(ln.lanes * unroll)
+        .op('i32.sub')
+        .set(c);
+      if (unroll > 1) f.br(0);
+      f.op('end');
+      f.op('end');
+    };
+    body(2);
+    body(1);
+    // The inputs' pointers move past the cells done (count - c of them).
+    for (let o = 0; o < p.nin; o++) {
+      f.get(q[o][inner]);
+      f.get(countOf(inner)).get(c).op('i32.sub');
+      if (bpe > 1) f.i32(Math.log2(bpe)).op('i32.shl');
+      f.op('i32.add').set(q[o][inner]);
+    }
     scalarLoop();
   };
 

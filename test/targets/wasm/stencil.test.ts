@@ -232,7 +232,7 @@ describe('hand-picked stencils on wasm', () => {
       cur = w as NdArray;
     }
     expectSameBits(cur, board, 'after 160 generations');
-    expect(life.inspect()).toContain('wasm interior loop 2|11|BB: SIMD i8x16 inner loop');
+    expect(life.inspect()).toContain('wasm interior loop 2|11|BB|a1: SIMD i8x16 inner loop');
     expect(life.inspect()).toContain('border bands only');
   });
 
