@@ -836,6 +836,11 @@ export interface SimdOptions {
    * kernel type are allowed where their stored lanes are known exactly (see `result`).
    */
   readonly storesTo?: DType;
+  /**
+   * Constant vectors live in locals set once by {@link SimdLowering.emitHoisted} (V8 does not
+   * move a splat out of a loop), instead of a splat at each use.
+   */
+  readonly hoistConstants?: boolean;
 }
 
 /**
@@ -854,6 +859,8 @@ export class SimdLowering {
   private readonly ext?: ExtLoweringWasm;
   /** The results are stored to arrays of `t` (see {@link SimdOptions.storesTo}). */
   private readonly stores: boolean;
+  /** Splatted constants kept in locals (see {@link SimdOptions.hoistConstants}), by value. */
+  private readonly hoisted?: Map<string, { readonly v: number; readonly local: number }>;
 
   constructor(
     private readonly k: TypedKernel,
@@ -869,6 +876,7 @@ export class SimdLowering {
     this.float = t === 'float64' || t === 'float32';
     this.ext = options.ext;
     this.stores = options.storesTo === t;
+    if (options.hoistConstants) this.hoisted = new Map();
     if (k.freeNames.length || (k.specialParams.length && !this.ext))
       throw new NotSimd('not a plain kernel');
     if (k.paramTypes.some((p) => p !== t))
@@ -971,10 +979,31 @@ export class SimdLowering {
   }
 
   private splat(v: number): void {
-    const f = this.f;
+    if (this.hoisted) {
+      const key = Object.is(v, -0) ? '-0' : String(v);
+      let h = this.hoisted.get(key);
+      if (!h) {
+        h = { v, local: this.f.local('v128') };
+        this.hoisted.set(key, h);
+      }
+      this.f.get(h.local);
+      return;
+    }
+    this.splatInto(this.f, v);
+  }
+
+  private splatInto(f: FuncBuilder, v: number): void {
     if (this.t === 'float64') f.f64(v).op('f64x2.splat');
     else if (this.t === 'float32') f.f32(v).op('f32x4.splat');
     else f.i32(v | 0).op(`${this.shape}.splat`);
+  }
+
+  /** Sets the locals of the hoisted constants (emitted into `g`, in front of the loop). */
+  emitHoisted(g: FuncBuilder): void {
+    for (const h of this.hoisted?.values() ?? []) {
+      this.splatInto(g, h.v);
+      g.set(h.local);
+    }
   }
 
   private ones(): void {

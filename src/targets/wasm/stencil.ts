@@ -159,6 +159,7 @@ export function emitStencil(
   );
   const count: number[] = Array.from({ length: nd }, () => f.local('i32'));
   const inner = nd - 1;
+  const top = f.mark();
 
   /** Pushes the address of a read in the current innermost cell; returns its dtype. */
   const address = (e: ExtExpr): DType => {
@@ -211,6 +212,7 @@ export function emitStencil(
         f.get(groups[group].ptr).mem('v128.load', imm + step, align);
       },
       storesTo: t,
+      hoistConstants: true,
     });
   }
 
@@ -328,6 +330,10 @@ export function emitStencil(
     f.op('end');
   };
   level(0);
+  if (simd) {
+    const s = simd;
+    f.insertAt(top, (g) => s.emitHoisted(g));
+  }
   const bytes = encodeModule(imports.list, [f], 65536);
   return {
     bytes,
