@@ -841,6 +841,12 @@ export interface SimdOptions {
    * move a splat out of a loop), instead of a splat at each use.
    */
   readonly hoistConstants?: boolean;
+  /**
+   * Number parameters (weak or bool, never assigned: SIMD kernels have no assignments) by
+   * index, each in a v128 local the caller set to its value cast to `t` (`cast` nodes of
+   * such a parameter to `t` read it; any other use is not SIMD).
+   */
+  readonly params?: ReadonlyMap<number, number>;
 }
 
 /**
@@ -859,6 +865,8 @@ export class SimdLowering {
   private readonly ext?: ExtLoweringWasm;
   /** The results are stored to arrays of `t` (see {@link SimdOptions.storesTo}). */
   private readonly stores: boolean;
+  /** Parameters held in vector locals by the caller (see {@link SimdOptions.params}). */
+  private readonly params: ReadonlyMap<number, number>;
   /** Splatted constants kept in locals (see {@link SimdOptions.hoistConstants}), by value. */
   private readonly hoisted?: Map<string, { readonly v: number; readonly local: number }>;
 
@@ -879,11 +887,12 @@ export class SimdLowering {
     if (options.hoistConstants) this.hoisted = new Map();
     if (k.freeNames.length || (k.specialParams.length && !this.ext))
       throw new NotSimd('not a plain kernel');
-    if (k.paramTypes.some((p) => p !== t))
+    this.params = options.params ?? new Map();
+    if (k.paramTypes.some((p, i) => p !== t && !this.params.has(i)))
       throw new NotSimd(`SIMD needs every parameter to be ${t}`);
     if (!this.stores && k.outTypes.some((o) => o !== t))
       throw new NotSimd(`SIMD needs every result to be ${t}`);
-    if (k.localTypes.some((l) => l !== t && l !== 'bool'))
+    if (k.localTypes.some((l, i) => l !== t && l !== 'bool' && !this.params.has(i)))
       throw new NotSimd(`SIMD needs every local to be ${t} (or a comparison)`);
     const body = k.body;
     const last = body[body.length - 1];
@@ -899,7 +908,7 @@ export class SimdLowering {
   kernel(loadParam: (i: number) => void, store: (j: number, emitValue: () => void) => void): void {
     const k = this.k;
     for (let i = 0; i < k.paramTypes.length; i++) {
-      if (k.specialParams.includes(i)) continue;
+      if (k.specialParams.includes(i) || this.params.has(i)) continue;
       loadParam(i);
       this.f.set(this.locals[i]);
     }
@@ -1029,6 +1038,11 @@ export class SimdLowering {
       case 'cast':
         if (e.arg.k === 'const' && e.ty === this.t) {
           this.constant(isWeak(e.ty) ? e.arg.value : castScalar(e.arg.value, e.ty));
+          return;
+        }
+        if (e.ty === this.t && e.arg.k === 'local' && this.params.has(e.arg.id)) {
+          // A number parameter in `t`: the caller's vector, cast as the JS loop casts it.
+          f.get(this.params.get(e.arg.id)!);
           return;
         }
         if (e.ty === this.t && e.arg.ty === 'bool') {

@@ -203,7 +203,19 @@ export function emitStencil(
       groupOf[i] = { group: g, imm: v };
     });
     for (const g of groupOf) g.imm = (g.imm - groups[g.group].min) * lane.bytes;
+    // Number parameters: their value cast to `t` (as the kernel's cast nodes do), in lanes,
+    // set once at the top.
+    const params = new Map<number, number>();
+    scalars.forEach((param, j) => {
+      const v = f.local('v128');
+      f.get(scalarOf(j));
+      scalar.convert(k.paramTypes[param], k.localTypes[param]);
+      scalar.convert(k.localTypes[param], t);
+      f.op(`${lane.shape}.splat`).set(v);
+      params.set(param, v);
+    });
     simd = new SimdLowering(k, f, t, {
+      params,
       ext: (e) => {
         if (e.op !== 'rel') throw new NotLowerable(`kernel construct '${e.op}'`);
         const i = siteIndex.get(siteKey(e.data as RelData));

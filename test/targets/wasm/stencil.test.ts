@@ -174,7 +174,13 @@ describe('wasm stencil interiors equal the JS loops bit for bit', () => {
         boundary: 'nearest',
       }),
       stencil((u: Rel) => (u(0, 0) === 1 || u(0, 1) === 2 ? 1 : 0), { boundary: 'reflect' }),
+      // A number argument: its value cast to the lanes' dtype once, before the loop.
+      stencil((u: Rel, s: number) => u(0, 0) + s * (u(-1, 0) + u(1, 1) - 2 * u(0, 0)), {
+        boundary: 'constant',
+        cval: 1,
+      }),
     ];
+    const scalars = [2, -3, 300, true];
     fc.assert(
       fc.property(
         fc.constantFrom(...lanes),
@@ -182,7 +188,8 @@ describe('wasm stencil interiors equal the JS loops bit for bit', () => {
         fc.integer({ min: 1, max: 70 }),
         fc.nat(kernels.length - 1),
         fc.integer({ min: 0, max: 2 ** 31 }),
-        (t, rows, cols, which, seed) => {
+        fc.nat(scalars.length - 1),
+        (t, rows, cols, which, seed, scalar) => {
           const a = zeros([rows, cols], t);
           const d = a.data as unknown as number[];
           let x = seed;
@@ -194,11 +201,12 @@ describe('wasm stencil interiors equal the JS loops bit for bit', () => {
             d[1] = Number.NaN;
             d[2] = -0;
           }
-          const [js, w, path] = both(() => kernels[which](a));
+          const k = kernels[which] as (...a: unknown[]) => NdArray;
+          const [js, w, path] = both(() => (which === 4 ? k(a, scalars[scalar]) : k(a)));
           expectBoth(js, w, `${t} kernel ${which}`);
           expect(path).toMatch(/^wasm/);
           // 8-bit lanes have no multiply: the Laplacian's `4 * u` keeps those scalar.
-          const mul8 = which === 0 && (t === 'int8' || t === 'uint8');
+          const mul8 = (which === 0 || which === 4) && (t === 'int8' || t === 'uint8');
           if (rows > 2 && cols > 2 + 16 && !mul8) expect(path).toContain('SIMD');
         },
       ),
