@@ -60,6 +60,9 @@ const SHAPES_OF_KERNELS: ((r: () => string) => string)[] = [
   (r) => `Math.sqrt(Math.abs(${r()})) + Math.floor(${r()} / 3)`,
   (r) => `Math.sin(${r()}) + ${r()} % 3`,
   (r) => `-${r()} + (${r()} !== 0 && ${r()} < 4 ? 2 : -1)`,
+  // Statements: a loop, a branch, an early return (a scalar wasm loop with blocks).
+  (r) =>
+    `{ let s = ${r()}; for (let i = 0; i < 3; i++) { if (${r()} > i) s += ${r()}; else { s -= 1; } } if (s > 100) return 0; return s; }`,
 ];
 
 interface Case {
@@ -108,11 +111,16 @@ function kernelOf(c: Case): (...a: unknown[]) => number {
     k++;
     return `a${input}(${r.offsets.join(', ')})`;
   };
-  let body = SHAPES_OF_KERNELS[c.template](read);
+  const template = SHAPES_OF_KERNELS[c.template](read);
+  // A statement template is a block of its own; the others are one returned expression.
+  let body = template.startsWith('{') ? '0' : template;
   // Every input is read (a parameter read through no accessor takes a number).
   while (k < c.dtypes.length) body += ` + ${read()}`;
   if (c.scalar !== null) body = `s * (${body})`;
-  return new Function(...params, `return ${body};`) as (...a: unknown[]) => number;
+  const src = template.startsWith('{')
+    ? `const e = ${body}; ${template.replace(/return s;/, 'return s + e;')}`
+    : `return ${body};`;
+  return new Function(...params, src) as (...a: unknown[]) => number;
 }
 
 describe('wasm stencil interiors equal the JS loops bit for bit', () => {
