@@ -223,6 +223,44 @@ describe('wasm stencil interiors equal the JS loops bit for bit', () => {
   });
 });
 
+describe('SIMD in 3-D and 4-D', () => {
+  it('random reads of contiguous arrays with long rows, every mode', () => {
+    const lanes: DType[] = ['float64', 'float32', 'int32', 'uint16', 'int8', 'uint8'];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...lanes),
+        fc
+          .integer({ min: 3, max: 4 })
+          .chain((nd) =>
+            fc.tuple(
+              fc.array(fc.integer({ min: 1, max: 4 }), { minLength: nd - 1, maxLength: nd - 1 }),
+              fc.integer({ min: 1, max: 50 }),
+              fc.array(
+                fc.array(fc.integer({ min: -1, max: 1 }), { minLength: nd, maxLength: nd }),
+                { minLength: 1, maxLength: 4 },
+              ),
+            ),
+          ),
+        fc.constantFrom(...MODES),
+        (t, [outer, row, reads], mode) => {
+          const shape = [...outer, row];
+          const a = zeros(shape, t);
+          const d = a.data as unknown as number[];
+          for (let j = 0; j < d.length; j++) d[j] = ((j * 2654435761) >>> 0) % 200;
+          const body = reads.map((o, i) => `${i % 2 ? '-' : '+'} u(${o.join(', ')})`).join(' ');
+          const s = stencil(new Function('u', `return 0 ${body};`) as (u: Rel) => number, {
+            boundary: mode,
+          });
+          const [js, w, path] = both(() => s(a));
+          expectBoth(js, w, `${t} ${shape} ${body}`);
+          expect(path).toMatch(/^wasm interior: SIMD/);
+        },
+      ),
+      runs(80),
+    );
+  });
+});
+
 describe('hand-picked stencils on wasm', () => {
   const lifeRule = (c: Rel) => {
     const n = c(-1, -1) + c(-1, 0) + c(-1, 1) + c(0, -1) + c(0, 1) + c(1, -1) + c(1, 0) + c(1, 1);
