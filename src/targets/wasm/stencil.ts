@@ -56,8 +56,19 @@ function siteKey(d: RelData): string {
   return `${d.param}:${d.offsets.join(',')}`;
 }
 
-/** The distinct reads of a plan, in its order; computed offsets are not lowered. */
+const sitesOf = new WeakMap<TypedKernel, RelData[]>();
+
+/** The distinct reads of a plan, in its order (per kernel); computed offsets are not lowered. */
 function distinctSites(p: WasmStencilPlan): RelData[] {
+  let out = sitesOf.get(p.typed);
+  if (!out) {
+    out = findSites(p);
+    sitesOf.set(p.typed, out);
+  }
+  return out;
+}
+
+function findSites(p: WasmStencilPlan): RelData[] {
   const seen = new Set<string>();
   const out: RelData[] = [];
   for (const s of p.sites) {
