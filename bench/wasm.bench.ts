@@ -6,7 +6,8 @@
  * figures come from wasm_bench.py in the same run. Also prints the wasm emit and compile
  * time of each kernel.
  */
-import { type NdArray, vectorize, zeros } from '../src/index.js';
+import { lifeRule } from '../examples/game-of-life.js';
+import { type NdArray, type Rel, stencil, vectorize, zeros } from '../src/index.js';
 import { wasmConfig } from '../src/targets/wasm/map.js';
 import { type Row, runPython, sideBySide } from './harness.js';
 import { wasmParallelBenchmarks } from './wasm-parallel.bench.js';
@@ -69,6 +70,45 @@ export function wasmBenchmarks(rounds: number): Row[] {
     return s;
   }
 
+  // Stencils: a 5-point Laplacian ('skip': the border keeps out's values) and a Life step on
+  // a torus (the README's kernel), 4096², out given; interiors on wasm, borders on JS loops.
+  const G = 4096;
+  const grid = filled([G, G]);
+  const lapOut = zeros([G, G]);
+  const laplacian = stencil((u: Rel) => u(-1, 0) + u(1, 0) + u(0, -1) + u(0, 1) - 4 * u(0, 0), {
+    name: 'laplacian',
+  });
+  const board = zeros([G, G], 'uint8');
+  const bd = board.data as Uint8Array;
+  for (let i = 0; i < bd.length; i++) bd[i] = Math.random() < 0.3 ? 1 : 0;
+  const next = zeros([G, G], 'uint8');
+  const life = stencil(lifeRule, { boundary: 'wrap', name: 'life' });
+  function handLaplacian(x: Float64Array, o: Float64Array, n: number) {
+    for (let i = 1; i < n - 1; i++) {
+      for (let j = 1; j < n - 1; j++) {
+        const p = i * n + j;
+        o[p] = x[p - n] + x[p + n] + x[p - 1] + x[p + 1] - 4 * x[p];
+      }
+    }
+  }
+  function handLife(x: Uint8Array, o: Uint8Array, n: number) {
+    for (let i = 1; i < n - 1; i++) {
+      for (let j = 1; j < n - 1; j++) {
+        const p = i * n + j;
+        const c =
+          x[p - n - 1] +
+          x[p - n] +
+          x[p - n + 1] +
+          x[p - 1] +
+          x[p + 1] +
+          x[p + n - 1] +
+          x[p + n] +
+          x[p + n + 1];
+        o[p] = c === 3 || (c === 2 && x[p] === 1) ? 1 : 0;
+      }
+    }
+  }
+
   const workloads: [string, string, () => unknown, () => unknown][] = [
     [
       'heapAdd',
@@ -93,6 +133,18 @@ export function wasmBenchmarks(rounds: number): Row[] {
       'heap: sum all, 4000²',
       () => add.reduce(Mm, { axis: null }),
       () => handSumAll(m, M * M),
+    ],
+    [
+      'heapLaplacian',
+      'heap: Laplacian 4096² f64 (skip)',
+      () => laplacian(grid, { out: lapOut }),
+      () => handLaplacian(grid.data as Float64Array, lapOut.data as Float64Array, G),
+    ],
+    [
+      'heapLife',
+      'heap: Life step 4096² u8 (wrap)',
+      () => life(board, { out: next }),
+      () => handLife(bd, next.data as Uint8Array, G),
     ],
   ];
   for (const [key, workload, numbats, hand] of workloads) {
@@ -123,8 +175,19 @@ export function wasmBenchmarks(rounds: number): Row[] {
   );
   for (const line of typed.split('\n'))
     if (line.startsWith('// wasm loop')) console.log(line.slice(3));
+  for (const line of `${laplacian.inspect()}\n${life.inspect()}`.split('\n'))
+    if (line.startsWith('// wasm interior') || line.includes('last call on'))
+      console.log(line.slice(3));
   const np = runPython(new URL('./wasm_bench.py', import.meta.url), [String(rounds)]);
-  if (np) for (const r of rows) if (np[r.key] !== undefined) r.python = { NumPy: np[r.key] };
+  if (np) {
+    for (const r of rows) {
+      const peers: Record<string, number> = {};
+      if (np[r.key] !== undefined) peers.NumPy = np[r.key];
+      if (np[`${r.key}NumPy`] !== undefined) peers.NumPy = np[`${r.key}NumPy`];
+      if (np[`${r.key}Numba`] !== undefined) peers.Numba = np[`${r.key}Numba`];
+      if (Object.keys(peers).length) r.python = peers;
+    }
+  }
   rows.push(...wasmParallelBenchmarks(rounds));
   return rows;
 }

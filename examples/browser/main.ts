@@ -1,6 +1,7 @@
 /**
  * The Life page: Conway's Game of Life on a 256×256 torus, one `stencil` compiled for two
- * targets — `cpu` (generated JS loops) and `gpu` (gpu.js, WebGL2 in a browser) — switchable
+ * targets — `cpu` (generated loops: on the numbats heap of a cross-origin isolated page, the
+ * interior as a WebAssembly SIMD loop) and `gpu` (gpu.js, WebGL2 in a browser) — switchable
  * while it runs. Each animation frame steps as many generations as fit in ~12 ms, then
  * draws the board; the readout is generations per second. The board starts from a seeded
  * PRNG, so every run (and both targets) see the same history.
@@ -170,6 +171,15 @@ const api = {
     return { target: t, generations: n, ms, hash: hash(d), population, cells: Array.from(d) };
   },
   gpuStatus: (): GpuStatus => gpuStatus(),
+  /**
+   * Which path the `cpu` stencil's last call took, as its `inspect()` says: on the numbats
+   * heap (a cross-origin isolated page) the interior runs as a WebAssembly SIMD loop.
+   */
+  cpuPath: (): string =>
+    life.cpu
+      .inspect()
+      .split('\n')
+      .find((l) => l.includes('last call on')) ?? 'none yet',
   state: () => ({ running, target, generation, gensPerSec }),
   start,
   stop,

@@ -4,6 +4,7 @@
  */
 import type { TypedKernel } from '../compiler/ir.js';
 import type { NdArray } from '../core/array.js';
+import type { DType, TypedArray } from '../core/dtypes.js';
 import type { Boundary } from './boundary.js';
 
 /** `[lo, hi]`: the smallest and largest offset a kernel reads along one axis. */
@@ -40,4 +41,38 @@ export interface StencilCallPlan {
   readonly cval: number;
   /** The output is new (skipped cells get cval) rather than a given `out` (they keep their value). */
   readonly fill: boolean;
+}
+
+/**
+ * The interior of a stencil call as the wasm engine runs it: the band of cells where no
+ * read leaves the array (so every read is a load at a constant delta from the cell), over
+ * operands that live on the numbats heap. Everything is in elements; levels are the loop's
+ * axes, outermost first (the `cpu` loop's order).
+ */
+export interface WasmStencilPlan {
+  /** The kernel typed with integer wraps after every operation (not the deferred-wrap form). */
+  readonly typed: TypedKernel;
+  /** The distinct reads of the kernel (`rel` data), in a fixed order per kernel. */
+  readonly sites: readonly RelData[];
+  /** Array operand of each accessor parameter. */
+  readonly operandOf: ReadonlyMap<number, number>;
+  /** Index into `A` of each number parameter. */
+  readonly scalarOf: ReadonlyMap<number, number>;
+  /** Dtypes of the array inputs, then the output. */
+  readonly dtypes: readonly DType[];
+  readonly nin: number;
+  /** Axis of each loop level. */
+  readonly perm: readonly number[];
+  /** Data of the inputs, then the output. */
+  readonly D: readonly TypedArray[];
+  /** Start offsets. */
+  readonly P: readonly number[];
+  /** Extent per level. */
+  readonly N: readonly number[];
+  /** Strides per operand and level, flattened `[operand][level]`. */
+  readonly S: readonly number[];
+  /** Interior `[b, e)` per level, flattened. */
+  readonly R: readonly number[];
+  /** Values of the number parameters. */
+  readonly A: readonly number[];
 }

@@ -47,6 +47,11 @@ export interface LoopSpec {
   readonly neighborhood: readonly Extent[];
   /** Memory layout class of the operands (see {@link Layout}). */
   readonly layout: Layout;
+  /**
+   * The interior band runs elsewhere (a wasm loop on the numbats heap): this loop computes
+   * the border bands only, and its innermost interior segments are skipped.
+   */
+  readonly borderOnly?: boolean;
 }
 
 /**
@@ -191,6 +196,7 @@ class Generator {
   private innerSegment(l: number): string {
     const { shared, unit } = this.s.layout;
     const e = this.bounds(l)[3];
+    if (this.s.borderOnly) return `i${l}=${e};`;
     if (shared) {
       this.ctx = { path: 'int' };
       const base = this.prevQ(0, l);

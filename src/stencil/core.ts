@@ -19,7 +19,10 @@ import type { Boundary, Extent } from './types.js';
 
 /** The kernel typed for one combination of parameter dtypes. */
 export interface Typing {
+  /** The typed kernel the JS loops run (integer sums wrap once, at the end of a chain). */
   readonly typed: TypedKernel;
+  /** The same kernel with a wrap after every integer operation (what the wasm loops lower). */
+  readonly wrapped: TypedKernel;
   readonly sites: readonly RelNode[];
 }
 
@@ -130,7 +133,7 @@ export class StencilCore implements StencilLoopSource {
         );
       }
       const fast = deferIntegerWraps(typed);
-      t = { typed: fast, sites: relNodes(fast.body) };
+      t = { typed: fast, wrapped: typed, sites: relNodes(fast.body) };
       this.typings.set(key, t);
     }
     return t;
@@ -151,6 +154,11 @@ export class StencilCore implements StencilLoopSource {
   /** Body source of a compiled loop (for the parallel target's workers). */
   loopSource(key: string): string {
     return this.loops.get(key)!.source;
+  }
+
+  /** The kernel's typings so far (the wasm engine's loops and paths are kept per typing). */
+  typingsSoFar(): Typing[] {
+    return [...this.typings.values()];
   }
 
   /** Sources of the loops compiled so far. */
@@ -175,5 +183,6 @@ function inferNeighborhood(sites: readonly RelNode[], nd: number): Extent[] {
 
 function describeSpec(s: LoopSpec): string {
   const ins = s.typed.paramTypes.join(', ');
-  return `${s.name}(${ins}) -> ${s.outDtype}; ${s.nd}-d, boundary [${s.modes.join(', ')}] per axis, loop levels over axes [${s.perm.join(', ')}] (outermost first)`;
+  const part = s.borderOnly ? '; border bands only (the interior runs on wasm)' : '';
+  return `${s.name}(${ins}) -> ${s.outDtype}; ${s.nd}-d, boundary [${s.modes.join(', ')}] per axis, loop levels over axes [${s.perm.join(', ')}] (outermost first)${part}`;
 }

@@ -6,9 +6,10 @@
 import { castScalar, dtypeOf, type NdArray, sizeOf } from '../core/array.js';
 import type { DType, TypedArray } from '../core/dtypes.js';
 import { targetFor } from '../targets/registry.js';
-import type { Layout } from './codegen.js';
+import type { Layout, LoopSpec } from './codegen.js';
 import type { StencilCore, Typing } from './core.js';
 import type { Boundary } from './types.js';
+import { interiorOnWasm } from './wasm.js';
 
 /** A call's operands after validation. */
 export interface StencilRun {
@@ -66,7 +67,7 @@ export function runStencil(core: StencilCore, r: StencilRun): void {
   const A: number[] = [];
   for (const op of r.ops) if (op.kind === 'scalar') A.push(op.v);
   const key = `${typing.typed.paramTypes.join(',')}>${outDtype}|${perm.join(',')}|${+layout.shared}${+layout.sameOffsets}${+layout.unit}`;
-  const loop = core.loop(key, () => {
+  const spec = (borderOnly: boolean) => (): LoopSpec => {
     const scalarOf = new Map<number, number>();
     r.ops.forEach((op, p) => {
       if (op.kind === 'scalar') scalarOf.set(p, scalarOf.size);
@@ -84,8 +85,9 @@ export function runStencil(core: StencilCore, r: StencilRun): void {
       modes: r.modes,
       neighborhood: extents,
       layout,
+      ...(borderOnly ? { borderOnly } : {}),
     };
-  });
+  };
 
   const N: number[] = [];
   const R: number[] = [];
@@ -106,7 +108,13 @@ export function runStencil(core: StencilCore, r: StencilRun): void {
   const P = all.map((x) => x.offset);
   const target = targetFor(core.target);
   if (target.workersFor?.(core, core.name, sizeOf(shape))) {
+    // The workers run the body of the loop compiled under `key`.
+    core.loop(key, spec(false));
     if (target.runStencilLoop?.(core, key, D as TypedArray[], P, N, S, R, A, C)) return;
+  } else if (interiorOnWasm(r, perm, D as TypedArray[], P, N, S, R, A)) {
+    // The interior ran on wasm; the border bands stay on the JS loop.
+    core.loop(`${key}|border`, spec(true))(D, P, N, S, R, A, C);
+    return;
   }
-  loop(D, P, N, S, R, A, C);
+  core.loop(key, spec(false))(D, P, N, S, R, A, C);
 }

@@ -1,8 +1,9 @@
 /**
  * The Life page (examples/browser/index.html) in headless Chromium: the canvas animates on
  * both targets, `cpu` and `gpu` (gpu.js on WebGL2, not a fallback) give the same board after
- * N generations from the same seed, the page is cross-origin isolated, and a screenshot goes
- * to out/browser-life.png.
+ * N generations from the same seed, the `cpu` stencil runs its interior as a WebAssembly SIMD
+ * loop on the numbats heap, the page is cross-origin isolated, and a screenshot goes to
+ * out/browser-life.png.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -75,6 +76,11 @@ describe.skipIf(skipBrowserTests('life'))('the Life page in Chromium', { timeout
     console.log(
       `[numbats browser:life] ${GENERATIONS} generations: cpu ${cpu.ms.toFixed(0)} ms, gpu ${gpu.ms.toFixed(0)} ms; population ${seed.population} → ${cpu.population}`,
     );
+    // The cpu target ran its interior on wasm (the page is cross-origin isolated, so the
+    // boards live on the numbats heap), 16 cells per instruction.
+    const path = await life('cpuPath');
+    console.log(`[numbats browser:life] cpu path: ${path}`);
+    expect(path).toMatch(/wasm interior: SIMD i8x16/);
     expect(cpu.hash).not.toBe(seed.hash);
     expect(cpu.population).toBeGreaterThan(0);
     const differing = cpu.cells.filter((v: number, k: number) => v !== gpu.cells[k]).length;

@@ -405,6 +405,25 @@ export class FuncBuilder {
     return this;
   }
 
+  /** The current end of the code (at the function's top level), for {@link insertAt}. */
+  mark(): { readonly code: number; readonly text: number } {
+    if (this.depth !== 1) throw new Error('internal: a mark inside a block');
+    return { code: this.code.length, text: this.text.length };
+  }
+
+  /**
+   * Inserts, at a mark, the instructions `emit` writes into a scratch builder (they may use
+   * this function's locals, not open blocks): code hoisted in front of a loop once the
+   * loop's body has said what it needs.
+   */
+  insertAt(m: { readonly code: number; readonly text: number }, emit: (g: FuncBuilder) => void) {
+    const g = new FuncBuilder(this.name, this.params, this.results);
+    emit(g);
+    if (g.depth !== 1 || g.locals.length) throw new Error('internal: inserted code opens blocks');
+    this.code.splice(m.code, 0, ...g.code);
+    this.text.splice(m.text, 0, ...g.text);
+  }
+
   /** The function body's bytes (locals, code, final `end`). */
   body(): number[] {
     const out: number[] = [];

@@ -73,6 +73,16 @@ const toInt32 = (x: number) => x | 0;
 const jsMod = (a: number, b: number) => a % b;
 const jsPow = (a: number, b: number) => a ** b;
 
+/** An extension node of the IR (a kind's own syntax, like a stencil's `u(-1, 0)`). */
+export type ExtExpr = Extract<Expr, { k: 'ext' }>;
+
+/**
+ * Lowers a kind's extension nodes: pushes the value of `e` (of the wasm type of `e.ty`), or
+ * throws {@link NotLowerable}. A kernel lowered with one may take special (non-number)
+ * parameters: those are read only through the extension nodes, never as values.
+ */
+export type ExtLoweringWasm = (e: ExtExpr) => void;
+
 /** Math functions that are instructions (f64/f32), by name. */
 const FLOAT_INSTR = new Set(['sqrt', 'abs', 'floor', 'ceil', 'trunc']);
 
@@ -89,9 +99,11 @@ export class ScalarLowering {
     private readonly k: TypedKernel,
     readonly f: FuncBuilder,
     private readonly imports: Imports,
+    private readonly ext?: ExtLoweringWasm,
   ) {
     if (k.freeNames.length) throw new NotLowerable('the kernel reads free variables');
-    if (k.specialParams.length) throw new NotLowerable('the kernel takes non-number parameters');
+    if (k.specialParams.length && !ext)
+      throw new NotLowerable('the kernel takes non-number parameters');
     if (!alwaysReturns(k.body)) throw new NotLowerable('a path through the kernel returns nothing');
     this.locals = k.localTypes.map((t) => f.local(valType(t)));
     this.outs = k.outTypes.map((t) => f.local(valType(t)));
@@ -119,6 +131,7 @@ export class ScalarLowering {
   kernel(loadParam: (i: number) => void): void {
     const k = this.k;
     for (let i = 0; i < k.paramTypes.length; i++) {
+      if (k.specialParams.includes(i)) continue;
       loadParam(i);
       this.convert(k.paramTypes[i], k.localTypes[i]);
       this.f.set(this.locals[i]);
@@ -363,7 +376,9 @@ export class ScalarLowering {
       case 'free':
         throw new NotLowerable(`free variable ${e.name}`);
       case 'ext':
-        throw new NotLowerable(`kernel construct '${e.op}'`);
+        if (!this.ext) throw new NotLowerable(`kernel construct '${e.op}'`);
+        this.ext(e);
+        return;
       case 'cast':
         if (e.arg.k === 'const') {
           this.constant(isWeak(e.ty) ? e.arg.value : castScalar(e.arg.value, e.ty), e.ty);
@@ -450,6 +465,9 @@ export class ScalarLowering {
           if (i < e.items.length - 1) f.op('drop');
         });
         return;
+      default:
+        // Array values and calls of compiled helpers (jit's nodes).
+        throw new NotLowerable(`kernel construct '${e.k}'`);
     }
   }
 
@@ -809,6 +827,28 @@ export const LANES: Partial<Record<DType, { shape: string; lanes: number; bytes:
   uint8: { shape: 'i8x16', lanes: 16, bytes: 1 },
 };
 
+/** Options of {@link SimdLowering} for kinds with their own nodes and stores. */
+export interface SimdOptions {
+  /** Pushes the lanes (v128) of an extension node of type `t`; special parameters are allowed. */
+  readonly ext?: ExtLoweringWasm;
+  /**
+   * The dtype of the arrays the results are stored to. When it is `t`, results of another
+   * kernel type are allowed where their stored lanes are known exactly (see `result`).
+   */
+  readonly storesTo?: DType;
+  /**
+   * Constant vectors live in locals set once by {@link SimdLowering.emitHoisted} (V8 does not
+   * move a splat out of a loop), instead of a splat at each use.
+   */
+  readonly hoistConstants?: boolean;
+  /**
+   * Number parameters (weak or bool, never assigned: SIMD kernels have no assignments) by
+   * index, each in a v128 local the caller set to its value cast to `t` (`cast` nodes of
+   * such a parameter to `t` read it; any other use is not SIMD).
+   */
+  readonly params?: ReadonlyMap<number, number>;
+}
+
 /**
  * Lowers a kernel typed entirely in one dtype `t` (parameters, outputs, locals; comparisons
  * as lane masks) whose body is `let`s and one final `return`, to v128 values. Conditionals
@@ -821,10 +861,20 @@ export class SimdLowering {
   private readonly unsigned: boolean;
   private readonly float: boolean;
 
+  /** Lanes of a kind's extension nodes (a stencil's reads); see {@link SimdOptions}. */
+  private readonly ext?: ExtLoweringWasm;
+  /** The results are stored to arrays of `t` (see {@link SimdOptions.storesTo}). */
+  private readonly stores: boolean;
+  /** Parameters held in vector locals by the caller (see {@link SimdOptions.params}). */
+  private readonly params: ReadonlyMap<number, number>;
+  /** Splatted constants kept in locals (see {@link SimdOptions.hoistConstants}), by value. */
+  private readonly hoisted?: Map<string, { readonly v: number; readonly local: number }>;
+
   constructor(
     private readonly k: TypedKernel,
     private readonly f: FuncBuilder,
     private readonly t: DType,
+    options: SimdOptions = {},
   ) {
     const lane = LANES[t];
     if (!lane) throw new NotSimd(`no SIMD lanes for ${t}`);
@@ -832,10 +882,17 @@ export class SimdLowering {
     this.bits = lane.bytes * 8;
     this.unsigned = t === 'uint8' || t === 'uint16' || t === 'uint32';
     this.float = t === 'float64' || t === 'float32';
-    if (k.freeNames.length || k.specialParams.length) throw new NotSimd('not a plain kernel');
-    if (k.paramTypes.some((p) => p !== t) || k.outTypes.some((o) => o !== t))
-      throw new NotSimd(`SIMD needs every parameter and result to be ${t}`);
-    if (k.localTypes.some((l) => l !== t && l !== 'bool'))
+    this.ext = options.ext;
+    this.stores = options.storesTo === t;
+    if (options.hoistConstants) this.hoisted = new Map();
+    if (k.freeNames.length || (k.specialParams.length && !this.ext))
+      throw new NotSimd('not a plain kernel');
+    this.params = options.params ?? new Map();
+    if (k.paramTypes.some((p, i) => p !== t && !this.params.has(i)))
+      throw new NotSimd(`SIMD needs every parameter to be ${t}`);
+    if (!this.stores && k.outTypes.some((o) => o !== t))
+      throw new NotSimd(`SIMD needs every result to be ${t}`);
+    if (k.localTypes.some((l, i) => l !== t && l !== 'bool' && !this.params.has(i)))
       throw new NotSimd(`SIMD needs every local to be ${t} (or a comparison)`);
     const body = k.body;
     const last = body[body.length - 1];
@@ -851,6 +908,7 @@ export class SimdLowering {
   kernel(loadParam: (i: number) => void, store: (j: number, emitValue: () => void) => void): void {
     const k = this.k;
     for (let i = 0; i < k.paramTypes.length; i++) {
+      if (k.specialParams.includes(i) || this.params.has(i)) continue;
       loadParam(i);
       this.f.set(this.locals[i]);
     }
@@ -860,10 +918,47 @@ export class SimdLowering {
         this.f.set(this.locals[s.id]);
       } else if (s.k === 'return') {
         s.values.forEach((v, j) => {
-          store(j, () => this.value(v, k.outTypes[j]));
+          store(j, () => this.result(v, k.outTypes[j]));
         });
       }
     }
+  }
+
+  /**
+   * A result of kernel type `out`, as the lanes of a `t` array store it. Besides a value of
+   * `t` itself: with `storesTo`, a comparison (true/false store as 1/0) and a tree of
+   * conditionals over literals (Life's `? 1 : 0`), whose leaves are folded here into the very
+   * value the JS loop stores (the kernel's cast to `out`, then the array store's conversion).
+   */
+  private result(v: Expr, out: Ty): void {
+    if (v.ty === this.t && out === this.t) {
+      this.expr(v);
+      return;
+    }
+    if (!this.stores) throw new NotSimd(`SIMD: a ${v.ty} result where ${out} is expected`);
+    if (v.ty === 'bool' && out === 'bool') {
+      this.expr(v);
+      this.splat(1);
+      this.f.op('v128.and');
+      return;
+    }
+    this.folded(v, out);
+  }
+
+  private folded(e: Expr, out: Ty): void {
+    if (e.k === 'const' && out !== 'bool') {
+      const v = isWeak(out) ? e.value : castScalar(e.value, out as DType);
+      this.splat(castScalar(v, this.t));
+      return;
+    }
+    if (e.k === 'cond' && e.test.ty === 'bool') {
+      this.folded(e.a, out);
+      this.folded(e.b, out);
+      this.expr(e.test);
+      this.f.op('v128.bitselect');
+      return;
+    }
+    throw new NotSimd(`SIMD: a ${e.ty} result where ${out} is expected`);
   }
 
   /**
@@ -893,10 +988,31 @@ export class SimdLowering {
   }
 
   private splat(v: number): void {
-    const f = this.f;
+    if (this.hoisted) {
+      const key = Object.is(v, -0) ? '-0' : String(v);
+      let h = this.hoisted.get(key);
+      if (!h) {
+        h = { v, local: this.f.local('v128') };
+        this.hoisted.set(key, h);
+      }
+      this.f.get(h.local);
+      return;
+    }
+    this.splatInto(this.f, v);
+  }
+
+  private splatInto(f: FuncBuilder, v: number): void {
     if (this.t === 'float64') f.f64(v).op('f64x2.splat');
     else if (this.t === 'float32') f.f32(v).op('f32x4.splat');
     else f.i32(v | 0).op(`${this.shape}.splat`);
+  }
+
+  /** Sets the locals of the hoisted constants (emitted into `g`, in front of the loop). */
+  emitHoisted(g: FuncBuilder): void {
+    for (const h of this.hoisted?.values() ?? []) {
+      this.splatInto(g, h.v);
+      g.set(h.local);
+    }
   }
 
   private ones(): void {
@@ -924,6 +1040,11 @@ export class SimdLowering {
           this.constant(isWeak(e.ty) ? e.arg.value : castScalar(e.arg.value, e.ty));
           return;
         }
+        if (e.ty === this.t && e.arg.k === 'local' && this.params.has(e.arg.id)) {
+          // A number parameter in `t`: the caller's vector, cast as the JS loop casts it.
+          f.get(this.params.get(e.arg.id)!);
+          return;
+        }
         if (e.ty === this.t && e.arg.ty === 'bool') {
           // A lane mask (all ones / zero) to 1 / 0.
           this.expr(e.arg);
@@ -942,13 +1063,21 @@ export class SimdLowering {
         this.binary(e);
         return;
       case 'compare': {
-        if (e.l.ty !== this.t || e.r.ty !== this.t)
+        const side = (x: Expr) => {
+          if (x.ty === this.t) return () => this.expr(x);
+          // A weak literal the lane type holds exactly compares as that lane value (JS
+          // compares the exact numbers, and the conversion is exact).
+          if (x.k === 'const' && isWeak(x.ty) && castScalar(x.value, this.t) === x.value)
+            return () => this.splat(x.value);
           throw new NotSimd('SIMD: a comparison of other types');
+        };
+        const l = side(e.l);
+        const r = side(e.r);
         const name = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '===': 'eq', '!==': 'ne' }[
           e.op
         ]!;
-        this.expr(e.l);
-        this.expr(e.r);
+        l();
+        r();
         const sign =
           this.float || name === 'eq' || name === 'ne' ? '' : this.unsigned ? '_u' : '_s';
         f.op(`${sh}.${name}${sign}`);
@@ -985,6 +1114,10 @@ export class SimdLowering {
         return;
       case 'math':
         this.math(e);
+        return;
+      case 'ext':
+        if (!this.ext || e.ty !== this.t) throw new NotSimd(`SIMD: kernel construct '${e.op}'`);
+        this.ext(e);
         return;
       default:
         throw new NotSimd(`SIMD: ${e.k}`);

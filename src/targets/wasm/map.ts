@@ -124,7 +124,8 @@ const last = {
   },
 };
 
-const CODES: Record<DType, string> = {
+/** One letter per dtype, for loop keys. */
+export const CODES: Record<DType, string> = {
   float64: 'd',
   float32: 'f',
   int8: 'b',
@@ -137,7 +138,8 @@ const CODES: Record<DType, string> = {
   bool: '?',
 };
 
-const LOAD: Record<DType, [string, ValType]> = {
+/** The load instruction (and its value type) of each dtype's elements. */
+export const LOAD: Record<DType, [string, ValType]> = {
   float64: ['f64.load', 'f64'],
   float32: ['f32.load', 'f32'],
   int32: ['i32.load', 'i32'],
@@ -149,7 +151,8 @@ const LOAD: Record<DType, [string, ValType]> = {
   bool: ['i32.load8_u', 'i32'],
   uint8_clamped: ['i32.load8_u', 'i32'],
 };
-const STORE: Record<DType, string> = {
+/** The store instruction of each dtype's elements. */
+export const STORE: Record<DType, string> = {
   float64: 'f64.store',
   float32: 'f32.store',
   int32: 'i32.store',
@@ -232,8 +235,34 @@ function buildLoop(p: WasmMapPlan, nd: number, classes: string, key: string, hea
   const { bytes, imports, text, simd, pairwise } = emitted;
   const importNames = imports.list.map((i) => i.name);
   const base = { key, simd, pairwise, text, emitMs: t1 - t0, bytes: bytes.length, importNames };
+  return instantiateLoop(base, bytes, imports, heap);
+}
+
+/** What {@link instantiateLoop} adds to a loop's description. */
+export interface Instantiated<F> {
+  run?: F;
+  /** The compiled module (the `parallel` workers instantiate it on the same memory). */
+  module?: WebAssembly.Module;
+  reason?: string;
+  compileMs: number;
+}
+
+/**
+ * Compiles and instantiates a loop module on the heap's memory; its exported `run` goes into
+ * the result. Modules up to 4 KB compile synchronously; larger ones in a browser's main
+ * thread compile in the background (the result has a `reason` until `run` arrives, and the
+ * JS loop serves the calls meanwhile). A failed compile (a page whose CSP forbids
+ * 'wasm-unsafe-eval') leaves the reason.
+ */
+export function instantiateLoop<B extends object, F extends Function>(
+  base: B,
+  bytes: Uint8Array,
+  imports: Imports,
+  heap: Heap,
+): B & Instantiated<F> {
+  const t1 = performance.now();
   if (isBrowserMainThread && bytes.length > 4096) {
-    const pending: { -readonly [K in keyof WasmLoop]: WasmLoop[K] } = {
+    const pending: B & Instantiated<F> = {
       ...base,
       reason: 'the wasm module is still compiling',
       compileMs: 0,
@@ -244,7 +273,7 @@ function buildLoop(p: WasmMapPlan, nd: number, classes: string, key: string, hea
     ).then(
       ({ module, instance }) => {
         pending.module = module;
-        pending.run = instance.exports.run as (...a: number[]) => void;
+        pending.run = instance.exports.run as unknown as F;
         pending.compileMs = performance.now() - t1;
         pending.reason = undefined;
       },
@@ -259,7 +288,7 @@ function buildLoop(p: WasmMapPlan, nd: number, classes: string, key: string, hea
     const inst = new WebAssembly.Instance(mod, imports.object(heap.memory as WebAssembly.Memory));
     return {
       ...base,
-      run: inst.exports.run as (...a: number[]) => void,
+      run: inst.exports.run as unknown as F,
       module: mod,
       compileMs: performance.now() - t1,
     };
