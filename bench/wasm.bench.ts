@@ -8,7 +8,7 @@
  */
 import { type NdArray, vectorize, zeros } from '../src/index.js';
 import { wasmConfig } from '../src/targets/wasm/map.js';
-import { type Row, runPython, sideBySide } from './harness.js';
+import { type Row, runPython, SuiteArrays, sideBySide } from './harness.js';
 
 function filled(shape: number[]): NdArray {
   const a = zeros(shape);
@@ -31,11 +31,12 @@ function jsLoops(run: () => unknown): () => unknown {
 
 export function wasmBenchmarks(rounds: number): Row[] {
   const rows: Row[] = [];
+  const arrays = new SuiteArrays();
   const add = vectorize((x: number, y: number) => x + y, { identity: 0, name: 'add' });
   const N = 1e7;
-  const A = filled([N]);
-  const B = filled([N]);
-  const C = zeros([N]);
+  const A = arrays.keep(filled([N]));
+  const B = arrays.keep(filled([N]));
+  const C = arrays.keep(zeros([N]));
   const a = A.data as Float64Array;
   const b = B.data as Float64Array;
   const c = C.data as Float64Array;
@@ -43,9 +44,9 @@ export function wasmBenchmarks(rounds: number): Row[] {
     for (let i = 0; i < n; i++) z[i] = x[i] + y[i];
   }
   const M = 4000;
-  const Mm = filled([M, M]);
+  const Mm = arrays.keep(filled([M, M]));
   const m = Mm.data as Float64Array;
-  const o1 = zeros([M]);
+  const o1 = arrays.keep(zeros([M]));
   const out = o1.data as Float64Array;
   function handSum0(x: Float64Array, o: Float64Array, r: number, cols: number) {
     o.fill(0);
@@ -124,5 +125,6 @@ export function wasmBenchmarks(rounds: number): Row[] {
     if (line.startsWith('// wasm loop')) console.log(line.slice(3));
   const np = runPython(new URL('./wasm_bench.py', import.meta.url), [String(rounds)]);
   if (np) for (const r of rows) if (np[r.key] !== undefined) r.python = { NumPy: np[r.key] };
+  arrays.freeAll();
   return rows;
 }
