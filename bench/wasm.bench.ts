@@ -47,6 +47,8 @@ export function wasmBenchmarks(rounds: number): Row[] {
   const Mm = arrays.keep(filled([M, M]));
   const m = Mm.data as Float64Array;
   const o1 = arrays.keep(zeros([M]));
+  const om = arrays.keep(zeros([M, M]));
+  const omd = om.data as Float64Array;
   const out = o1.data as Float64Array;
   function handSum0(x: Float64Array, o: Float64Array, r: number, cols: number) {
     o.fill(0);
@@ -61,6 +63,16 @@ export function wasmBenchmarks(rounds: number): Row[] {
       const base = i * cols;
       for (let j = 0; j < cols; j++) s += x[base + j];
       o[i] = s;
+    }
+  }
+  function handCumsum1(x: Float64Array, o: Float64Array, r: number, cols: number) {
+    for (let i = 0; i < r; i++) {
+      let s = 0;
+      const base = i * cols;
+      for (let j = 0; j < cols; j++) {
+        s += x[base + j];
+        o[base + j] = s;
+      }
     }
   }
   function handSumAll(x: Float64Array, n: number) {
@@ -93,6 +105,12 @@ export function wasmBenchmarks(rounds: number): Row[] {
       'heap: sum all, 4000²',
       () => add.reduce(Mm, { axis: null }),
       () => handSumAll(m, M * M),
+    ],
+    [
+      'heapCumsum1',
+      'heap: cumsum axis 1, 4000²',
+      () => add.accumulate(Mm, { axis: 1, out: om }),
+      () => handCumsum1(m, omd, M, M),
     ],
   ];
   for (const [key, workload, numbats, hand] of workloads) {

@@ -16,6 +16,8 @@ def main():
     r['heapSum0'] = med(lambda: np.add.reduce(m, axis=0, out=o1), rounds)
     r['heapSum1'] = med(lambda: np.add.reduce(m, axis=1, out=o1), rounds)
     r['heapSumAll'] = med(lambda: np.add.reduce(m, axis=None), rounds)
+    om = np.empty((4000, 4000))
+    r['heapCumsum1'] = med(lambda: np.add.accumulate(m, axis=1, out=om), rounds)
     print(json.dumps(r))
 
 

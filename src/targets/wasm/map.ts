@@ -107,6 +107,9 @@ const SMALL_COPY = 4096;
 /** Vector accumulators per row in SIMD reductions. */
 const ACCS = 4;
 
+/** Rows folded into each output vector per pass when rows accumulate into one row. */
+const ROW_BLOCK = 8;
+
 const cache = new WeakMap<TypedKernel, Map<string, WasmLoop>>();
 const lastByKernel = new WeakMap<TypedKernel, string>();
 let lastAny = '';
@@ -527,6 +530,104 @@ export function emitLoop(
     f.get(q[nin][l]).get(accReg).mem(STORE[t]);
   };
 
+  // Rows accumulated into one output row (a sum along axis 0 of a C array): blocks of rows
+  // go into each output vector in turn (see `blockRows`).
+  const rowBlocks =
+    !!simd &&
+    !reduceRow &&
+    !pairwise &&
+    !!p.accumulate &&
+    nd >= 2 &&
+    nin === 2 &&
+    nout === 1 &&
+    classes === '111';
+
+  /**
+   * Blocks of ROW_BLOCK rows of a reduction whose output row is the same for every row of
+   * loop level l (operands 0 and 2 have stride 0 there, checked at run time): each output
+   * vector is loaded once, folded with the ROW_BLOCK rows' vectors in row order and stored,
+   * so every element sees exactly the JS loop's sequence out = K(out, a[i][j]) for i = 0, 1,
+   * …, with a ROW_BLOCK-th of the output traffic. The rest of a row past the last whole
+   * vector runs the same folds in scalar wasm; rows left over after the last block run the
+   * ordinary row loop (the caller's).
+   */
+  const blockRows = (l: number) => {
+    const s = simd!;
+    const ln = lane!;
+    const c = count[l];
+    const align = Math.log2(ln.bytes);
+    const bpe = STORAGE[t0].BYTES_PER_ELEMENT;
+    const off = Array.from({ length: ROW_BLOCK }, () => f.local('i32'));
+    const x = f.local('i32');
+    const o = f.local('i32');
+    const cc = f.local('i32');
+    const acc = f.local('v128');
+    const sacc = f.local(valType(k.outTypes[0]));
+    const rowInput = (r: number) => {
+      f.get(x);
+      if (r > 0) f.get(off[r]).op('i32.add');
+    };
+    f.get(stride(0, l)).get(stride(2, l)).op('i32.or').op('i32.eqz');
+    f.get(q[0][l]).get(q[2][l]).op('i32.eq').op('i32.and');
+    f.open('if');
+    for (let r = 1; r < ROW_BLOCK; r++) f.get(stride(1, l)).i32(r).op('i32.mul').set(off[r]);
+    f.open('block');
+    f.open('loop');
+    f.get(c).i32(ROW_BLOCK).op('i32.lt_u').brIf(1);
+    f.get(q[1][l]).set(x);
+    f.get(q[0][l]).set(o);
+    f.get(ext(inner)).set(cc);
+    // Whole vectors of the output row.
+    f.open('block');
+    f.open('loop');
+    f.get(cc).i32(ln.lanes).op('i32.lt_u').brIf(1);
+    f.get(o).mem('v128.load', 0, align).set(acc);
+    for (let r = 0; r < ROW_BLOCK; r++) {
+      s.apply2(
+        () => f.get(acc),
+        () => {
+          rowInput(r);
+          f.mem('v128.load', 0, align);
+        },
+      );
+      f.set(acc);
+    }
+    f.get(o).get(acc).mem('v128.store', 0, align);
+    f.get(o).i32(16).op('i32.add').set(o);
+    f.get(x).i32(16).op('i32.add').set(x);
+    f.get(cc).i32(ln.lanes).op('i32.sub').set(cc);
+    f.br(0);
+    f.op('end');
+    f.op('end');
+    // The rest of the row, one element at a time.
+    f.open('block');
+    f.open('loop');
+    f.get(cc).op('i32.eqz').brIf(1);
+    load(0, () => f.get(o), k.paramTypes[0]);
+    f.set(sacc);
+    for (let r = 0; r < ROW_BLOCK; r++) {
+      scalar.kernel((j) => {
+        if (j === 0) f.get(sacc);
+        else load(1, () => rowInput(r), k.paramTypes[1]);
+      });
+      f.get(scalar.outs[0]).set(sacc);
+    }
+    f.get(o).get(sacc).mem(STORE[t0]);
+    f.get(o).i32(bpe).op('i32.add').set(o);
+    f.get(x).i32(bpe).op('i32.add').set(x);
+    f.get(cc).i32(1).op('i32.sub').set(cc);
+    f.br(0);
+    f.op('end');
+    f.op('end');
+    // Next block of rows.
+    f.get(q[1][l]).get(stride(1, l)).i32(ROW_BLOCK).op('i32.mul').op('i32.add').set(q[1][l]);
+    f.get(c).i32(ROW_BLOCK).op('i32.sub').set(c);
+    f.br(0);
+    f.op('end');
+    f.op('end');
+    f.op('end');
+  };
+
   const level = (l: number) => {
     for (let o = 0; o < nops; o++) f.get(l === 0 ? ptr(o) : q[o][l - 1]).set(q[o][l]);
     if (l === inner) {
@@ -538,6 +639,7 @@ export function emitLoop(
     }
     const c = count[l];
     f.get(ext(l)).set(c);
+    if (rowBlocks && l === inner - 1) blockRows(l);
     f.open('block');
     f.open('loop');
     f.get(c).op('i32.eqz').brIf(1);
