@@ -18,6 +18,7 @@
 import type { TypedKernel } from '../../compiler/ir.js';
 import { type DType, STORAGE, type TypedArray } from '../../core/dtypes.js';
 import { existingHeap, type Heap } from '../../core/heap.js';
+import { instantiateAsync, instantiateSync, wasmRefused } from './compile.js';
 import { encodeModule, FuncBuilder, moduleText, type ValType } from './encode.js';
 import {
   Imports,
@@ -63,6 +64,12 @@ export interface WasmMapPlan {
    * element needs the one before it and the loop stays scalar, in order.
    */
   readonly scan?: boolean;
+  /**
+   * The scan walks its axis in the innermost loop (output 0 is input 0 one inner step
+   * ahead): the running value stays in a local, as in the JS loop, instead of being read
+   * back from the element just stored.
+   */
+  readonly scanRegister?: boolean;
 }
 
 const heapAll =
@@ -187,7 +194,7 @@ export function wasmLoop(p: WasmMapPlan): WasmLoop {
   for (const d of p.dtypes) key += CODES[d];
   if (p.hasMask) key += 'm';
   if (p.accumulate) key += p.reorderable ? 'R' : 'a';
-  if (p.scan) key += 'S';
+  if (p.scan) key += p.scanRegister ? 'Sr' : 'S';
   if (p.pairwise) key += 'p';
   let loops = cache.get(p.typed);
   if (!loops) {
@@ -228,43 +235,29 @@ function buildLoop(p: WasmMapPlan, nd: number, classes: string, key: string, hea
   const t1 = performance.now();
   const { bytes, imports, text, simd, pairwise } = emitted;
   const base = { key, simd, pairwise, text, emitMs: t1 - t0, bytes: bytes.length };
+  const imp = imports.object(heap.memory as WebAssembly.Memory);
   if (isBrowserMainThread && bytes.length > 4096) {
     const pending: { -readonly [K in keyof WasmLoop]: WasmLoop[K] } = {
       ...base,
       reason: 'the wasm module is still compiling',
       compileMs: 0,
     };
-    WebAssembly.instantiate(
-      bytes as BufferSource,
-      imports.object(heap.memory as WebAssembly.Memory),
-    ).then(
-      ({ instance }) => {
-        pending.run = instance.exports.run as (...a: number[]) => void;
-        pending.compileMs = performance.now() - t1;
-        pending.reason = undefined;
-      },
-      (e: Error) => {
-        pending.reason = `WebAssembly compile failed: ${e.message}`;
-      },
-    );
+    instantiateAsync(bytes, imp, (r) => {
+      if ('reason' in r) {
+        pending.reason = r.reason;
+        return;
+      }
+      pending.run = r.exports.run as (...a: number[]) => void;
+      pending.compileMs = performance.now() - t1;
+      pending.reason = undefined;
+    });
     return pending;
   }
-  try {
-    const mod = new WebAssembly.Module(bytes as BufferSource);
-    const inst = new WebAssembly.Instance(mod, imports.object(heap.memory as WebAssembly.Memory));
-    return {
-      ...base,
-      run: inst.exports.run as (...a: number[]) => void,
-      compileMs: performance.now() - t1,
-    };
-  } catch (e) {
-    // A page whose CSP forbids 'wasm-unsafe-eval' lands here.
-    return {
-      ...base,
-      reason: `WebAssembly compile failed: ${(e as Error).message}`,
-      compileMs: performance.now() - t1,
-    };
-  }
+  // A page whose CSP forbids 'wasm-unsafe-eval' gets a reason here, not an exception.
+  const r = instantiateSync(bytes, imp);
+  const compileMs = performance.now() - t1;
+  if ('reason' in r) return { ...base, reason: r.reason, compileMs };
+  return { ...base, run: r.exports.run as (...a: number[]) => void, compileMs };
 }
 
 /** The module for a plan: `run(ptr…, n…, stride…)` with byte addresses and byte strides. */
@@ -330,6 +323,10 @@ export function emitLoop(
     scalar.convert(d, kernelType);
   };
 
+  // The running value of a scan along the inner loop (see WasmMapPlan.scanRegister).
+  const scanReg =
+    p.scan && p.scanRegister && nin >= 1 && nout >= 1 ? f.local(valType(k.paramTypes[0])) : -1;
+
   const scalarBody = (l: number) => {
     let masked = false;
     if (p.hasMask) {
@@ -342,7 +339,10 @@ export function emitLoop(
       f.open('if');
       masked = true;
     }
-    scalar.kernel((i) => load(i, () => f.get(q[i][l]), k.paramTypes[i]));
+    scalar.kernel((i) => {
+      if (i === 0 && scanReg >= 0 && l === inner) f.get(scanReg);
+      else load(i, () => f.get(q[i][l]), k.paramTypes[i]);
+    });
     for (let j = 0; j < nout; j++) {
       const o = nin + j;
       const d = p.dtypes[o];
@@ -353,12 +353,24 @@ export function emitLoop(
       scalar.convert(kt, d === 'bool' && kt !== 'bool' ? 'bool' : d);
       f.mem(STORE[d]);
     }
+    if (scanReg >= 0 && l === inner) {
+      // The value as stored, read back as input 0 would read it.
+      const d = p.dtypes[nin];
+      const kt = k.outTypes[0];
+      const stored = d === 'bool' && kt !== 'bool' ? 'bool' : d;
+      f.get(scalar.outs[0]);
+      scalar.convert(kt, stored);
+      scalar.convert(stored, k.paramTypes[0]);
+      f.set(scanReg);
+    }
     if (masked) f.op('end');
   };
 
   const scalarLoop = (l: number, setCount: boolean) => {
     const c = count[l];
     if (setCount) f.get(ext(l)).set(c);
+    if (scanReg >= 0 && l === inner) load(0, () => f.get(q[0][l]), k.paramTypes[0]);
+    if (scanReg >= 0 && l === inner) f.set(scanReg);
     f.open('block');
     f.open('loop');
     f.get(c).op('i32.eqz').brIf(1);
@@ -874,6 +886,11 @@ function emitPairwise(
 export function runWasmMap(p: WasmMapPlan): boolean {
   const heap = existingHeap();
   if (!heap) return false;
+  const refused = wasmRefused();
+  if (refused !== undefined) {
+    last.set(p.typed, `js: ${refused}`);
+    return false;
+  }
   const nops = p.D.length;
   const nd = p.N.length;
   // A view reaching outside its TypedArray reads undefined (NaN) in JS and drops its writes;
