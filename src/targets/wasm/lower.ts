@@ -76,6 +76,12 @@ const jsPow = (a: number, b: number) => a ** b;
 /** Math functions that are instructions (f64/f32), by name. */
 const FLOAT_INSTR = new Set(['sqrt', 'abs', 'floor', 'ceil', 'trunc']);
 
+/**
+ * Lowers one extension node (`{ k: 'ext' }`), leaving its value (of type `e.ty`) on the
+ * stack; `sl.expr` lowers its arguments. Throws NotLowerable for what it does not handle.
+ */
+export type WasmExtLowering = (e: Extract<Expr, { k: 'ext' }>, sl: ScalarLowering) => void;
+
 /** Emits scalar code for one typed kernel into a function under construction. */
 export class ScalarLowering {
   /** wasm local index of each kernel local (-1 for special params). */
@@ -89,11 +95,18 @@ export class ScalarLowering {
     private readonly k: TypedKernel,
     readonly f: FuncBuilder,
     private readonly imports: Imports,
+    /** Lowers a kind's extension nodes (gufunc views); without it they are NotLowerable. */
+    private readonly ext?: WasmExtLowering,
   ) {
     if (k.freeNames.length) throw new NotLowerable('the kernel reads free variables');
-    if (k.specialParams.length) throw new NotLowerable('the kernel takes non-number parameters');
-    if (!alwaysReturns(k.body)) throw new NotLowerable('a path through the kernel returns nothing');
-    this.locals = k.localTypes.map((t) => f.local(valType(t)));
+    if (k.specialParams.length && !ext)
+      throw new NotLowerable('the kernel takes non-number parameters');
+    // A kernel with outputs must reach a return on every path; one writing views need not.
+    if (k.outTypes.length > 0 && !alwaysReturns(k.body))
+      throw new NotLowerable('a path through the kernel returns nothing');
+    this.locals = k.localTypes.map((t, i) =>
+      k.specialParams.includes(i) ? -1 : f.local(valType(t)),
+    );
     this.outs = k.outTypes.map((t) => f.local(valType(t)));
   }
 
@@ -119,6 +132,7 @@ export class ScalarLowering {
   kernel(loadParam: (i: number) => void): void {
     const k = this.k;
     for (let i = 0; i < k.paramTypes.length; i++) {
+      if (this.locals[i] < 0) continue; // a view: its extension nodes read it
       loadParam(i);
       this.convert(k.paramTypes[i], k.localTypes[i]);
       this.f.set(this.locals[i]);
@@ -363,7 +377,9 @@ export class ScalarLowering {
       case 'free':
         throw new NotLowerable(`free variable ${e.name}`);
       case 'ext':
-        throw new NotLowerable(`kernel construct '${e.op}'`);
+        if (!this.ext) throw new NotLowerable(`kernel construct '${e.op}'`);
+        this.ext(e, this);
+        return;
       case 'cast':
         if (e.arg.k === 'const') {
           this.constant(isWeak(e.ty) ? e.arg.value : castScalar(e.arg.value, e.ty), e.ty);

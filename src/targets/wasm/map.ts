@@ -141,7 +141,8 @@ const CODES: Record<DType, string> = {
   bool: '?',
 };
 
-const LOAD: Record<DType, [string, ValType]> = {
+/** The load instruction of each dtype and the value type it pushes. */
+export const LOAD: Record<DType, [string, ValType]> = {
   float64: ['f64.load', 'f64'],
   float32: ['f32.load', 'f32'],
   int32: ['i32.load', 'i32'],
@@ -153,7 +154,8 @@ const LOAD: Record<DType, [string, ValType]> = {
   bool: ['i32.load8_u', 'i32'],
   uint8_clamped: ['i32.load8_u', 'i32'],
 };
-const STORE: Record<DType, string> = {
+/** The store instruction of each dtype. */
+export const STORE: Record<DType, string> = {
   float64: 'f64.store',
   float32: 'f32.store',
   int32: 'i32.store',
@@ -974,6 +976,11 @@ export function lastWasmPath(k: TypedKernel): string | undefined {
 /** The path of the last large call of any kernel (tests use it). */
 export function lastPathOfAnyCall(): string {
   return lastAny;
+}
+
+/** Records the path a call of another loop kind (a gufunc) took, for inspect and tests. */
+export function notePath(k: TypedKernel, path: string): void {
+  last.set(k, path);
 }
 
 /** Records a reason the JS loop ran (a caller-side condition, like the operands' size). */
