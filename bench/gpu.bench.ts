@@ -15,7 +15,7 @@
 import { lifeRule } from '../examples/game-of-life.js';
 import { escapeTime } from '../examples/showcase/escape-time.js';
 import { wrap } from '../src/core/array.js';
-import { gpuStatus, type Rel, stencil, vectorize, zeros } from '../src/index.js';
+import { gpuStatus, type Rel, stencil, vectorize, zeros as zerosRaw } from '../src/index.js';
 import { lastGpuTimings } from '../src/targets/gpu/map.js';
 import {
   handGpuJs,
@@ -24,7 +24,7 @@ import {
   mandelbrotGpuJs,
   maxAbsDiff,
 } from './gpujs.bench.js';
-import { median, type Row, sideBySide } from './harness.js';
+import { median, type Row, SuiteArrays, sideBySide } from './harness.js';
 
 const N = 4096;
 const M = 2048;
@@ -54,6 +54,8 @@ export function gpuBenchmarks(rounds: number): Row[] {
   const h = handGpuJs();
   if ('reason' in h) console.log(`(no plain gpu.js contender: ${h.reason})`);
   const rows: Row[] = [];
+  const arrays = new SuiteArrays();
+  const zeros = (...a: Parameters<typeof zerosRaw>) => arrays.keep(zerosRaw(...a));
   /**
    * Times numbats gpu, numbats cpu and (when `gpujs` is given, i.e. its output was checked
    * against numbats' gpu output) the plain gpu.js kernel side by side.
@@ -190,5 +192,6 @@ export function gpuBenchmarks(rounds: number): Row[] {
     () => mandelC(re, im, { out: mOut, casting: 'unsafe' }),
     mandelJ,
   );
+  arrays.freeAll();
   return rows;
 }

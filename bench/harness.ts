@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
+import { free, type NdArray } from '../src/index.js';
 
 /**
  * The side-by-side timer: contenders of one workload are timed by tinybench, round-robin
@@ -112,4 +113,36 @@ export function runPython(scriptUrl: URL, args: string[] = []): Record<string, n
     return null;
   }
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+/**
+ * The bench frees what it allocates, as a user with `using` or `free()` would: a `npm run
+ * bench` run is one synchronous job, in which the garbage collector never gets to hand heap
+ * blocks back (FinalizationRegistry callbacks wait for the event loop), so arrays dropped by
+ * one suite would fill the heap for the next and push its arrays onto ordinary buffers.
+ */
+export function freeResult(r: unknown): void {
+  if (Array.isArray(r)) {
+    for (const x of r) freeResult(x);
+    return;
+  }
+  if (r !== null && typeof r === 'object' && 'data' in r && 'shape' in r) free(r as NdArray);
+}
+
+/** A contender whose call returns fresh numbats arrays: they are freed after each call. */
+export function freeing(run: () => unknown): () => void {
+  return () => freeResult(run());
+}
+
+/** The arrays a suite made for its workloads, freed when the suite ends. */
+export class SuiteArrays {
+  private readonly list: NdArray[] = [];
+  /** Records `a` for {@link SuiteArrays.freeAll}; returns it. */
+  keep<T extends NdArray>(a: T): T {
+    this.list.push(a);
+    return a;
+  }
+  freeAll(): void {
+    for (const a of this.list.splice(0)) free(a);
+  }
 }

@@ -16,8 +16,8 @@ import {
   lifeStep,
   matmul,
 } from '../examples/jit/tutorials.js';
-import { empty, jit, type NdArray, zeros } from '../src/index.js';
-import { type Row, runPython, sideBySide } from './harness.js';
+import { empty, jit, type NdArray, zeros as zerosRaw } from '../src/index.js';
+import { freeing, type Row, runPython, SuiteArrays, sideBySide } from './harness.js';
 
 function handGoFast(a: Float64Array): Float64Array {
   const n = a.length;
@@ -120,6 +120,8 @@ function rng(seed: number) {
 
 export function jitBenchmarks(rounds: number): Row[] {
   const rows: Row[] = [];
+  const arrays = new SuiteArrays();
+  const zeros = (...a: Parameters<typeof zerosRaw>) => arrays.keep(zerosRaw(...a));
   const r = rng(1);
   const row = (
     key: string,
@@ -152,7 +154,7 @@ export function jitBenchmarks(rounds: number): Row[] {
     row(
       key,
       `jit go_fast, ${n === 10_000 ? '1e4' : '1e6'}`,
-      () => goFast1d(a),
+      freeing(() => goFast1d(a)),
       () => handGoFast(data),
     );
   }
@@ -189,7 +191,7 @@ export function jitBenchmarks(rounds: number): Row[] {
     row(
       'jitClosest',
       'jit closest pair, 4000 points',
-      () => closestPoints(pts),
+      freeing(() => closestPoints(pts)),
       () => handClosest(pd, n),
     );
   }
@@ -222,7 +224,7 @@ export function jitBenchmarks(rounds: number): Row[] {
     row(
       'jitFirstCall',
       'jit first call of go_fast (compile incl.), 1e4',
-      first,
+      freeing(first),
       () => handGoFast(data),
       Math.max(rounds, 15),
     );
@@ -240,8 +242,8 @@ export function jitBenchmarks(rounds: number): Row[] {
     row(
       key,
       label,
-      () => pair.parallel(...args),
-      () => pair.serial(...args),
+      freeing(() => pair.parallel(...args)),
+      freeing(() => pair.serial(...args)),
     );
     rows[rows.length - 1].note = 'hand: the same function compiled by jit without parallel';
   };
@@ -269,6 +271,7 @@ export function jitBenchmarks(rounds: number): Row[] {
   ]);
   prangeRow('prangeRowMeans', 'prange row means, (1e5, 64)', par.rowMeans, [shared([100_000, 64])]);
 
+  arrays.freeAll();
   console.log('running the Python side (jit_bench.py)…');
   const py = runPython(new URL('./jit_bench.py', import.meta.url), [String(rounds)]);
   if (py) {

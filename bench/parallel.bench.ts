@@ -16,7 +16,7 @@ import {
   vectorize,
   zeros,
 } from '../src/index.js';
-import { type Row, runPython, sideBySide } from './harness.js';
+import { type Row, runPython, SuiteArrays, sideBySide } from './harness.js';
 
 function filled(shape: number[], shared: boolean, f: (i: number) => number): NdArray {
   const a = zeros(shape, 'float64', { shared });
@@ -54,6 +54,7 @@ export function parallelBenchmarks(rounds: number): Row[] {
     `parallel target: ${st.available ? `${st.workers} workers` : `unavailable (${st.reason})`}, inline below ${st.threshold} elements`,
   );
   const rows: Row[] = [];
+  const arrays = new SuiteArrays();
   const R = Math.max(3, rounds >> 1);
   const note = 'hand loop column = the same ufunc on target cpu';
 
@@ -63,9 +64,9 @@ export function parallelBenchmarks(rounds: number): Row[] {
   const scCpu = vectorize(sc);
   const N = 1e7;
   for (const shared of [true, false]) {
-    const a = filled([N], shared, () => Math.random());
-    const b = filled([N], shared, () => Math.random());
-    const out = zeros([N], 'float64', { shared });
+    const a = arrays.keep(filled([N], shared, () => Math.random()));
+    const b = arrays.keep(filled([N], shared, () => Math.random()));
+    const out = arrays.keep(zeros([N], 'float64', { shared }));
     rows.push(
       pairRow(
         `par-sincos-${shared ? 'shared' : 'copied'}`,
@@ -85,9 +86,9 @@ export function parallelBenchmarks(rounds: number): Row[] {
   const mCpu = vectorize(mandel);
   const M = 2048;
   for (const shared of [true, false]) {
-    const cr = filled([1, M], shared, (i) => -2 + (2.6 * i) / (M - 1));
-    const ci = filled([M, 1], shared, (i) => -1.3 + (2.6 * i) / (M - 1));
-    const out = zeros([M, M], 'float64', { shared });
+    const cr = arrays.keep(filled([1, M], shared, (i) => -2 + (2.6 * i) / (M - 1)));
+    const ci = arrays.keep(filled([M, 1], shared, (i) => -1.3 + (2.6 * i) / (M - 1)));
+    const out = arrays.keep(zeros([M, M], 'float64', { shared }));
     rows.push(
       pairRow(
         `par-mandelbrot-${shared ? 'shared' : 'copied'}`,
@@ -111,8 +112,8 @@ export function parallelBenchmarks(rounds: number): Row[] {
   const lapCpu = stencil(lapFn);
   const L = 4096;
   for (const shared of [true, false]) {
-    const u = filled([L, L], shared, () => Math.random());
-    const out = zeros([L, L], 'float64', { shared });
+    const u = arrays.keep(filled([L, L], shared, () => Math.random()));
+    const out = arrays.keep(zeros([L, L], 'float64', { shared }));
     rows.push(
       pairRow(
         `par-laplacian-${shared ? 'shared' : 'copied'}`,
@@ -132,5 +133,6 @@ export function parallelBenchmarks(rounds: number): Row[] {
       if (py[k]) r.python = py[k] as unknown as Record<string, number>;
     }
   }
+  arrays.freeAll();
   return rows;
 }

@@ -9,7 +9,7 @@ import ndarray from 'ndarray';
 import ops from 'ndarray-ops';
 import { type NdArray, vectorize } from '../src/index.js';
 import { addGpuJs, handGpuJs, maxAbsDiff, sinCosGpuJs } from './gpujs.bench.js';
-import { type Contender, type Row, runPython, sideBySide } from './harness.js';
+import { type Contender, freeing, type Row, runPython, sideBySide } from './harness.js';
 
 function rand(n: number): Float64Array {
   const a = new Float64Array(n);
@@ -167,7 +167,7 @@ export function ufuncBenchmarks(rounds: number): Row[] {
       'addAlloc',
       'W1 add 2×1e7 f64 (allocating)',
       [
-        { name: 'numbats', run: () => add(A, B) },
+        { name: 'numbats', run: freeing(() => add(A, B)) },
         {
           name: 'hand',
           run: () => {

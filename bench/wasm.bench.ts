@@ -9,7 +9,7 @@
 import { lifeRule } from '../examples/game-of-life.js';
 import { type NdArray, type Rel, stencil, vectorize, zeros } from '../src/index.js';
 import { wasmConfig } from '../src/targets/wasm/map.js';
-import { type Row, runPython, sideBySide } from './harness.js';
+import { type Row, runPython, SuiteArrays, sideBySide } from './harness.js';
 import { wasmParallelBenchmarks } from './wasm-parallel.bench.js';
 
 function filled(shape: number[]): NdArray {
@@ -33,11 +33,12 @@ function jsLoops(run: () => unknown): () => unknown {
 
 export function wasmBenchmarks(rounds: number): Row[] {
   const rows: Row[] = [];
+  const arrays = new SuiteArrays();
   const add = vectorize((x: number, y: number) => x + y, { identity: 0, name: 'add' });
   const N = 1e7;
-  const A = filled([N]);
-  const B = filled([N]);
-  const C = zeros([N]);
+  const A = arrays.keep(filled([N]));
+  const B = arrays.keep(filled([N]));
+  const C = arrays.keep(zeros([N]));
   const a = A.data as Float64Array;
   const b = B.data as Float64Array;
   const c = C.data as Float64Array;
@@ -45,9 +46,11 @@ export function wasmBenchmarks(rounds: number): Row[] {
     for (let i = 0; i < n; i++) z[i] = x[i] + y[i];
   }
   const M = 4000;
-  const Mm = filled([M, M]);
+  const Mm = arrays.keep(filled([M, M]));
   const m = Mm.data as Float64Array;
-  const o1 = zeros([M]);
+  const o1 = arrays.keep(zeros([M]));
+  const om = arrays.keep(zeros([M, M]));
+  const omd = om.data as Float64Array;
   const out = o1.data as Float64Array;
   function handSum0(x: Float64Array, o: Float64Array, r: number, cols: number) {
     o.fill(0);
@@ -62,6 +65,16 @@ export function wasmBenchmarks(rounds: number): Row[] {
       const base = i * cols;
       for (let j = 0; j < cols; j++) s += x[base + j];
       o[i] = s;
+    }
+  }
+  function handCumsum1(x: Float64Array, o: Float64Array, r: number, cols: number) {
+    for (let i = 0; i < r; i++) {
+      let s = 0;
+      const base = i * cols;
+      for (let j = 0; j < cols; j++) {
+        s += x[base + j];
+        o[base + j] = s;
+      }
     }
   }
   function handSumAll(x: Float64Array, n: number) {
@@ -146,6 +159,12 @@ export function wasmBenchmarks(rounds: number): Row[] {
       () => life(board, { out: next }),
       () => handLife(bd, next.data as Uint8Array, G),
     ],
+    [
+      'heapCumsum1',
+      'heap: cumsum axis 1, 4000²',
+      () => add.accumulate(Mm, { axis: 1, out: om }),
+      () => handCumsum1(m, omd, M, M),
+    ],
   ];
   for (const [key, workload, numbats, hand] of workloads) {
     const t = sideBySide(
@@ -189,5 +208,6 @@ export function wasmBenchmarks(rounds: number): Row[] {
     }
   }
   rows.push(...wasmParallelBenchmarks(rounds));
+  arrays.freeAll();
   return rows;
 }

@@ -55,6 +55,8 @@ def main():
         laplacian, life = numba_loops()
         r['heapLaplacianNumba'] = med(lambda: laplacian(u, lo), rounds)
         r['heapLifeNumba'] = med(lambda: life(board, bo), rounds)
+    om = np.empty((4000, 4000))
+    r['heapCumsum1'] = med(lambda: np.add.accumulate(m, axis=1, out=om), rounds)
     print(json.dumps(r))
 
 

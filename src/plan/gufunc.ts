@@ -4,7 +4,7 @@
  * these types; the kind produces them (ufunc/gufunc/layout.ts, shapes.ts, compile.ts).
  */
 import type { Ty, TypedKernel } from '../compiler/ir.js';
-import type { DType } from '../core/dtypes.js';
+import type { DType, TypedArray } from '../core/dtypes.js';
 
 /** What a view node carries: the view parameter it reads or writes. */
 export interface ViewRef {
@@ -80,4 +80,27 @@ export interface TypedGufunc {
   readonly outTypes: readonly DType[];
   /** Per parameter: its view, or null for a number. */
   readonly views: readonly (ViewParam | null)[];
+}
+
+/**
+ * One planned gufunc call as a loop engine runs it (ufunc/gufunc/run.ts builds it): the
+ * loop nest over the broadcast dims, and the core sizes and strides the views index with.
+ */
+export interface GufuncCall {
+  readonly kernel: TypedGufunc;
+  readonly layout: GufuncLayout;
+  /** dtype of each operand's array (inputs, then outputs). */
+  readonly arrTypes: readonly DType[];
+  /** Per label: an optional dim absent from this call (extent 1). */
+  readonly missing: readonly boolean[];
+  /** Data of each operand (inputs, then outputs). */
+  readonly D: readonly TypedArray[];
+  /** Start offsets, in elements. */
+  readonly P: readonly number[];
+  /** Loop extents, outermost first. */
+  readonly N: readonly number[];
+  /** Loop strides in elements, flattened [op][level]. */
+  readonly S: readonly number[];
+  /** The size of every core dim label, then every operand's core strides (in elements). */
+  readonly C: readonly number[];
 }

@@ -112,6 +112,7 @@ function wasmPlan(k: CompiledKernel, p: MapPlan, ops: MapOperands) {
     reorderable: ops.reorderable === true,
     pairwise: !!ops.pairwise && !!ops.accumulate && !ops.mask,
     scan: !!ops.scan,
+    scanRegister: p.scan,
   };
 }
 

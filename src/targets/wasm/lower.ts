@@ -86,6 +86,12 @@ export type ExtLoweringWasm = (e: ExtExpr) => void;
 /** Math functions that are instructions (f64/f32), by name. */
 const FLOAT_INSTR = new Set(['sqrt', 'abs', 'floor', 'ceil', 'trunc']);
 
+/**
+ * Lowers one extension node (`{ k: 'ext' }`), leaving its value (of type `e.ty`) on the
+ * stack; `sl.expr` lowers its arguments. Throws NotLowerable for what it does not handle.
+ */
+export type WasmExtLowering = (e: Extract<Expr, { k: 'ext' }>, sl: ScalarLowering) => void;
+
 /** Emits scalar code for one typed kernel into a function under construction. */
 export class ScalarLowering {
   /** wasm local index of each kernel local (-1 for special params). */
@@ -99,13 +105,18 @@ export class ScalarLowering {
     private readonly k: TypedKernel,
     readonly f: FuncBuilder,
     private readonly imports: Imports,
-    private readonly ext?: ExtLoweringWasm,
+    /** Lowers a kind's extension nodes (gufunc views); without it they are NotLowerable. */
+    private readonly ext?: WasmExtLowering,
   ) {
     if (k.freeNames.length) throw new NotLowerable('the kernel reads free variables');
     if (k.specialParams.length && !ext)
       throw new NotLowerable('the kernel takes non-number parameters');
-    if (!alwaysReturns(k.body)) throw new NotLowerable('a path through the kernel returns nothing');
-    this.locals = k.localTypes.map((t) => f.local(valType(t)));
+    // A kernel with outputs must reach a return on every path; one writing views need not.
+    if (k.outTypes.length > 0 && !alwaysReturns(k.body))
+      throw new NotLowerable('a path through the kernel returns nothing');
+    this.locals = k.localTypes.map((t, i) =>
+      k.specialParams.includes(i) ? -1 : f.local(valType(t)),
+    );
     this.outs = k.outTypes.map((t) => f.local(valType(t)));
   }
 
@@ -131,7 +142,7 @@ export class ScalarLowering {
   kernel(loadParam: (i: number) => void): void {
     const k = this.k;
     for (let i = 0; i < k.paramTypes.length; i++) {
-      if (k.specialParams.includes(i)) continue;
+      if (this.locals[i] < 0) continue; // a view: its extension nodes read it
       loadParam(i);
       this.convert(k.paramTypes[i], k.localTypes[i]);
       this.f.set(this.locals[i]);
@@ -377,7 +388,7 @@ export class ScalarLowering {
         throw new NotLowerable(`free variable ${e.name}`);
       case 'ext':
         if (!this.ext) throw new NotLowerable(`kernel construct '${e.op}'`);
-        this.ext(e);
+        this.ext(e, this);
         return;
       case 'cast':
         if (e.arg.k === 'const') {

@@ -18,6 +18,7 @@
 import type { TypedKernel } from '../../compiler/ir.js';
 import { type DType, STORAGE, type TypedArray } from '../../core/dtypes.js';
 import { existingHeap, type Heap } from '../../core/heap.js';
+import { instantiateAsync, instantiateSync, wasmRefused } from './compile.js';
 import { encodeModule, FuncBuilder, moduleText, type ValType } from './encode.js';
 import {
   Imports,
@@ -63,6 +64,12 @@ export interface WasmMapPlan {
    * element needs the one before it and the loop stays scalar, in order.
    */
   readonly scan?: boolean;
+  /**
+   * The scan walks its axis in the innermost loop (output 0 is input 0 one inner step
+   * ahead): the running value stays in a local, as in the JS loop, instead of being read
+   * back from the element just stored.
+   */
+  readonly scanRegister?: boolean;
 }
 
 const heapAll =
@@ -112,6 +119,9 @@ export const SMALL_COPY = 4096;
 
 /** Vector accumulators per row in SIMD reductions. */
 const ACCS = 4;
+
+/** Rows folded into each output vector per pass when rows accumulate into one row. */
+const ROW_BLOCK = 8;
 
 const cache = new WeakMap<TypedKernel, Map<string, WasmLoop>>();
 const lastByKernel = new WeakMap<TypedKernel, string>();
@@ -193,7 +203,7 @@ export function wasmLoop(p: WasmMapPlan): WasmLoop {
   for (const d of p.dtypes) key += CODES[d];
   if (p.hasMask) key += 'm';
   if (p.accumulate) key += p.reorderable ? 'R' : 'a';
-  if (p.scan) key += 'S';
+  if (p.scan) key += p.scanRegister ? 'Sr' : 'S';
   if (p.pairwise) key += 'p';
   let loops = cache.get(p.typed);
   if (!loops) {
@@ -261,45 +271,30 @@ export function instantiateLoop<B extends object, F extends Function>(
   heap: Heap,
 ): B & Instantiated<F> {
   const t1 = performance.now();
+  const imp = imports.object(heap.memory as WebAssembly.Memory);
   if (isBrowserMainThread && bytes.length > 4096) {
     const pending: B & Instantiated<F> = {
       ...base,
       reason: 'the wasm module is still compiling',
       compileMs: 0,
     };
-    WebAssembly.instantiate(
-      bytes as BufferSource,
-      imports.object(heap.memory as WebAssembly.Memory),
-    ).then(
-      ({ module, instance }) => {
-        pending.module = module;
-        pending.run = instance.exports.run as unknown as F;
-        pending.compileMs = performance.now() - t1;
-        pending.reason = undefined;
-      },
-      (e: Error) => {
-        pending.reason = `WebAssembly compile failed: ${e.message}`;
-      },
-    );
+    instantiateAsync(bytes, imp, (r) => {
+      if ('reason' in r) {
+        pending.reason = r.reason;
+        return;
+      }
+      pending.module = r.module;
+      pending.run = r.exports.run as unknown as F;
+      pending.compileMs = performance.now() - t1;
+      pending.reason = undefined;
+    });
     return pending;
   }
-  try {
-    const mod = new WebAssembly.Module(bytes as BufferSource);
-    const inst = new WebAssembly.Instance(mod, imports.object(heap.memory as WebAssembly.Memory));
-    return {
-      ...base,
-      run: inst.exports.run as unknown as F,
-      module: mod,
-      compileMs: performance.now() - t1,
-    };
-  } catch (e) {
-    // A page whose CSP forbids 'wasm-unsafe-eval' lands here.
-    return {
-      ...base,
-      reason: `WebAssembly compile failed: ${(e as Error).message}`,
-      compileMs: performance.now() - t1,
-    };
-  }
+  // A page whose CSP forbids 'wasm-unsafe-eval' gets a reason here, not an exception.
+  const r = instantiateSync(bytes, imp);
+  const compileMs = performance.now() - t1;
+  if ('reason' in r) return { ...base, reason: r.reason, compileMs };
+  return { ...base, run: r.exports.run as unknown as F, module: r.module, compileMs };
 }
 
 /** The module for a plan: `run(ptr…, n…, stride…)` with byte addresses and byte strides. */
@@ -365,6 +360,10 @@ export function emitLoop(
     scalar.convert(d, kernelType);
   };
 
+  // The running value of a scan along the inner loop (see WasmMapPlan.scanRegister).
+  const scanReg =
+    p.scan && p.scanRegister && nin >= 1 && nout >= 1 ? f.local(valType(k.paramTypes[0])) : -1;
+
   const scalarBody = (l: number) => {
     let masked = false;
     if (p.hasMask) {
@@ -377,7 +376,10 @@ export function emitLoop(
       f.open('if');
       masked = true;
     }
-    scalar.kernel((i) => load(i, () => f.get(q[i][l]), k.paramTypes[i]));
+    scalar.kernel((i) => {
+      if (i === 0 && scanReg >= 0 && l === inner) f.get(scanReg);
+      else load(i, () => f.get(q[i][l]), k.paramTypes[i]);
+    });
     for (let j = 0; j < nout; j++) {
       const o = nin + j;
       const d = p.dtypes[o];
@@ -388,12 +390,24 @@ export function emitLoop(
       scalar.convert(kt, d === 'bool' && kt !== 'bool' ? 'bool' : d);
       f.mem(STORE[d]);
     }
+    if (scanReg >= 0 && l === inner) {
+      // The value as stored, read back as input 0 would read it.
+      const d = p.dtypes[nin];
+      const kt = k.outTypes[0];
+      const stored = d === 'bool' && kt !== 'bool' ? 'bool' : d;
+      f.get(scalar.outs[0]);
+      scalar.convert(kt, stored);
+      scalar.convert(stored, k.paramTypes[0]);
+      f.set(scanReg);
+    }
     if (masked) f.op('end');
   };
 
   const scalarLoop = (l: number, setCount: boolean) => {
     const c = count[l];
     if (setCount) f.get(ext(l)).set(c);
+    if (scanReg >= 0 && l === inner) load(0, () => f.get(q[0][l]), k.paramTypes[0]);
+    if (scanReg >= 0 && l === inner) f.set(scanReg);
     f.open('block');
     f.open('loop');
     f.get(c).op('i32.eqz').brIf(1);
@@ -565,6 +579,104 @@ export function emitLoop(
     f.get(q[nin][l]).get(accReg).mem(STORE[t]);
   };
 
+  // Rows accumulated into one output row (a sum along axis 0 of a C array): blocks of rows
+  // go into each output vector in turn (see `blockRows`).
+  const rowBlocks =
+    !!simd &&
+    !reduceRow &&
+    !pairwise &&
+    !!p.accumulate &&
+    nd >= 2 &&
+    nin === 2 &&
+    nout === 1 &&
+    classes === '111';
+
+  /**
+   * Blocks of ROW_BLOCK rows of a reduction whose output row is the same for every row of
+   * loop level l (operands 0 and 2 have stride 0 there, checked at run time): each output
+   * vector is loaded once, folded with the ROW_BLOCK rows' vectors in row order and stored,
+   * so every element sees exactly the JS loop's sequence out = K(out, a[i][j]) for i = 0, 1,
+   * …, with a ROW_BLOCK-th of the output traffic. The rest of a row past the last whole
+   * vector runs the same folds in scalar wasm; rows left over after the last block run the
+   * ordinary row loop (the caller's).
+   */
+  const blockRows = (l: number) => {
+    const s = simd!;
+    const ln = lane!;
+    const c = count[l];
+    const align = Math.log2(ln.bytes);
+    const bpe = STORAGE[t0].BYTES_PER_ELEMENT;
+    const off = Array.from({ length: ROW_BLOCK }, () => f.local('i32'));
+    const x = f.local('i32');
+    const o = f.local('i32');
+    const cc = f.local('i32');
+    const acc = f.local('v128');
+    const sacc = f.local(valType(k.outTypes[0]));
+    const rowInput = (r: number) => {
+      f.get(x);
+      if (r > 0) f.get(off[r]).op('i32.add');
+    };
+    f.get(stride(0, l)).get(stride(2, l)).op('i32.or').op('i32.eqz');
+    f.get(q[0][l]).get(q[2][l]).op('i32.eq').op('i32.and');
+    f.open('if');
+    for (let r = 1; r < ROW_BLOCK; r++) f.get(stride(1, l)).i32(r).op('i32.mul').set(off[r]);
+    f.open('block');
+    f.open('loop');
+    f.get(c).i32(ROW_BLOCK).op('i32.lt_u').brIf(1);
+    f.get(q[1][l]).set(x);
+    f.get(q[0][l]).set(o);
+    f.get(ext(inner)).set(cc);
+    // Whole vectors of the output row.
+    f.open('block');
+    f.open('loop');
+    f.get(cc).i32(ln.lanes).op('i32.lt_u').brIf(1);
+    f.get(o).mem('v128.load', 0, align).set(acc);
+    for (let r = 0; r < ROW_BLOCK; r++) {
+      s.apply2(
+        () => f.get(acc),
+        () => {
+          rowInput(r);
+          f.mem('v128.load', 0, align);
+        },
+      );
+      f.set(acc);
+    }
+    f.get(o).get(acc).mem('v128.store', 0, align);
+    f.get(o).i32(16).op('i32.add').set(o);
+    f.get(x).i32(16).op('i32.add').set(x);
+    f.get(cc).i32(ln.lanes).op('i32.sub').set(cc);
+    f.br(0);
+    f.op('end');
+    f.op('end');
+    // The rest of the row, one element at a time.
+    f.open('block');
+    f.open('loop');
+    f.get(cc).op('i32.eqz').brIf(1);
+    load(0, () => f.get(o), k.paramTypes[0]);
+    f.set(sacc);
+    for (let r = 0; r < ROW_BLOCK; r++) {
+      scalar.kernel((j) => {
+        if (j === 0) f.get(sacc);
+        else load(1, () => rowInput(r), k.paramTypes[1]);
+      });
+      f.get(scalar.outs[0]).set(sacc);
+    }
+    f.get(o).get(sacc).mem(STORE[t0]);
+    f.get(o).i32(bpe).op('i32.add').set(o);
+    f.get(x).i32(bpe).op('i32.add').set(x);
+    f.get(cc).i32(1).op('i32.sub').set(cc);
+    f.br(0);
+    f.op('end');
+    f.op('end');
+    // Next block of rows.
+    f.get(q[1][l]).get(stride(1, l)).i32(ROW_BLOCK).op('i32.mul').op('i32.add').set(q[1][l]);
+    f.get(c).i32(ROW_BLOCK).op('i32.sub').set(c);
+    f.br(0);
+    f.op('end');
+    f.op('end');
+    f.op('end');
+  };
+
   const level = (l: number) => {
     for (let o = 0; o < nops; o++) f.get(l === 0 ? ptr(o) : q[o][l - 1]).set(q[o][l]);
     if (l === inner) {
@@ -576,6 +688,7 @@ export function emitLoop(
     }
     const c = count[l];
     f.get(ext(l)).set(c);
+    if (rowBlocks && l === inner - 1) blockRows(l);
     f.open('block');
     f.open('loop');
     f.get(c).op('i32.eqz').brIf(1);
@@ -810,6 +923,11 @@ function emitPairwise(
 export function runWasmMap(p: WasmMapPlan): boolean {
   const heap = existingHeap();
   if (!heap) return false;
+  const refused = wasmRefused();
+  if (refused !== undefined) {
+    last.set(p.typed, `js: ${refused}`);
+    return false;
+  }
   const nops = p.D.length;
   const nd = p.N.length;
   // A view reaching outside its TypedArray reads undefined (NaN) in JS and drops its writes;
@@ -895,7 +1013,7 @@ export function lastPathOfAnyCall(): string {
   return lastAny;
 }
 
-/** Records the path a call took, in full (the `parallel` target's calls, on wasm or not). */
+/** Records the path a call took, in full (a gufunc's, or the `parallel` target's calls, on wasm or not). */
 export function notePath(k: TypedKernel, path: string): void {
   last.set(k, path);
 }

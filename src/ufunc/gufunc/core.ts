@@ -64,7 +64,8 @@ export class CompiledGufunc {
   private literalLoops = 0;
   constructor(
     readonly t: TypedGufunc,
-    private readonly boundscheck = false,
+    /** View indices are checked (the JS loops only: the wasm engine is skipped). */
+    readonly boundscheck = false,
   ) {}
 
   /** May a call get a loop specialised for its literal sizes `key` (bounded, so varied shapes stay cheap)? */

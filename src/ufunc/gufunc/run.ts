@@ -6,9 +6,11 @@
 import { dtypeOf, type NdArray } from '../../core/array.js';
 import { broadcastStrides } from '../../core/broadcast.js';
 import { DTYPES, type DType, type TypedArray } from '../../core/dtypes.js';
+import { existingHeap } from '../../core/heap.js';
 import { planLayout } from '../../core/layout.js';
 import type { GufuncLayout, ShapePlan } from '../../plan/gufunc.js';
 import type { Target } from '../../targets/registry.js';
+import { runWasmGufunc } from '../../targets/wasm/gufunc.js';
 import type { CompiledGufunc } from './core.js';
 import { gufuncLoopSource, type LoopStrideClass, type StrideClass } from './loops.js';
 
@@ -119,7 +121,39 @@ export function runGufunc(
   const P = all.map((a) => a.offset);
   const source = () => gufuncLoopSource(kernel.t, spec());
   if (workers?.runGufuncLoop?.(kernel, key, source, all, layout.nin, D, P, lay.shape, S, C)) return;
+  if (
+    !workers &&
+    !kernel.boundscheck &&
+    onWasm(kernel, layout, arrTypes, plan, D, P, lay.shape, S, C)
+  )
+    return;
   loop(D, P, lay.shape, S, C);
+}
+
+/** The call on the wasm engine when its operands live on the heap (see targets/wasm/gufunc.ts). */
+function onWasm(
+  kernel: CompiledGufunc,
+  layout: GufuncLayout,
+  arrTypes: DType[],
+  plan: ShapePlan,
+  D: TypedArray[],
+  P: number[],
+  N: number[],
+  S: number[],
+  C: number[],
+): boolean {
+  if (existingHeap() === undefined) return false;
+  return runWasmGufunc({
+    kernel: kernel.t,
+    layout,
+    arrTypes,
+    missing: plan.missing,
+    D,
+    P,
+    N,
+    S,
+    C,
+  });
 }
 
 function sameList(a: readonly number[], b: readonly number[]): boolean {

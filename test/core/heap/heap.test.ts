@@ -122,6 +122,35 @@ describe('the allocator', () => {
     expect(h.alloc('float64', 1000).length).toBe(1000);
   });
 
+  it('at its limit, merges adjacent free blocks and splits a larger one before refusing', () => {
+    const h = new Heap(65536, 1 << 20);
+    // Fill the 1 MiB heap with 4 KiB blocks, then free every block but the topmost.
+    const blocks: TypedArray[] = [];
+    for (;;) {
+      try {
+        blocks.push(h.alloc('uint8', 4096));
+      } catch (e) {
+        expect(e).toBeInstanceOf(HeapExhaustedError);
+        break;
+      }
+    }
+    const top = blocks.pop()!;
+    // No 4 KiB block is free, yet 24 KiB do not fit: merged neighbours serve it.
+    for (const d of blocks.slice(0, 6)) h.free(d);
+    const big = h.alloc('uint8', 6 * 4096);
+    expect(big.byteOffset).toBe(blocks[0].byteOffset);
+    expect(big.every((v) => v === 0)).toBe(true);
+    // A 16 KiB request is carved from a merged run, and the rest stays free for others.
+    for (const d of blocks.slice(6, 11)) h.free(d);
+    const mid = h.alloc('uint8', 4 * 4096);
+    expect(mid.byteOffset).toBe(blocks[6].byteOffset);
+    const small = h.alloc('uint8', 4096);
+    expect(small.byteOffset).toBe(blocks[10].byteOffset);
+    expect(() => h.alloc('uint8', 4096)).toThrow(HeapExhaustedError);
+    expect(h.isLive(top)).toBe(true);
+    expect(h.used + h.freeListBytes).toBeLessThanOrEqual(h.size);
+  });
+
   it('keeps used + free = size and used = sum of live classes over random alloc/free', () => {
     fc.assert(
       fc.property(
@@ -243,6 +272,28 @@ describe('in a fresh process', () => {
     expect(r.thrown).toBe('HeapExhaustedError');
     expect(r.thrownIsRangeError).toBe(true);
   });
+
+  it('dropped results come back while a loop yields: every one of 100 lands on a 256 MiB heap', () => {
+    const churn = fileURLToPath(new URL('./churn.ts', import.meta.url));
+    const go = (arg: string) => {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', churn, arg], {
+        env: { ...process.env, NUMBATS_HEAP: 'on' },
+        encoding: 'utf8',
+      });
+      expect(r.stderr).toBe('');
+      return JSON.parse(r.stdout.trim().split('\n').pop()!);
+    };
+    const r = go('');
+    expect(r.enabled).toBe(true);
+    expect(r.onHeapCount).toBe(r.iterations);
+    expect(r.fallbacks).toBe(0);
+    expect(r.nudges).toBeGreaterThan(0);
+    expect(r.size).toBeLessThanOrEqual(256 << 20);
+    // Without the pressure V8 collects nothing in this loop, and the heap overflows.
+    const control = go('nopressure');
+    expect(control.onHeapCount).toBeLessThan(control.iterations);
+    expect(control.fallbacks).toBeGreaterThan(0);
+  }, 60_000);
 
   it('NUMBATS_HEAP=off turns the heap off', () => {
     const r = run({ NUMBATS_HEAP: 'off' });

@@ -5,7 +5,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { configureHeap, type DType, type NdArray, vectorize, zeros } from '../../../src/index.js';
+import {
+  configureHeap,
+  type DType,
+  type NdArray,
+  type TypedArray,
+  vectorize,
+  zeros,
+} from '../../../src/index.js';
 import { axesArb, ndarrayArb } from '../../../src/testing/index.js';
 import { runs } from '../../support.js';
 import { both, expectSame, onHeapCopy, useWasmForEveryCall } from './helpers.js';
@@ -69,6 +76,66 @@ describe('reductions on wasm', () => {
     const [js, w, path] = both(() => sum.reduce(x, { axis: 0 }) as NdArray);
     expect(path).toMatch(/^wasm: SIMD f64x2/);
     expectSame(w, js, 'axis 0');
+  });
+});
+
+describe('rows accumulated into one output row (axis 0 of a C array)', () => {
+  const SIMD_TYPES: DType[] = ['float64', 'float32', 'int32', 'uint32', 'int16', 'uint8', 'int8'];
+  const sum = vectorize((a: number, b: number) => a + b, { identity: 0, name: 'rsum' });
+  const inOrder = vectorize((a: number, b: number) => a + b, { name: 'rinorder' });
+  // Not symmetric and not associative: any change of order or argument shows in the bits.
+  const skew = vectorize((a: number, b: number) => a * 0.75 + b, { name: 'rskew' });
+
+  it('fold blocks of rows into each output vector in row order, bit for bit the JS loop', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...SIMD_TYPES),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 0, max: 37 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.constantFrom(sum, inOrder, skew),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        (dtype, rows, cols, depth, u, withInitial, seed) => {
+          const a = zeros([rows, depth, cols], dtype);
+          let s = seed;
+          for (let i = 0; i < a.data.length; i++) {
+            s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+            const v = (s / 2 ** 32 - 0.5) * 2 ** ((s & 31) - 8);
+            (a.data as TypedArray)[i] = dtype.startsWith('float') ? v : s >>> 24;
+          }
+          const x = onHeapCopy(a);
+          const opts = withInitial ? { axis: 0, initial: 3 } : { axis: 0 };
+          const [js, w, path] = both(() => u.reduce(x, opts) as NdArray);
+          expectSame(w, js, `${dtype} ${rows}×${depth}×${cols}`);
+          if (rows >= 9 && cols >= 16 && (u !== skew || dtype.startsWith('float')))
+            expect(path).toMatch(/^wasm: SIMD/);
+          // Axes (0, 1) of a reorderable ufunc: rows of a merged leading dim.
+          if (u === sum) {
+            const [js2, w2] = both(() => u.reduce(x, { axis: [0, 1] }) as NdArray);
+            expectSame(w2, js2, 'axes 0, 1');
+          }
+        },
+      ),
+      runs(80),
+    );
+  });
+
+  it('give NumPy’s column sums: in order down each column, from the identity', () => {
+    // np.add.reduce(a, axis=0) of this array, computed by NumPy 2.4 (a sum in row order).
+    const a = zeros([20, 3]);
+    for (let i = 0; i < 20; i++)
+      for (let j = 0; j < 3; j++)
+        a.data[i * 3 + j] = (i % 2 ? -1 : 1) * 10 ** (((i * 7 + j) % 17) - 8);
+    const x = onHeapCopy(a);
+    const [js, w] = both(() => sum.reduce(x, { axis: 0 }) as NdArray);
+    expectSame(w, js, 'axis 0');
+    const col = (j: number) => {
+      let t = 0;
+      for (let i = 0; i < 20; i++) t += a.data[i * 3 + j];
+      return t;
+    };
+    for (let j = 0; j < 3; j++) expect(Object.is((w as NdArray).get(j), col(j))).toBe(true);
   });
 });
 

@@ -1,0 +1,387 @@
+/**
+ * guvectorize calls on WebAssembly: one module per (typed gufunc kernel, operand dtypes,
+ * number of loop dims, absent optional dims) whose `run` walks the loop nest over the
+ * broadcast dims, as the `cpu` target's JS loop (ufunc/gufunc/loops.ts) does, and runs the
+ * kernel's core in scalar wasm at each step, views lowered to loads and stores at
+ * `base + Σ index·stride`. Sizes and strides are parameters, so one module serves every
+ * shape. Results equal the JS loop's bit for bit.
+ *
+ * A view index the JS loop would send outside its TypedArray (where a read gives
+ * `undefined` and a write is dropped) would touch a neighbouring heap block here, so every
+ * access is checked against the operand's buffer: such a call stops and the JS loop runs it
+ * from the start, with its own semantics. That restart is only sound when the call can run
+ * twice, so kernels that read their output views and calls whose outputs overlap their
+ * inputs stay on the JS loop.
+ *
+ * This module depends on the typed IR and plan types only (no kind imports it back).
+ */
+
+import type { Expr, Stmt, Ty, TypedKernel } from '../../compiler/ir.js';
+import { type DType, STORAGE, type TypedArray } from '../../core/dtypes.js';
+import { existingHeap } from '../../core/heap.js';
+import type { GufuncCall, GufuncLayout, TypedGufunc } from '../../plan/gufunc.js';
+import { instantiateSync, wasmRefused } from './compile.js';
+import { encodeModule, FuncBuilder, moduleText, type ValType } from './encode.js';
+import { Imports, NotLowerable, ScalarLowering, valType } from './lower.js';
+import { LOAD, noteJsPath, notePath, STORE, wasmConfig } from './map.js';
+
+/** A compiled gufunc loop module, or why there is none. */
+export interface WasmGufuncLoop {
+  readonly key: string;
+  readonly run?: (...args: number[]) => void;
+  readonly reason?: string;
+  readonly text: string;
+  readonly bytes: number;
+}
+
+/** Thrown by the `oob` import: a view index left its buffer (the JS loop reruns the call). */
+const OUT_OF_BUFFER = new Error('numbats: a view index left its view');
+const oob = () => {
+  throw OUT_OF_BUFFER;
+};
+
+/**
+ * Whether gufunc calls go to wasm at all. Off by default: a kernel's loop counters are weak
+ * integers, f64 in wasm, and each view index then costs a checked float-to-integer
+ * conversion, so the scalar wasm core measured 2–3× slower than V8's JS loop (a 4×4
+ * matmul over 2000 pairs, row norms of 1e5×32). Set `enabled` to use it (the tests do).
+ */
+export const wasmGufuncConfig = { enabled: false };
+
+const cache = new WeakMap<TypedKernel, Map<string, WasmGufuncLoop>>();
+
+/** The wasm loops compiled for a gufunc kernel so far. */
+export function wasmGufuncLoops(k: TypedKernel): readonly WasmGufuncLoop[] {
+  return [...(cache.get(k)?.values() ?? [])];
+}
+
+/**
+ * Runs a planned gufunc call on wasm when every operand lives on the heap and the kernel
+ * lowers; returns false (the caller runs the JS loop) otherwise, recording why.
+ */
+export function runWasmGufunc(c: GufuncCall): boolean {
+  const heap = existingHeap();
+  const typed = c.kernel.typed;
+  if (!heap || !wasmConfig.enabled || !wasmGufuncConfig.enabled) return false;
+  let size = 1;
+  for (const n of c.N) size *= n;
+  for (const z of c.C.slice(0, c.layout.dims.length)) size *= z;
+  if (size < wasmConfig.minElements) return false;
+  const refused = wasmRefused();
+  if (refused !== undefined) {
+    noteJsPath(typed, refused);
+    return false;
+  }
+  const nop = c.D.length;
+  for (let o = 0; o < nop; o++) {
+    if (!heap.owns(c.D[o])) {
+      noteJsPath(typed, `operand ${o} is not on the numbats heap`);
+      return false;
+    }
+    if (!spanInside(c, o)) {
+      noteJsPath(typed, `operand ${o}'s view reaches outside its buffer`);
+      return false;
+    }
+  }
+  const nin = c.layout.nin;
+  for (let o = nin; o < nop; o++)
+    for (let i = 0; i < nin; i++)
+      if (overlaps(c.D[o], c.D[i])) {
+        noteJsPath(typed, `output ${o - nin} shares memory with input ${i}`);
+        return false;
+      }
+  const loop = gufuncLoop(c);
+  if (!loop.run) {
+    noteJsPath(typed, loop.reason ?? 'no wasm loop');
+    return false;
+  }
+  const args: number[] = [];
+  for (let o = 0; o < nop; o++) {
+    const d = c.D[o];
+    const bpe = STORAGE[c.arrTypes[o]].BYTES_PER_ELEMENT;
+    args.push(d.byteOffset + c.P[o] * bpe, d.byteOffset, d.byteOffset + (d.length - 1) * bpe);
+  }
+  const nd = c.N.length;
+  for (let l = 0; l < nd; l++) args.push(c.N[l]);
+  for (let o = 0; o < nop; o++) {
+    const bpe = STORAGE[c.arrTypes[o]].BYTES_PER_ELEMENT;
+    for (let l = 0; l < nd; l++) args.push(c.S[o * nd + l] * bpe);
+  }
+  const ndims = c.layout.dims.length;
+  for (let l = 0; l < ndims; l++) args.push(c.C[l]);
+  let k = ndims;
+  for (let o = 0; o < nop; o++) {
+    const bpe = STORAGE[c.arrTypes[o]].BYTES_PER_ELEMENT;
+    for (let d = 0; d < c.layout.operands[o].length; d++) args.push(c.C[k++] * bpe);
+  }
+  try {
+    loop.run(...args);
+  } catch (e) {
+    // A float index the conversion traps on is one the JS loop gives its own meaning too.
+    if (e !== OUT_OF_BUFFER && !(e instanceof WebAssembly.RuntimeError)) throw e;
+    noteJsPath(typed, 'a view index left its view: the JS loop ran the call');
+    return false;
+  }
+  notePath(typed, `wasm: scalar gufunc loop ${loop.key}`);
+  return true;
+}
+
+/** Whether operand o's loop and core extents stay inside its TypedArray. */
+function spanInside(c: GufuncCall, o: number): boolean {
+  const nd = c.N.length;
+  let lo = c.P[o];
+  let hi = lo;
+  const add = (n: number, s: number) => {
+    const span = (n - 1) * s;
+    if (span < 0) lo += span;
+    else hi += span;
+  };
+  for (let l = 0; l < nd; l++) if (c.N[l] > 0) add(c.N[l], c.S[o * nd + l]);
+  let k = c.layout.dims.length;
+  for (let p = 0; p < o; p++) k += c.layout.operands[p].length;
+  c.layout.operands[o].forEach((label, d) => {
+    const n = c.missing[label] ? 1 : c.C[label];
+    if (n > 0) add(n, c.C[k + d]);
+  });
+  return lo >= 0 && hi < c.D[o].length;
+}
+
+function overlaps(a: TypedArray, b: TypedArray): boolean {
+  return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
+
+function gufuncLoop(c: GufuncCall): WasmGufuncLoop {
+  const typed = c.kernel.typed;
+  let key = `${c.N.length}|${c.arrTypes.join(',')}|`;
+  for (const m of c.missing) key += m ? 'm' : '.';
+  let loops = cache.get(typed);
+  if (!loops) {
+    loops = new Map();
+    cache.set(typed, loops);
+  }
+  let loop = loops.get(key);
+  if (!loop) {
+    loop = buildGufuncLoop(c, key);
+    loops.set(key, loop);
+  }
+  return loop;
+}
+
+function buildGufuncLoop(c: GufuncCall, key: string): WasmGufuncLoop {
+  let emitted: { bytes: Uint8Array; imports: Imports; text: string };
+  try {
+    emitted = emitGufuncLoop(c.kernel, c.layout, c.arrTypes, c.missing, c.N.length);
+  } catch (e) {
+    if (!(e instanceof NotLowerable)) throw e;
+    return { key, reason: e.message, text: '', bytes: 0 };
+  }
+  const { bytes, imports, text } = emitted;
+  const heap = existingHeap()!;
+  const r = instantiateSync(bytes, imports.object(heap.memory as WebAssembly.Memory));
+  if ('reason' in r) return { key, reason: r.reason, text, bytes: bytes.length };
+  return { key, run: r.exports.run as (...a: number[]) => void, text, bytes: bytes.length };
+}
+
+/** Whether a kernel reads one of its output views (a rerun would then see its own writes). */
+function readsOutputs(body: readonly Stmt[], nin: number): boolean {
+  let found = false;
+  const visit = (e: Expr | undefined): void => {
+    if (!e || found) return;
+    if (e.k === 'ext' && e.op === 'get' && (e.data as { p: number }).p >= nin) found = true;
+    for (const v of Object.values(e)) {
+      if (Array.isArray(v)) for (const x of v) if (x && typeof x === 'object' && 'k' in x) visit(x);
+      if (v && typeof v === 'object' && 'k' in v && 'ty' in v) visit(v as Expr);
+    }
+  };
+  const walk = (list: readonly Stmt[]) => {
+    for (const s of list) {
+      for (const v of Object.values(s)) {
+        if (Array.isArray(v))
+          for (const x of v) {
+            if (x && typeof x === 'object' && 'k' in x) {
+              if ('ty' in x) visit(x as Expr);
+              else walk([x as Stmt]);
+            }
+          }
+        else if (v && typeof v === 'object' && 'k' in v) {
+          if ('ty' in v) visit(v as Expr);
+          else walk([v as Stmt]);
+        }
+      }
+    }
+  };
+  walk(body);
+  return found;
+}
+
+/**
+ * The module: `run(ptr, lo, hi per operand…, n per loop dim…, loop strides [op][dim]…,
+ * size per core label…, core strides per operand and dim…)`, addresses and strides in
+ * bytes; `lo`/`hi` are the byte addresses of the first and last element of the operand's
+ * TypedArray, the bounds every view access is checked against.
+ */
+export function emitGufuncLoop(
+  g: TypedGufunc,
+  layout: GufuncLayout,
+  arrTypes: readonly DType[],
+  missing: readonly boolean[],
+  nd: number,
+): { bytes: Uint8Array; imports: Imports; text: string } {
+  const k = g.typed;
+  const nin = layout.nin;
+  const nop = layout.operands.length;
+  for (const d of arrTypes)
+    if (d === 'uint8_clamped') throw new NotLowerable('uint8_clamped arrays');
+  if (readsOutputs(k.body, nin)) throw new NotLowerable('the kernel reads an output view');
+  const ndims = layout.dims.length;
+  let ncore = 0;
+  for (const labels of layout.operands) ncore += labels.length;
+  const params: ValType[] = new Array(3 * nop + nd + nop * nd + ndims + ncore).fill('i32');
+  const f = new FuncBuilder('run', params, []);
+  // Parameters 3o+1 and 3o+2 (the buffer's first and last element) are spare: every
+  // access is checked against the view's extent instead (see `address`).
+  const ptr = (o: number) => 3 * o;
+  const ext = (l: number) => 3 * nop + l;
+  const stride = (o: number, l: number) => 3 * nop + nd + o * nd + l;
+  const size = (label: number) => 3 * nop + nd + nop * nd + label;
+  const coreStride = (o: number, d: number) => {
+    let i = 3 * nop + nd + nop * nd + ndims;
+    for (let p = 0; p < o; p++) i += layout.operands[p].length;
+    return i + d;
+  };
+  const imports = new Imports();
+  const oobFn = imports.get('oob', [], [], oob);
+  const q: number[][] = Array.from({ length: nop }, () =>
+    Array.from({ length: nd }, () => f.local('i32')),
+  );
+  const count = Array.from({ length: nd }, () => f.local('i32'));
+  const base = (o: number) => (nd === 0 ? ptr(o) : q[o][nd - 1]);
+  const idx = f.local('f64');
+  const elemOf = (p: number): DType => (p < nin ? g.inTypes[p] : g.outTypes[p - nin]);
+
+  const ii = f.local('i32');
+  const sum = f.local('i32');
+  /** Pushes view p's extent along core dim d as an i32. */
+  const extent = (p: number, d: number) => {
+    const label = layout.operands[p][d];
+    const fixed = layout.dims[label].fixed;
+    if (fixed !== undefined || missing[label]) f.i32(fixed ?? 1);
+    else f.get(size(label));
+  };
+  /**
+   * Pushes the i32 byte address of view p's element at the index expressions. An index
+   * inside the view's extent addresses memory inside the buffer (the runner checked the
+   * view's whole span); any other index (past the extent, negative, not an integer) leaves
+   * through `oob` (or a trap of the float conversion), and the JS loop reruns the call with
+   * its own semantics for it.
+   */
+  const address = (sl: ScalarLowering, p: number, indices: readonly Expr[]) => {
+    f.get(base(p)).set(sum);
+    indices.forEach((e, d) => {
+      sl.expr(e);
+      const v = valType(e.ty);
+      if (v === 'f64') {
+        // A float-typed index (a loop counter is a weak integer): an integer below 2^32.
+        f.tee(idx)
+          .op('i64.trunc_f64_s')
+          .op('i32.wrap_i64')
+          .tee(ii)
+          .op('f64.convert_i32_u')
+          .get(idx)
+          .op('f64.ne');
+      } else if (v === 'f32') {
+        throw new NotLowerable('a float32 view index');
+      } else {
+        f.set(ii);
+        f.i32(0);
+      }
+      f.get(ii);
+      extent(p, d);
+      f.op('i32.ge_u').op('i32.or');
+      f.open('if');
+      f.call(oobFn, 'oob');
+      f.op('end');
+      f.get(ii).get(coreStride(p, d)).op('i32.mul').get(sum).op('i32.add').set(sum);
+    });
+    f.get(sum);
+  };
+
+  const views = (e: Extract<Expr, { k: 'ext' }>, sl: ScalarLowering) => {
+    const { p, dim } = e.data as { p: number; dim?: number };
+    const arrTy = arrTypes[p];
+    const elemTy = elemOf(p);
+    switch (e.op) {
+      case 'shape': {
+        const label = layout.operands[p][dim!];
+        const fixed = layout.dims[label].fixed;
+        if (fixed !== undefined || missing[label]) f.f64(fixed ?? 1);
+        else f.get(size(label)).op('f64.convert_i32_s');
+        sl.convert('float64', e.ty);
+        return;
+      }
+      case 'get':
+        address(sl, p, e.args);
+        f.mem(LOAD[arrTy][0]);
+        sl.convert(arrTy, elemTy);
+        return;
+      case 'set': {
+        const stored: Ty = arrTy === 'bool' && elemTy !== 'bool' ? 'bool' : elemTy;
+        const v = f.local(valType(stored));
+        const value = e.args[e.args.length - 1];
+        address(sl, p, e.args.slice(0, -1));
+        sl.expr(value);
+        sl.convert(value.ty, elemTy);
+        sl.convert(elemTy, stored);
+        f.tee(v);
+        sl.convert(stored, arrTy === 'bool' ? 'bool' : arrTy);
+        f.mem(STORE[arrTy]);
+        // The node's value: what the JS assignment gives back (the stored value's code).
+        f.get(v);
+        sl.convert(stored, e.ty);
+        return;
+      }
+      default:
+        throw new NotLowerable(`view construct '${e.op}'`);
+    }
+  };
+  const scalar = new ScalarLowering(k, f, imports, views);
+
+  const body = () => {
+    scalar.kernel((i) => {
+      // A `()` input: its element at the operand's base.
+      f.get(base(i)).mem(LOAD[arrTypes[i]][0]);
+      scalar.convert(arrTypes[i], g.inTypes[i]);
+    });
+    if (g.views.length === nin) {
+      // Returned outputs, stored at each output's element.
+      g.outTypes.forEach((t, j) => {
+        const o = nin + j;
+        const d = arrTypes[o];
+        f.get(base(o));
+        f.get(scalar.outs[j]);
+        scalar.convert(t, d === 'bool' && t !== 'bool' ? 'bool' : d);
+        f.mem(STORE[d]);
+      });
+    }
+  };
+
+  const level = (l: number) => {
+    for (let o = 0; o < nop; o++) f.get(l === 0 ? ptr(o) : q[o][l - 1]).set(q[o][l]);
+    const c = count[l];
+    f.get(ext(l)).set(c);
+    f.open('block');
+    f.open('loop');
+    f.get(c).op('i32.eqz').brIf(1);
+    if (l === nd - 1) body();
+    else level(l + 1);
+    for (let o = 0; o < nop; o++) f.get(q[o][l]).get(stride(o, l)).op('i32.add').set(q[o][l]);
+    f.get(c).i32(1).op('i32.sub').set(c);
+    f.br(0);
+    f.op('end');
+    f.op('end');
+  };
+  if (nd === 0) body();
+  else level(0);
+  const bytes = encodeModule(imports.list, [f], 65536);
+  return { bytes, imports, text: moduleText(imports.list, [f]) };
+}
