@@ -18,6 +18,7 @@
 import type { TypedKernel } from '../../compiler/ir.js';
 import { type DType, STORAGE, type TypedArray } from '../../core/dtypes.js';
 import { existingHeap, type Heap } from '../../core/heap.js';
+import { OwnedCaches } from '../../core/spec-cache.js';
 import { encodeModule, FuncBuilder, moduleText, type ValType } from './encode.js';
 import {
   Imports,
@@ -107,7 +108,7 @@ const SMALL_COPY = 4096;
 /** Vector accumulators per row in SIMD reductions. */
 const ACCS = 4;
 
-const cache = new WeakMap<TypedKernel, Map<string, WasmLoop>>();
+const cache = new OwnedCaches<TypedKernel, string, WasmLoop>();
 const lastByKernel = new WeakMap<TypedKernel, string>();
 let lastAny = '';
 /** Records the path a call took, per kernel and overall. */
@@ -186,17 +187,7 @@ export function wasmLoop(p: WasmMapPlan): WasmLoop {
   if (p.accumulate) key += p.reorderable ? 'R' : 'a';
   if (p.scan) key += 'S';
   if (p.pairwise) key += 'p';
-  let loops = cache.get(p.typed);
-  if (!loops) {
-    loops = new Map();
-    cache.set(p.typed, loops);
-  }
-  let loop = loops.get(key);
-  if (!loop) {
-    loop = buildLoop(p, nd, classes, key, existingHeap()!);
-    loops.set(key, loop);
-  }
-  return loop;
+  return cache.of(p.typed).get(key, () => buildLoop(p, nd, classes, key, existingHeap()!));
 }
 
 function buildLoop(p: WasmMapPlan, nd: number, classes: string, key: string, heap: Heap): WasmLoop {
@@ -864,5 +855,5 @@ export function noteJsPath(k: TypedKernel, reason: string): void {
 
 /** The wasm loops compiled for a kernel so far. */
 export function wasmLoops(k: TypedKernel): readonly WasmLoop[] {
-  return [...(cache.get(k)?.values() ?? [])];
+  return [...(cache.peek(k)?.values() ?? [])];
 }
