@@ -13,6 +13,7 @@
  */
 import { allocData, castScalar, dtypeOfData, type NdArray, view } from '../../core/array.js';
 import type { TypedArray } from '../../core/dtypes.js';
+import { OwnedCaches } from '../../core/spec-cache.js';
 import type { MapKernel, MapPlan, ScanSplit } from '../../plan/map.js';
 import {
   callHasTimeout,
@@ -29,7 +30,8 @@ import {
 import { chunkRanges, cutLoop, operandRange, splitDim, touchedRange } from './split.js';
 
 let nextLoopId = 1;
-const sources = new WeakMap<object, Map<string, LoopRef>>();
+/** Each owner's loops as the workers know them, by loop key. */
+const sources = new OwnedCaches<object, string, LoopRef>();
 
 /** A loop as the workers know it: an id and the body of its factory `(H, B, F) => loop`. */
 export interface LoopRef {
@@ -39,14 +41,7 @@ export interface LoopRef {
 
 /** The worker-side id and source of `owner`'s loop `key` (made once). */
 export function loopRef(owner: object, key: string, factoryBody: () => string): LoopRef {
-  let m = sources.get(owner);
-  if (!m) sources.set(owner, (m = new Map()));
-  let r = m.get(key);
-  if (!r) {
-    r = { id: nextLoopId++, src: factoryBody() };
-    m.set(key, r);
-  }
-  return r;
+  return sources.of(owner).get(key, () => ({ id: nextLoopId++, src: factoryBody() }));
 }
 
 function ufuncLoopRef(k: MapKernel, plan: MapPlan): LoopRef {
