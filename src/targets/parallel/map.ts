@@ -22,7 +22,6 @@ import {
   type Job,
   type JobData,
   post,
-  setAsyncSink,
   type Task,
   waitAsync,
   waitSync,
@@ -55,27 +54,6 @@ function ufuncLoopRef(k: MapKernel, plan: MapPlan): LoopRef {
 /** A plan's strides, `S[o * nd + d]`; a flat plan (no `S`) steps every operand by 1. */
 const stridesOf = (p: MapPlan): readonly number[] =>
   p.S.length === 0 ? new Array<number>(p.D.length * p.N.length).fill(1) : p.S;
-
-/**
- * Runs `fn` with parallel jobs left pending (an `.async` call collects its jobs instead of
- * blocking); resolves when they are all done.
- */
-export function runDeferred<T>(fn: () => T): Promise<T> {
-  const sink: Promise<void>[] = [];
-  const prev = setAsyncSink(sink);
-  let r: T;
-  try {
-    r = fn();
-  } catch (e) {
-    return Promise.all(sink).then(
-      () => Promise.reject(e),
-      () => Promise.reject(e),
-    );
-  } finally {
-    setAsyncSink(prev);
-  }
-  return Promise.all(sink).then(() => r);
-}
 
 /**
  * Runs a plan on the workers. Returns false (nothing done) when it cannot be split; the
@@ -142,7 +120,7 @@ export interface Chunk {
 /**
  * Runs chunks (taken by the workers in order as they go) over data `D`, whose operands touch elements
  * `lo[o]..hi[o]`; operands `nin..nin+nout-1` are written. Blocks until done, or in an
- * async call (`runDeferred`) leaves the job pending.
+ * async call (`runDeferred` in `./deferred.ts`) leaves the job pending.
  */
 export function dispatch(
   D: readonly TypedArray[],

@@ -164,7 +164,7 @@ let nextJob = 1;
 let dieNext = false;
 let failNext: string | null = null;
 let jobsRun = 0;
-/** Pending jobs of the `.async` call being set up (see `runDeferred` in map.ts). */
+/** Pending jobs of the `.async` call being set up (see `runDeferred` in deferred.ts). */
 let asyncSink: Promise<void>[] | null = null;
 /** The timeout of the call being set up (its `timeout` option), or undefined. */
 let callTimeout: number | undefined;
