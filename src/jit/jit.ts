@@ -23,6 +23,7 @@ import {
 } from '../core/array.js';
 import { type DType, describe } from '../core/dtypes.js';
 import { CompileError } from '../core/errors.js';
+import { SpecCache } from '../core/spec-cache.js';
 import { type CompiledFunction, compileFunction } from './emit.js';
 import { inferFunction, type JitCallable, type TypedFunction } from './infer.js';
 import {
@@ -146,7 +147,7 @@ class JitCore implements JitCallable {
   private readonly parallel: boolean;
   private readonly fastmath: boolean;
   /** Versions by argument key (what a call's arguments look like). */
-  private readonly byKey = new Map<string, Version>();
+  private readonly byKey = new SpecCache<string, Version>();
   /** Versions in compilation order. */
   private readonly versions: Version[] = [];
   private readonly declared: readonly JitSignature[] | null;
@@ -330,11 +331,7 @@ class JitCore implements JitCallable {
         vals[i] = arr;
       }
     }
-    let v = this.byKey.get(key);
-    if (!v) {
-      v = this.resolve(vals, args);
-      this.byKey.set(key, v);
-    }
+    const v = this.byKey.get(key, () => this.resolve(vals, args));
     if (this.declared) {
       // A declared scalar type converts the argument (Numba: int32 arguments wrap).
       for (let i = 0; i < n; i++) {

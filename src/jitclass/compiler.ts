@@ -7,6 +7,7 @@ import { HELPERS, type Helpers } from '../compiler/emit-js.js';
 import type { DType, TypedArray } from '../core/dtypes.js';
 import { describe } from '../core/dtypes.js';
 import { CompileError } from '../core/errors.js';
+import { SpecCache } from '../core/spec-cache.js';
 import type { RecordLoopSource } from '../plan/records.js';
 import { loopSource } from './emit.js';
 import { memberKernel } from './member-kernel.js';
@@ -30,7 +31,7 @@ export interface CompiledCall extends RecordLoopSource {
 }
 
 export class ClassCompiler {
-  private readonly cache = new Map<string, CompiledCall>();
+  private readonly cache = new SpecCache<string, CompiledCall>();
 
   constructor(private readonly model: ClassModel) {}
 
@@ -70,11 +71,7 @@ export class ClassCompiler {
       }
     }
     const key = `${member.name}(${types.join(',')})`;
-    let call = this.cache.get(key);
-    if (!call) {
-      call = this.compile(member.name, types);
-      this.cache.set(key, call);
-    }
+    const call = this.cache.get(key, () => this.compile(member.name, types));
     return { call, values };
   }
 

@@ -5,6 +5,7 @@
  */
 import { type AstNode, type ParsedKernel, parseKernel } from '../compiler/parse.js';
 import { CompileError } from '../core/errors.js';
+import { OwnedCaches } from '../core/spec-cache.js';
 import { classPositionMapper, type Position, sourceOf } from './class-source.js';
 import type { ClassModel } from './model.js';
 import type { MemberInfo } from './spec.js';
@@ -24,7 +25,7 @@ export interface MemberKernel {
 }
 
 /** Per class (one function may serve several jitclasses), per `kind:name`. */
-const cache = new WeakMap<ClassModel, Map<string, MemberKernel>>();
+const cache = new OwnedCaches<ClassModel, string, MemberKernel>();
 
 /** Parses (once per function) the method, getter or setter `kind` of `member`. */
 export function memberKernel(
@@ -34,11 +35,16 @@ export function memberKernel(
 ): MemberKernel {
   const fn = member[kind];
   if (!fn) throw new Error(`internal: ${member.name} has no ${kind}`);
-  let byName = cache.get(model);
-  if (!byName) cache.set(model, (byName = new Map()));
-  const key = `${kind}:${member.name}`;
-  let mk = byName.get(key);
-  if (mk) return mk;
+  return cache.of(model).get(`${kind}:${member.name}`, () => parseMember(model, member, kind, fn));
+}
+
+/** Parses `fn`, the member's `kind`, and checks that its returns fit that kind. */
+function parseMember(
+  model: ClassModel,
+  member: MemberInfo,
+  kind: MemberKind,
+  fn: Function,
+): MemberKernel {
   const label = `${model.name}.${member.name}${kind === 'method' ? '' : ` (${kind}ter)`}`;
   const toClass = classPositionMapper(member.owner, sourceOf(fn));
   let raw: ParsedKernel;
@@ -66,9 +72,7 @@ export function memberKernel(
       label,
     );
   }
-  mk = { member, kind, label, parsed, returnsValue, statementCalls: statementCalls(parsed.body) };
-  byName.set(key, mk);
-  return mk;
+  return { member, kind, label, parsed, returnsValue, statementCalls: statementCalls(parsed.body) };
 }
 
 /** Errors already prefixed with the member they come from (a caller must not re-prefix). */

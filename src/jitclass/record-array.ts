@@ -6,6 +6,7 @@
 import { type NdArray, wrap, zeros } from '../core/array.js';
 import { describe, type TypedArray } from '../core/dtypes.js';
 import { IndexError } from '../core/errors.js';
+import { SpecCache } from '../core/spec-cache.js';
 import { targetFor } from '../targets/registry.js';
 import type { ClassCompiler, CompiledCall, RecordLoop } from './compiler.js';
 import { type ClassModel, fieldList } from './model.js';
@@ -24,7 +25,7 @@ export class RecordArrayImpl {
   readonly #rt: ClassRuntime;
   readonly #cols: TypedArray[];
   /** Loops instantiated over this array's columns, per compiled call. */
-  readonly #loops = new Map<CompiledCall, RecordLoop>();
+  readonly #loops = new SpecCache<CompiledCall, RecordLoop>();
 
   constructor(rt: ClassRuntime, columns: TypedArray[], length: number) {
     this.#rt = rt;
@@ -79,11 +80,7 @@ export class RecordArrayImpl {
       const R = out?.data as TypedArray | undefined;
       if (target.runRecords?.(call, this.#cols, this.length, values, R)) return out;
     }
-    let loop = this.#loops.get(call);
-    if (!loop) {
-      loop = call.instantiate(this.#cols);
-      this.#loops.set(call, loop);
-    }
+    const loop = this.#loops.get(call, () => call.instantiate(this.#cols));
     if (call.outType === undefined) {
       loop(this.length, ...values);
       return undefined;

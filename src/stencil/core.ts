@@ -9,6 +9,7 @@ import type { Ty, TypedKernel } from '../compiler/ir.js';
 import { type ParsedKernel, parseKernel } from '../compiler/parse.js';
 import type { DType } from '../core/dtypes.js';
 import { CompileError } from '../core/errors.js';
+import { SpecCache } from '../core/spec-cache.js';
 import type { StencilLoopSource } from '../plan/stencil.js';
 import { type TargetOf, targetFor } from '../targets/registry.js';
 import { accessorParams, type RelNode, relExtension, relNodes } from './accessors.js';
@@ -49,8 +50,8 @@ export class StencilCore implements StencilLoopSource {
   readonly target: TargetOf<'stencil'>;
   private readonly constants: Constants;
   private readonly functions: KernelFunctions;
-  private readonly typings = new Map<string, Typing>();
-  private readonly loops = new Map<string, CompiledLoop>();
+  private readonly typings = new SpecCache<string, Typing>();
+  private readonly loops = new SpecCache<string, CompiledLoop>();
 
   constructor(fn: Function, options: unknown) {
     if (typeof fn !== 'function') throw new TypeError('stencil: the kernel must be a function');
@@ -106,8 +107,7 @@ export class StencilCore implements StencilLoopSource {
    */
   typing(paramTypes: readonly Ty[]): Typing {
     const key = paramTypes.join(',');
-    let t = this.typings.get(key);
-    if (!t) {
+    return this.typings.get(key, () => {
       const ext = relExtension(this.accessors, paramTypes, this.declared);
       // inferKernel's parameter types are declared as dtypes, but its walker types locals
       // with any Ty, weak ones included, and the emitter leaves weak parameters unconverted:
@@ -133,27 +133,22 @@ export class StencilCore implements StencilLoopSource {
         );
       }
       const fast = deferIntegerWraps(typed);
-      t = { typed: fast, wrapped: typed, sites: relNodes(fast.body) };
-      this.typings.set(key, t);
-    }
-    return t;
+      return { typed: fast, wrapped: typed, sites: relNodes(fast.body) };
+    });
   }
 
   /** The loop for a specialisation key, generated on first use. */
   loop(key: string, spec: () => LoopSpec): StencilLoop {
-    let l = this.loops.get(key);
-    if (!l) {
+    return this.loops.get(key, () => {
       const s = spec();
       const { fn, source } = buildStencilLoop(s);
-      l = { fn, source, label: describeSpec(s) };
-      this.loops.set(key, l);
-    }
-    return l.fn;
+      return { fn, source, label: describeSpec(s) };
+    }).fn;
   }
 
   /** Body source of a compiled loop (for the parallel target's workers). */
   loopSource(key: string): string {
-    return this.loops.get(key)!.source;
+    return this.loops.peek(key)!.source;
   }
 
   /** The kernel's typings so far (the wasm engine's loops and paths are kept per typing). */

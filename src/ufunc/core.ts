@@ -12,6 +12,7 @@ import { canCastSafely, type DType, INFO, isDType, promoteAll } from '../core/dt
 import { CompileError } from '../core/errors.js';
 import { snapshotOptions } from '../core/guard.js';
 import { checkOptionKeys } from '../core/option-keys.js';
+import { SpecCache } from '../core/spec-cache.js';
 import { checkTarget, type TargetName, targetFor } from '../targets/registry.js';
 import { type Casting, canCast } from './casting.js';
 import { CompiledKernel } from './kernel.js';
@@ -62,7 +63,7 @@ export class UfuncCore {
   readonly signatures: readonly LoopSignature[] | null;
   /** Where the loops run. */
   readonly target: Target;
-  private readonly kernels = new Map<string, CompiledKernel>();
+  private readonly kernels = new SpecCache<string, CompiledKernel>();
   private readonly sigKernels: CompiledKernel[] = [];
 
   constructor(
@@ -137,19 +138,11 @@ export class UfuncCore {
   /** The kernel for dynamic typing with these parameter types. */
   kernelFor(inTypes: readonly DType[], outTypes?: readonly DType[]): CompiledKernel {
     const key = outTypes ? `${inTypes.join(',')}->${outTypes.join(',')}` : inTypes.join(',');
-    let k = this.kernels.get(key);
-    if (!k) {
-      k = new CompiledKernel(
-        this.fn,
-        this.parsed,
-        inTypes,
-        this.constants,
-        outTypes,
-        this.functions,
-      );
-      this.kernels.set(key, k);
-    }
-    return k;
+    return this.kernels.get(
+      key,
+      () =>
+        new CompiledKernel(this.fn, this.parsed, inTypes, this.constants, outTypes, this.functions),
+    );
   }
 
   /**

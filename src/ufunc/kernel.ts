@@ -11,6 +11,7 @@ import { kernelMayThrow } from '../compiler/may-throw.js';
 import type { ParsedKernel } from '../compiler/parse.js';
 import type { DType } from '../core/dtypes.js';
 import { CompileError } from '../core/errors.js';
+import { SpecCache } from '../core/spec-cache.js';
 import type { MapKernel } from '../plan/map.js';
 import {
   buildLoop,
@@ -27,7 +28,7 @@ export class CompiledKernel implements MapKernel {
   readonly callsFunction: boolean;
   /** True when a loop of this kernel can throw part-way (see `kernelMayThrow`). */
   readonly mayThrow: boolean;
-  private readonly loops = new Map<string, LoopFn>();
+  private readonly loops = new SpecCache<string, LoopFn>();
   private scalar?: (...args: number[]) => number;
 
   constructor(
@@ -70,12 +71,7 @@ export class CompiledKernel implements MapKernel {
 
   /** The loop for a layout key, generated from `spec()` on first use. */
   loopByKey(key: string, spec: () => Omit<LoopSpec, 'kernel'>): LoopFn {
-    let fn = this.loops.get(key);
-    if (!fn) {
-      fn = buildLoop({ ...spec(), kernel: this.code }, this.fn);
-      this.loops.set(key, fn);
-    }
-    return fn;
+    return this.loops.get(key, () => buildLoop({ ...spec(), kernel: this.code }, this.fn));
   }
 
   /** Source of a loop (for `inspect`). */

@@ -3,9 +3,16 @@
  * gpu.js kernels hold textures and compiled programs, so each typed kernel keeps only a few
  * and destroys the rest.
  */
+import { OwnedCaches } from '../../core/spec-cache.js';
 import type { GpuJs } from './backend.js';
 
-const caches = new WeakMap<object, Map<string, GpuJs>>();
+const caches = new OwnedCaches<object, string, GpuJs>(undefined, (old) => {
+  try {
+    old.destroy();
+  } catch {
+    // A kernel that cannot be destroyed is left to the garbage collector.
+  }
+});
 
 /** The settings every numbats kernel is built with (float32 everywhere, long loops allowed). */
 export const KERNEL_SETTINGS = {
@@ -21,29 +28,5 @@ export function cachedKernel(
   limit: number,
   create: () => GpuJs,
 ): GpuJs {
-  let m = caches.get(owner);
-  if (!m) {
-    m = new Map();
-    caches.set(owner, m);
-  }
-  let k = m.get(key);
-  if (k) {
-    // Map order is the LRU order: re-insert on use.
-    m.delete(key);
-    m.set(key, k);
-    return k;
-  }
-  k = create();
-  m.set(key, k);
-  while (m.size > limit) {
-    const oldest = m.keys().next().value as string;
-    const old = m.get(oldest);
-    m.delete(oldest);
-    try {
-      old.destroy();
-    } catch {
-      // A kernel that cannot be destroyed is left to the garbage collector.
-    }
-  }
-  return k;
+  return caches.of(owner, limit).get(key, create);
 }

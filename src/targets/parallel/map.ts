@@ -14,6 +14,7 @@
 import { allocData, castScalar, dtypeOfData, type NdArray, view } from '../../core/array.js';
 import type { TypedArray } from '../../core/dtypes.js';
 import { existingHeap } from '../../core/heap.js';
+import { OwnedCaches } from '../../core/spec-cache.js';
 import type { MapKernel, MapPlan, ScanSplit } from '../../plan/map.js';
 import {
   callHasTimeout,
@@ -24,7 +25,6 @@ import {
   newLoopId,
   poolSize,
   post,
-  setAsyncSink,
   type Task,
   type WasmLoopCode,
   waitAsync,
@@ -33,7 +33,8 @@ import {
 import { chunkRanges, cutLoop, operandRange, splitDim, touchedRange } from './split.js';
 import { type PlannedChunk, type WasmJob, type WasmRoute, wasmChunks } from './wasm.js';
 
-const sources = new WeakMap<object, Map<string, LoopRef>>();
+/** Each owner's loops as the workers know them, by loop key. */
+const sources = new OwnedCaches<object, string, LoopRef>();
 
 /**
  * A loop as the workers know it: an id and the body of its factory `(H, B, F) => loop`, or
@@ -46,14 +47,7 @@ export interface LoopRef {
 
 /** The worker-side id and source of `owner`'s loop `key` (made once). */
 export function loopRef(owner: object, key: string, factoryBody: () => string): LoopRef {
-  let m = sources.get(owner);
-  if (!m) sources.set(owner, (m = new Map()));
-  let r = m.get(key);
-  if (!r) {
-    r = { id: newLoopId(), src: factoryBody() };
-    m.set(key, r);
-  }
-  return r;
+  return sources.of(owner).get(key, () => ({ id: newLoopId(), src: factoryBody() }));
 }
 
 function ufuncLoopRef(k: MapKernel, plan: MapPlan): LoopRef {
@@ -67,27 +61,6 @@ function ufuncLoopRef(k: MapKernel, plan: MapPlan): LoopRef {
 /** A plan's strides, `S[o * nd + d]`; a flat plan (no `S`) steps every operand by 1. */
 const stridesOf = (p: MapPlan): readonly number[] =>
   p.S.length === 0 ? new Array<number>(p.D.length * p.N.length).fill(1) : p.S;
-
-/**
- * Runs `fn` with parallel jobs left pending (an `.async` call collects its jobs instead of
- * blocking); resolves when they are all done.
- */
-export function runDeferred<T>(fn: () => T): Promise<T> {
-  const sink: Promise<void>[] = [];
-  const prev = setAsyncSink(sink);
-  let r: T;
-  try {
-    r = fn();
-  } catch (e) {
-    return Promise.all(sink).then(
-      () => Promise.reject(e),
-      () => Promise.reject(e),
-    );
-  } finally {
-    setAsyncSink(prev);
-  }
-  return Promise.all(sink).then(() => r);
-}
 
 /**
  * Runs a plan on the workers. Returns false (nothing done) when it cannot be split; the
@@ -163,7 +136,7 @@ export interface Chunk {
 /**
  * Runs chunks (taken by the workers in order as they go) over data `D`, whose operands touch elements
  * `lo[o]..hi[o]`; operands `nin..nin+nout-1` are written. Blocks until done, or in an
- * async call (`runDeferred`) leaves the job pending.
+ * async call (`runDeferred` in `./deferred.ts`) leaves the job pending.
  */
 export function dispatch(
   D: readonly TypedArray[],

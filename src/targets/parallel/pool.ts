@@ -19,6 +19,7 @@
  * instead of hanging.
  */
 import { IndexError, TimeoutError, ValueError } from '../../core/errors.js';
+import { SpecCache } from '../../core/spec-cache.js';
 import { workerSource } from './worker-source.js';
 
 type WorkerThreads = typeof import('node:worker_threads');
@@ -96,7 +97,7 @@ interface Slot {
   /** [0]: 0 starting, 1 taking jobs, 2 exited (set by the worker). */
   state: Int32Array;
   /** Loop ids this worker has compiled, oldest first (bounded: see MAX_WORKER_LOOPS). */
-  known: Set<number>;
+  known: SpecCache<number, true>;
   /** The heap's WebAssembly.Memory once it has been posted to this worker (once per worker). */
   memory?: object;
   /** Why this worker was stopped on purpose (closePool, a new pool size, a timeout). */
@@ -185,7 +186,7 @@ let nextJob = 1;
 let dieNext = false;
 let failNext: string | null = null;
 let jobsRun = 0;
-/** Pending jobs of the `.async` call being set up (see `runDeferred` in map.ts). */
+/** Pending jobs of the `.async` call being set up (see `runDeferred` in deferred.ts). */
 let asyncSink: Promise<void>[] | null = null;
 /** The timeout of the call being set up (its `timeout` option), or undefined. */
 let callTimeout: number | undefined;
@@ -446,7 +447,12 @@ export function failInNextCall(message: string): void {
 
 function startSlot(): Slot {
   const state = new Int32Array(new SharedArrayBuffer(4));
-  return { worker: findHost()!.spawn(state), state, known: new Set(), refs: 0 };
+  return {
+    worker: findHost()!.spawn(state),
+    state,
+    known: new SpecCache(MAX_WORKER_LOOPS),
+    refs: 0,
+  };
 }
 
 function ensurePool(): void {
@@ -482,21 +488,13 @@ export function post(data: JobData): Job {
     const s = slots[i];
     const newLoops: [number, string | WasmLoopCode][] = [];
     for (const t of data.tasks) {
-      if (s.known.has(t.loop)) {
-        // Most recently used last: re-insert.
-        s.known.delete(t.loop);
-        s.known.add(t.loop);
-      } else {
-        s.known.add(t.loop);
+      // A hit makes the loop most recently used; this job's own loops are never evicted.
+      if (s.known.lookup(t.loop) === undefined) {
+        s.known.insert(t.loop, true);
         newLoops.push([t.loop, t.src]);
       }
     }
-    const evict: number[] = [];
-    for (const id of s.known) {
-      if (s.known.size - evict.length <= MAX_WORKER_LOOPS) break;
-      if (!used.has(id)) evict.push(id);
-    }
-    for (const id of evict) s.known.delete(id);
+    const evict = s.known.trim((id) => used.has(id));
     // A worker gets the heap's memory once; its wasm instances import it.
     const memory = data.memory !== undefined && s.memory !== data.memory ? data.memory : null;
     if (memory) s.memory = memory;

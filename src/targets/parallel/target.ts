@@ -4,10 +4,10 @@
  * calls leave their jobs pending instead of blocking, and `inspect()` tells which path a
  * kernel's last call took.
  */
+import { runDeferred } from './deferred.js';
 import { requireNoFreeNames } from './free-names.js';
 import { runGufuncParallel } from './gufunc.js';
 import { decideWorkers, parallelInspectNote } from './last-call.js';
-import { runDeferred } from './map.js';
 import { checkTimeout, useWorkers, withCallTimeout } from './pool.js';
 import { runRecordsParallel } from './records.js';
 import { runStencilParallel } from './stencil.js';

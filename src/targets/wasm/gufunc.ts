@@ -19,6 +19,7 @@
 import type { Expr, Stmt, Ty, TypedKernel } from '../../compiler/ir.js';
 import { type DType, STORAGE, type TypedArray } from '../../core/dtypes.js';
 import { existingHeap } from '../../core/heap.js';
+import { OwnedCaches } from '../../core/spec-cache.js';
 import type { GufuncCall, GufuncLayout, TypedGufunc } from '../../plan/gufunc.js';
 import { instantiateSync, wasmRefused } from './compile.js';
 import { encodeModule, FuncBuilder, moduleText, type ValType } from './encode.js';
@@ -48,11 +49,11 @@ const oob = () => {
  */
 export const wasmGufuncConfig = { enabled: false };
 
-const cache = new WeakMap<TypedKernel, Map<string, WasmGufuncLoop>>();
+const cache = new OwnedCaches<TypedKernel, string, WasmGufuncLoop>();
 
 /** The wasm loops compiled for a gufunc kernel so far. */
 export function wasmGufuncLoops(k: TypedKernel): readonly WasmGufuncLoop[] {
-  return [...(cache.get(k)?.values() ?? [])];
+  return [...(cache.peek(k)?.values() ?? [])];
 }
 
 /**
@@ -154,17 +155,7 @@ function gufuncLoop(c: GufuncCall): WasmGufuncLoop {
   const typed = c.kernel.typed;
   let key = `${c.N.length}|${c.arrTypes.join(',')}|`;
   for (const m of c.missing) key += m ? 'm' : '.';
-  let loops = cache.get(typed);
-  if (!loops) {
-    loops = new Map();
-    cache.set(typed, loops);
-  }
-  let loop = loops.get(key);
-  if (!loop) {
-    loop = buildGufuncLoop(c, key);
-    loops.set(key, loop);
-  }
-  return loop;
+  return cache.of(typed).get(key, () => buildGufuncLoop(c, key));
 }
 
 function buildGufuncLoop(c: GufuncCall, key: string): WasmGufuncLoop {

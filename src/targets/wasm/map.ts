@@ -18,6 +18,7 @@
 import type { TypedKernel } from '../../compiler/ir.js';
 import { type DType, STORAGE, type TypedArray } from '../../core/dtypes.js';
 import { existingHeap, type Heap } from '../../core/heap.js';
+import { OwnedCaches } from '../../core/spec-cache.js';
 import { instantiateAsync, instantiateSync, wasmRefused } from './compile.js';
 import { encodeModule, FuncBuilder, moduleText, type ValType } from './encode.js';
 import {
@@ -123,7 +124,7 @@ const ACCS = 4;
 /** Rows folded into each output vector per pass when rows accumulate into one row. */
 const ROW_BLOCK = 8;
 
-const cache = new WeakMap<TypedKernel, Map<string, WasmLoop>>();
+const cache = new OwnedCaches<TypedKernel, string, WasmLoop>();
 const lastByKernel = new WeakMap<TypedKernel, string>();
 let lastAny = '';
 /** Records the path a call took, per kernel and overall. */
@@ -205,17 +206,7 @@ export function wasmLoop(p: WasmMapPlan): WasmLoop {
   if (p.accumulate) key += p.reorderable ? 'R' : 'a';
   if (p.scan) key += p.scanRegister ? 'Sr' : 'S';
   if (p.pairwise) key += 'p';
-  let loops = cache.get(p.typed);
-  if (!loops) {
-    loops = new Map();
-    cache.set(p.typed, loops);
-  }
-  let loop = loops.get(key);
-  if (!loop) {
-    loop = buildLoop(p, nd, classes, key, existingHeap()!);
-    loops.set(key, loop);
-  }
-  return loop;
+  return cache.of(p.typed).get(key, () => buildLoop(p, nd, classes, key, existingHeap()!));
 }
 
 function buildLoop(p: WasmMapPlan, nd: number, classes: string, key: string, heap: Heap): WasmLoop {
@@ -1025,5 +1016,5 @@ export function noteJsPath(k: TypedKernel, reason: string): void {
 
 /** The wasm loops compiled for a kernel so far. */
 export function wasmLoops(k: TypedKernel): readonly WasmLoop[] {
-  return [...(cache.get(k)?.values() ?? [])];
+  return [...(cache.peek(k)?.values() ?? [])];
 }

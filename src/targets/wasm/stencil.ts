@@ -18,6 +18,7 @@
 import type { TypedKernel } from '../../compiler/ir.js';
 import { type DType, STORAGE } from '../../core/dtypes.js';
 import { existingHeap, type Heap } from '../../core/heap.js';
+import { OwnedCaches } from '../../core/spec-cache.js';
 import type { RelData, WasmStencilPlan } from '../../plan/stencil.js';
 import { encodeModule, FuncBuilder, moduleText, type ValType } from './encode.js';
 import {
@@ -47,7 +48,7 @@ export interface WasmStencilLoop {
   readonly bytes: number;
 }
 
-const cache = new WeakMap<TypedKernel, Map<string, WasmStencilLoop>>();
+const cache = new OwnedCaches<TypedKernel, string, WasmStencilLoop>();
 const lastPath = new WeakMap<TypedKernel, string>();
 let lastAny = '';
 
@@ -98,17 +99,7 @@ export function wasmStencilLoop(p: WasmStencilPlan): WasmStencilLoop {
   let key = `${nd}|${classes}|`;
   for (const d of p.dtypes) key += CODES[d];
   if (nd > 1) key += `|a${p.perm[nd - 1]}`;
-  let loops = cache.get(p.typed);
-  if (!loops) {
-    loops = new Map();
-    cache.set(p.typed, loops);
-  }
-  let loop = loops.get(key);
-  if (!loop) {
-    loop = buildStencilLoop(p, classes, key, existingHeap()!);
-    loops.set(key, loop);
-  }
-  return loop;
+  return cache.of(p.typed).get(key, () => buildStencilLoop(p, classes, key, existingHeap()!));
 }
 
 function buildStencilLoop(
@@ -461,5 +452,5 @@ export function lastWasmStencilPath(k: TypedKernel): string | undefined {
 
 /** The wasm loops compiled for a kernel so far. */
 export function wasmStencilLoops(k: TypedKernel): readonly WasmStencilLoop[] {
-  return [...(cache.get(k)?.values() ?? [])];
+  return [...(cache.peek(k)?.values() ?? [])];
 }

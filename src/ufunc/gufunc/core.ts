@@ -10,6 +10,7 @@ import type { Operand } from '../../core/call-args.js';
 import { type DType, describe } from '../../core/dtypes.js';
 import { snapshotOptions } from '../../core/guard.js';
 import { checkOptionKeys } from '../../core/option-keys.js';
+import { SpecCache } from '../../core/spec-cache.js';
 import type { GufuncLayout, TypedGufunc } from '../../plan/gufunc.js';
 import { checkTarget, targetFor } from '../../targets/registry.js';
 import { resolveWeak, selectSignature, type Target } from '../core.js';
@@ -60,7 +61,7 @@ const MAX_LITERAL_LOOPS = 8;
 
 /** A typed kernel and the loops generated for it so far. */
 export class CompiledGufunc {
-  private readonly loops = new Map<string, GufuncLoopFn>();
+  private readonly loops = new SpecCache<string, GufuncLoopFn>();
   private literalLoops = 0;
   constructor(
     readonly t: TypedGufunc,
@@ -74,14 +75,11 @@ export class CompiledGufunc {
   }
 
   loop(key: string, spec: () => GufuncLoopSpec): GufuncLoopFn {
-    let fn = this.loops.get(key);
-    if (!fn) {
+    return this.loops.get(key, () => {
       const sp = spec();
       if (sp.literal) this.literalLoops++;
-      fn = buildGufuncLoop(this.t, sp, this.boundscheck);
-      this.loops.set(key, fn);
-    }
-    return fn;
+      return buildGufuncLoop(this.t, sp, this.boundscheck);
+    });
   }
 }
 
@@ -95,7 +93,7 @@ export class GufuncCore {
   /** Whether view indices are checked (the `boundscheck` option). */
   readonly boundscheck: boolean;
   private readonly sigKernels: CompiledGufunc[] = [];
-  private readonly kernels = new Map<string, CompiledGufunc>();
+  private readonly kernels = new SpecCache<string, CompiledGufunc>();
   private checked?: [string, CompiledGufunc];
 
   constructor(fn: unknown, layoutArg: unknown, options: GuvectorizeOptions = {}) {
@@ -176,16 +174,14 @@ export class GufuncCore {
   /** The dynamic kernel for these input types (output types fixed, or inferred). */
   kernelFor(ins: readonly DType[], outs?: readonly DType[]): CompiledGufunc {
     const key = kernelKey(ins, outs);
-    let k = this.kernels.get(key);
-    if (!k) {
-      k =
+    return this.kernels.get(key, () => {
+      const k =
         this.checked?.[0] === key
           ? this.checked[1]
           : new CompiledGufunc(typeGufunc(this.form, ins, outs), this.boundscheck);
       this.checked = undefined;
-      this.kernels.set(key, k);
-    }
-    return k;
+      return k;
+    });
   }
 
   /**
