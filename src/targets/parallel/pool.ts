@@ -113,7 +113,8 @@ interface Slot {
  * the heap's shared memory and calls its `run(...args)`.
  */
 export interface WasmLoopCode {
-  module: WebAssembly.Module;
+  /** A `WebAssembly.Module`, typed opaquely so the published types need no WebAssembly lib. */
+  module: object;
   imports: readonly string[];
 }
 
