@@ -5,28 +5,9 @@
  * "hand loop" column, so numbats/hand below 1 is the threads' speedup), and `parallel` with
  * the wasm engine switched off (the JS worker loops; its time is in the row's note).
  */
-import { type NdArray, parallelStatus, vectorize, zeros } from '../src/index.js';
-import { wasmConfig } from '../src/targets/wasm/map.js';
+import { parallelStatus, vectorize, zeros } from '../src/index.js';
 import { type Row, sideBySide } from './harness.js';
-
-function filled(shape: number[]): NdArray {
-  const a = zeros(shape);
-  const d = a.data as Float64Array;
-  for (let i = 0; i < d.length; i++) d[i] = Math.random();
-  return a;
-}
-
-/** A contender with the wasm engine switched off (the JS loops, on the workers here). */
-function jsLoops(run: () => unknown): () => unknown {
-  return () => {
-    wasmConfig.enabled = false;
-    try {
-      return run();
-    } finally {
-      wasmConfig.enabled = true;
-    }
-  };
-}
+import { filled, jsLoops } from './heap-contenders.js';
 
 export function wasmParallelBenchmarks(rounds: number): Row[] {
   const st = parallelStatus();

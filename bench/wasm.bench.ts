@@ -7,29 +7,10 @@
  * time of each kernel.
  */
 import { lifeRule } from '../examples/game-of-life.js';
-import { type NdArray, type Rel, stencil, vectorize, zeros } from '../src/index.js';
-import { wasmConfig } from '../src/targets/wasm/map.js';
+import { type Rel, stencil, vectorize, zeros } from '../src/index.js';
 import { type Row, runPython, SuiteArrays, sideBySide } from './harness.js';
+import { filled, jsLoops } from './heap-contenders.js';
 import { wasmParallelBenchmarks } from './wasm-parallel.bench.js';
-
-function filled(shape: number[]): NdArray {
-  const a = zeros(shape);
-  const d = a.data as Float64Array;
-  for (let i = 0; i < d.length; i++) d[i] = Math.random();
-  return a;
-}
-
-/** A contender running numbats with the wasm kernels switched off (the JS loops). */
-function jsLoops(run: () => unknown): () => unknown {
-  return () => {
-    wasmConfig.enabled = false;
-    try {
-      return run();
-    } finally {
-      wasmConfig.enabled = true;
-    }
-  };
-}
 
 export function wasmBenchmarks(rounds: number): Row[] {
   const rows: Row[] = [];
