@@ -67,15 +67,15 @@ export function wasmBenchmarks(rounds: number): Row[] {
   // Stencils: a 5-point Laplacian ('skip': the border keeps out's values) and a Life step on
   // a torus (the README's kernel), 4096², out given; interiors on wasm, borders on JS loops.
   const G = 4096;
-  const grid = filled([G, G]);
-  const lapOut = zeros([G, G]);
+  const grid = arrays.keep(filled([G, G]));
+  const lapOut = arrays.keep(zeros([G, G]));
   const laplacian = stencil((u: Rel) => u(-1, 0) + u(1, 0) + u(0, -1) + u(0, 1) - 4 * u(0, 0), {
     name: 'laplacian',
   });
-  const board = zeros([G, G], 'uint8');
+  const board = arrays.keep(zeros([G, G], 'uint8'));
   const bd = board.data as Uint8Array;
   for (let i = 0; i < bd.length; i++) bd[i] = Math.random() < 0.3 ? 1 : 0;
-  const next = zeros([G, G], 'uint8');
+  const next = arrays.keep(zeros([G, G], 'uint8'));
   const life = stencil(lifeRule, { boundary: 'wrap', name: 'life' });
   function handLaplacian(x: Float64Array, o: Float64Array, n: number) {
     for (let i = 1; i < n - 1; i++) {
