@@ -24,7 +24,7 @@ import { type Operand, scalarOperand, splitArgs } from '../core/call-args.js';
 import { type DType, describe, INFO } from '../core/dtypes.js';
 import { ValueError } from '../core/errors.js';
 import { targetFor } from '../targets/registry.js';
-import type { StencilCore } from './core.js';
+import type { StencilCore } from './dispatcher.js';
 import { checkCallOptions } from './options.js';
 import { runStencil } from './run.js';
 

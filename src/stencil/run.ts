@@ -7,7 +7,7 @@ import { castScalar, dtypeOf, type NdArray, sizeOf } from '../core/array.js';
 import type { DType, TypedArray } from '../core/dtypes.js';
 import { targetFor } from '../targets/registry.js';
 import type { Layout, LoopSpec } from './codegen.js';
-import type { StencilCore, Typing } from './core.js';
+import type { StencilCore, Typing } from './dispatcher.js';
 import type { Boundary } from './types.js';
 import { interiorOnWasm } from './wasm.js';
 

@@ -8,7 +8,7 @@ import { wasmConfig } from '../targets/wasm/map.js';
 import { lastWasmStencilPath, wasmStencilLoops } from '../targets/wasm/stencil.js';
 import { withTimeoutOption } from '../ufunc/timeout.js';
 import { callStencil } from './call.js';
-import { StencilCore } from './core.js';
+import { StencilCore } from './dispatcher.js';
 import type { Stencil, StencilOptions } from './types.js';
 
 /**

@@ -17,7 +17,7 @@ import { canCastSameKind } from '../core/dtypes.js';
 import { ValueError } from '../core/errors.js';
 import { targetFor } from '../targets/registry.js';
 import { normalizeAxis } from './axes.js';
-import type { UfuncCore } from './core.js';
+import type { UfuncCore } from './dispatcher.js';
 import { runMap } from './execute.js';
 import { checkAxisOptions } from './options.js';
 import { reductionKernel, requireBinary, sliceAxis } from './reduce.js';

@@ -19,7 +19,7 @@ import { broadcastShapes, broadcastStrides, formatShape } from '../core/broadcas
 import { type Operand, toOperand } from '../core/call-args.js';
 import { canCastSameKind, type TypedArray } from '../core/dtypes.js';
 import { IndexError, ValueError } from '../core/errors.js';
-import { operandArray, type UfuncCore } from './core.js';
+import { operandArray, type UfuncCore } from './dispatcher.js';
 import { runMap } from './execute.js';
 
 /** Index arguments of `at`: one index array (for axis 0) or a list of them, one per axis. */

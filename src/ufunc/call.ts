@@ -17,7 +17,7 @@ import type { DType } from '../core/dtypes.js';
 import { BroadcastError, ValueError } from '../core/errors.js';
 import { targetFor } from '../targets/registry.js';
 import { type Casting, canCast, castErrorMessage, checkInputCasts } from './casting.js';
-import { operandArray, type UfuncCore } from './core.js';
+import { operandArray, type UfuncCore } from './dispatcher.js';
 import { runMap } from './execute.js';
 import { checkCallOptions, checkWhere } from './options.js';
 

@@ -10,7 +10,7 @@ import { type ArrayLike, type NdArray, zeros } from '../core/array.js';
 import type { DType } from '../core/dtypes.js';
 import { targetFor, withInspectNote } from '../targets/registry.js';
 import { callGufunc, type GufuncCallOptions, type GufuncResult } from './gufunc/call.js';
-import { GufuncCore, type GuvectorizeOptions } from './gufunc/core.js';
+import { GufuncCore, type GuvectorizeOptions } from './gufunc/dispatcher.js';
 import { gufuncLoopSource } from './gufunc/loops.js';
 import { parseGufuncSignature } from './gufunc/signature.js';
 import type { CallResult } from './result-types.js';

@@ -1,6 +1,6 @@
 export type { AtIndices } from './at.js';
 export type { UfuncResult } from './call.js';
-export type { Identity, Target, VectorizeOptions } from './core.js';
+export type { Identity, Target, VectorizeOptions } from './dispatcher.js';
 export type { AxisOptions, CallOptions, OuterOptions, ReduceOptions } from './options.js';
 export {
   type ScalarKernel,

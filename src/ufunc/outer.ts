@@ -4,7 +4,7 @@ import { isOptionsObject } from '../core/call-args.js';
 import type { TypedArray } from '../core/dtypes.js';
 import { ValueError } from '../core/errors.js';
 import { callUfunc, type UfuncResult } from './call.js';
-import type { UfuncCore } from './core.js';
+import type { UfuncCore } from './dispatcher.js';
 
 export function outerUfunc(
   core: UfuncCore,

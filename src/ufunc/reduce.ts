@@ -20,7 +20,7 @@ import { canCastSameKind, type DType, type TypedArray } from '../core/dtypes.js'
 import { ValueError } from '../core/errors.js';
 import { targetFor } from '../targets/registry.js';
 import { normalizeAxes } from './axes.js';
-import type { UfuncCore } from './core.js';
+import type { UfuncCore } from './dispatcher.js';
 import { runMap } from './execute.js';
 import type { CompiledKernel } from './kernel.js';
 import { checkReduceOptions, checkWhere } from './options.js';

@@ -16,7 +16,7 @@ import { formatShape } from '../core/broadcast.js';
 import { canCastSameKind } from '../core/dtypes.js';
 import { IndexError, ValueError } from '../core/errors.js';
 import { normalizeAxis } from './axes.js';
-import type { UfuncCore } from './core.js';
+import type { UfuncCore } from './dispatcher.js';
 import { runMap } from './execute.js';
 import { checkAxisOptions } from './options.js';
 import { reductionKernel, requireBinary, sliceAxis } from './reduce.js';

@@ -11,7 +11,7 @@ import { lastWasmPath, wasmConfig, wasmLoops } from '../targets/wasm/map.js';
 import { accumulateUfunc } from './accumulate.js';
 import { type AtIndices, atUfunc } from './at.js';
 import { callUfunc, type UfuncResult } from './call.js';
-import { type Identity, UfuncCore, type VectorizeOptions } from './core.js';
+import { type Identity, UfuncCore, type VectorizeOptions } from './dispatcher.js';
 import type { CompiledKernel } from './kernel.js';
 import type { AxisOptions, CallOptions, ReduceOptions } from './options.js';
 import { outerUfunc } from './outer.js';

@@ -6,7 +6,7 @@
 import { type ArrayLike, asarray, type NdArray, toArray } from '../core/array.js';
 import { type Operand, toOperand } from '../core/call-args.js';
 import { type DType, INFO } from '../core/dtypes.js';
-import { resolveWeak, scalarArray } from './core.js';
+import { resolveWeak, scalarArray } from './dispatcher.js';
 import { type Ufunc, vectorize } from './vectorize.js';
 
 let select: Ufunc | undefined;

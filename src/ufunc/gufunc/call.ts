@@ -25,8 +25,8 @@ import { canCastSameKind, checkDType, type DType, type TypedArray } from '../../
 import { BroadcastError, ValueError } from '../../core/errors.js';
 import type { ShapePlan } from '../../plan/gufunc.js';
 import { targetFor } from '../../targets/registry.js';
-import { operandArray } from '../core.js';
-import type { GufuncCore } from './core.js';
+import { operandArray } from '../dispatcher.js';
+import type { GufuncCore } from './dispatcher.js';
 import { runGufunc } from './run.js';
 import { planShapes, shapeString } from './shapes.js';
 

@@ -11,7 +11,7 @@ import { planLayout } from '../../core/layout.js';
 import type { GufuncLayout, ShapePlan } from '../../plan/gufunc.js';
 import type { Target } from '../../targets/registry.js';
 import { runWasmGufunc } from '../../targets/wasm/gufunc.js';
-import type { CompiledGufunc } from './core.js';
+import type { CompiledGufunc } from './dispatcher.js';
 import { gufuncLoopSource, type LoopStrideClass, type StrideClass } from './loops.js';
 
 /** Largest core dim size that gets loops with literal sizes and strides. */

@@ -13,7 +13,7 @@ import { checkOptionKeys } from '../../core/option-keys.js';
 import { SpecCache } from '../../core/spec-cache.js';
 import type { GufuncLayout, TypedGufunc } from '../../plan/gufunc.js';
 import { checkTarget, targetFor } from '../../targets/registry.js';
-import { resolveWeak, selectSignature, type Target } from '../core.js';
+import { resolveWeak, selectSignature, type Target } from '../dispatcher.js';
 import { formatSignature, type LoopSignature } from '../signatures.js';
 import { type GufuncForm, typeGufunc } from './compile.js';
 import { parseLayout } from './layout.js';
