@@ -2,7 +2,7 @@
 import ndarray from 'ndarray';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { currentHeap, type Heap } from '../../../src/core/heap.js';
-import { configureHeap, dtypeOf, type NdArray, type TypedArray } from '../../../src/index.js';
+import { configureHeap, type DType, dtypeOf, type NdArray, type TypedArray } from '../../../src/index.js';
 import { lastPathOfAnyCall, wasmConfig } from '../../../src/targets/wasm/map.js';
 
 /** The same view (shape, strides, offset, values) over a copy of its buffer on the numbats heap. */
@@ -54,12 +54,27 @@ export function useWasmForEveryCall(): void {
   });
 }
 
+/** The dtypes a SIMD inner loop has lanes for (every dtype but bool and uint8_clamped). */
+export const SIMD_DTYPES: readonly DType[] = [
+  'float64',
+  'float32',
+  'int32',
+  'uint32',
+  'int16',
+  'uint16',
+  'int8',
+  'uint8',
+];
+
 /**
  * Runs `f` on the JS loops, then on wasm; returns both results (an exception, like an
  * integer to a negative power, becomes its message: both paths must raise it) and the wasm
- * call's path.
+ * call's path (`path`: where the kind records it; the elementwise engine's by default).
  */
-export function both<T>(f: () => T): [T | string, T | string, string] {
+export function both<T>(
+  f: () => T,
+  path: () => string = lastPathOfAnyCall,
+): [T | string, T | string, string] {
   const attempt = () => {
     try {
       return f();
@@ -71,7 +86,7 @@ export function both<T>(f: () => T): [T | string, T | string, string] {
   const js = attempt();
   wasmConfig.enabled = true;
   const w = attempt();
-  return [js, w, lastPathOfAnyCall()];
+  return [js, w, path()];
 }
 
 /** A reduction's result, array or number, the same on both paths (Object.is per element). */

@@ -9,7 +9,7 @@ import { DTYPES, type DType, type NdArray, vectorize, zeros } from '../../../src
 import { lastPathOfAnyCall, wasmConfig } from '../../../src/targets/wasm/map.js';
 import { broadcastArraysArb, ndarrayArb } from '../../../src/testing/index.js';
 import { runs } from '../../support.js';
-import { both, expectSameBits, onHeapCopy, useWasmForEveryCall } from './helpers.js';
+import { both, expectSameBits, onHeapCopy, SIMD_DTYPES, useWasmForEveryCall } from './helpers.js';
 
 type K = (...a: number[]) => number;
 
@@ -140,16 +140,7 @@ describe('wasm elementwise calls equal the JS loops bit for bit', () => {
 });
 
 describe('SIMD inner loops', () => {
-  const simdTypes: DType[] = [
-    'float64',
-    'float32',
-    'int32',
-    'uint32',
-    'int16',
-    'uint16',
-    'int8',
-    'uint8',
-  ];
+  const simdTypes = SIMD_DTYPES;
   const simdKernels: [string, K, boolean][] = [
     ['add', (a, b) => a + b, true],
     ['sub-neg', (a, b) => -(a - b), true],

@@ -16,31 +16,23 @@ import {
   stencil,
   zeros,
 } from '../../../src/index.js';
-import { wasmConfig } from '../../../src/targets/wasm/map.js';
 import { lastStencilPathOfAnyCall } from '../../../src/targets/wasm/stencil.js';
 import { ndarrayArb, shapeArb } from '../../../src/testing/index.js';
 import { runs } from '../../support.js';
-import { expectSameBits, onHeapCopy, useWasmForEveryCall } from './helpers.js';
+import {
+  both as bothPaths,
+  expectSameBits,
+  onHeapCopy,
+  SIMD_DTYPES,
+  useWasmForEveryCall,
+} from './helpers.js';
 
 useWasmForEveryCall();
 
 const MODES: readonly Boundary[] = ['skip', 'constant', 'nearest', 'reflect', 'mirror', 'wrap'];
 
 /** Runs `f` on the JS loops, then with wasm interiors; returns both results and the wasm call's path. */
-function both(f: () => NdArray): [NdArray | string, NdArray | string, string] {
-  const attempt = () => {
-    try {
-      return f();
-    } catch (e) {
-      return `threw ${(e as Error).message}`;
-    }
-  };
-  wasmConfig.enabled = false;
-  const js = attempt();
-  wasmConfig.enabled = true;
-  const w = attempt();
-  return [js, w, lastStencilPathOfAnyCall()];
-}
+const both = (f: () => NdArray) => bothPaths(f, lastStencilPathOfAnyCall);
 
 function expectBoth(js: NdArray | string, w: NdArray | string, what: string): void {
   if (typeof js === 'string' || typeof w === 'string') expect(w).toBe(js);
@@ -165,16 +157,7 @@ describe('wasm stencil interiors equal the JS loops bit for bit', () => {
   });
 
   it('SIMD rows: contiguous arrays of every lane dtype, rows of any length', () => {
-    const lanes: DType[] = [
-      'float64',
-      'float32',
-      'int32',
-      'uint32',
-      'int16',
-      'uint16',
-      'int8',
-      'uint8',
-    ];
+    const lanes = SIMD_DTYPES;
     const kernels = [
       stencil((u: Rel) => u(-1, 0) + u(1, 0) + u(0, -1) + u(0, 1) - 4 * u(0, 0)),
       stencil((u: Rel) => (u(0, -1) > u(0, 1) ? u(0, 0) : -u(0, 0)), { boundary: 'wrap' }),
