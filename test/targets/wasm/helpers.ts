@@ -2,7 +2,13 @@
 import ndarray from 'ndarray';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { currentHeap, type Heap } from '../../../src/core/heap.js';
-import { configureHeap, type DType, dtypeOf, type NdArray, type TypedArray } from '../../../src/index.js';
+import {
+  configureHeap,
+  type DType,
+  dtypeOf,
+  type NdArray,
+  type TypedArray,
+} from '../../../src/index.js';
 import { lastPathOfAnyCall, wasmConfig } from '../../../src/targets/wasm/map.js';
 
 /** The same view (shape, strides, offset, values) over a copy of its buffer on the numbats heap. */
