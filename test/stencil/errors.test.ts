@@ -166,7 +166,7 @@ describe('calls', () => {
     expectError(
       () => lap(zeros([3, 4]), { out: stride0 }),
       ValueError,
-      'lap: out has a stride-0 (broadcast) axis; it must be writable',
+      'lap: out has stride 0 along axis 1 (a broadcast view): it is not writeable',
     );
     expectError(
       () => lap(zeros([3, 4]), { out: 5 as never }),
@@ -174,6 +174,39 @@ describe('calls', () => {
       'lap: out must be an ndarray; got 5',
     );
     expectError(() => lap(zeros([3, 4]), { outt: 1 } as never), TypeError, /unknown option 'outt'/);
+  });
+
+  it('a broadcast (stride-0) out fails before any write, as a ufunc or gufunc out does', () => {
+    // The same check as ufunc `out` (core/call-args.ts): the axis it names, a ValueError,
+    // and the data untouched, on every target.
+    for (const target of ['cpu', 'parallel', 'gpu'] as const) {
+      const k = stencil(lapKernel, { name: 'lap', target });
+      const data = new Float64Array([1, 2, 3, 4]);
+      const rows = ndarray(data, [3, 4], [0, 1], 0) as NdArray;
+      expectError(
+        () => k(zeros([3, 4]), { out: rows }),
+        ValueError,
+        'lap: out has stride 0 along axis 0 (a broadcast view): it is not writeable',
+      );
+      expect(Array.from(data)).toEqual([1, 2, 3, 4]);
+    }
+    // Before the shape check: a broadcast out of the wrong shape names the stride.
+    const wrongShape = ndarray(new Float64Array(4), [5, 4], [0, 1], 0) as NdArray;
+    expectError(
+      () => lap(zeros([3, 4]), { out: wrongShape }),
+      ValueError,
+      /lap: out has stride 0 along axis 0/,
+    );
+  });
+
+  it('stride 0 on an axis of extent 1, or on an empty out, is no broadcast', () => {
+    const one = stencil((u: Rel) => u(0, 0) * 2, { name: 'twice' });
+    const data = new Float64Array([1, 2, 3]);
+    const out = ndarray(new Float64Array(3), [1, 3], [0, 1], 0) as NdArray;
+    one(ndarray(data, [1, 3]) as NdArray, { out });
+    expect(Array.from(out.data as Float64Array)).toEqual([2, 4, 6]);
+    const empty = ndarray(new Float64Array(1), [0, 4], [1, 0], 0) as NdArray;
+    expect(one(zeros([0, 4]), { out: empty })).toBe(empty);
   });
 
   it('ndim, argument count and kinds', () => {
