@@ -3,11 +3,13 @@
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import {
+  asarray,
   CompileError,
   full,
   type NdArray,
   type Rel,
   stencil,
+  toArray,
   ValueError,
   zeros,
 } from '../../src/index.js';
@@ -197,6 +199,20 @@ describe('calls', () => {
       ValueError,
       /lap: out has stride 0 along axis 0/,
     );
+  });
+
+  it('a computed offset out of range part-way leaves out untouched (the read may throw)', () => {
+    // The border cells are skipped; cell 1 reads offset 1 (and is computed), cell 2 reads
+    // offset 5, outside [-1, 1]. The
+    // accessor's node is marked as throwing, so the call runs into scratch first.
+    const hop = stencil((u: Rel) => u(u(0)), { name: 'hop', neighborhood: [[-1, 1]] });
+    for (const target of ['cpu', 'parallel'] as const) {
+      const k = stencil((u: Rel) => u(u(0)), { target, neighborhood: [[-1, 1]] });
+      const out = full([4], 7);
+      expectError(() => k(asarray([0, 1, 5, 0]), { out }), RangeError, /computed offset 5/);
+      expect(snapshot(out)).toEqual(snapshot(full([4], 7)));
+    }
+    expect(toArray(hop(asarray([0, 1, -1, 0])))).toEqual([0, -1, 1, 0]);
   });
 
   it('stride 0 on an axis of extent 1, or on an empty out, is no broadcast', () => {
