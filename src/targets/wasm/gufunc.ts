@@ -25,7 +25,7 @@ import { instantiateSync, wasmRefused } from './compile.js';
 import { type CheckedViewRef, withI32Counters } from './counters.js';
 import { encodeModule, FuncBuilder, moduleText, type ValType } from './encode.js';
 import { Imports, NotLowerable, ScalarLowering, valType } from './lower.js';
-import { LOAD, noteJsPath, notePath, STORE, wasmConfig } from './map.js';
+import { LOAD, lastWasmPath, noteJsPath, notePath, STORE, wasmConfig } from './map.js';
 
 /** A compiled gufunc loop module, or why there is none. */
 export interface WasmGufuncLoop {
@@ -34,6 +34,8 @@ export interface WasmGufuncLoop {
   readonly reason?: string;
   readonly text: string;
   readonly bytes: number;
+  /** Which kernel locals the loop holds as i32 and how many view indices go unchecked. */
+  readonly counters?: string;
 }
 
 /** Thrown by the `oob` import: a view index left its buffer (the JS loop reruns the call). */
@@ -58,6 +60,19 @@ const cache = new OwnedCaches<TypedKernel, string, WasmGufuncLoop>();
 /** The wasm loops compiled for a gufunc kernel so far. */
 export function wasmGufuncLoops(k: TypedKernel): readonly WasmGufuncLoop[] {
   return [...(cache.peek(k)?.values() ?? [])];
+}
+
+/** For `inspect`: which path the kernel's last call on heap arrays took and why, and its wasm loops. */
+export function describeWasmGufunc(k: TypedKernel): string {
+  const lines = [`// last call on heap arrays: ${lastWasmPath(k) ?? 'none yet'}`];
+  for (const l of wasmGufuncLoops(k)) {
+    if (!l.run) {
+      lines.push(`// wasm loop ${l.key}: not built (${l.reason})`);
+      continue;
+    }
+    lines.push(`// wasm loop ${l.key}: scalar, ${l.bytes} bytes; ${l.counters}`, l.text);
+  }
+  return lines.join('\n');
 }
 
 /**
@@ -173,18 +188,19 @@ function gufuncLoop(c: GufuncCall): WasmGufuncLoop {
 }
 
 function buildGufuncLoop(c: GufuncCall, key: string): WasmGufuncLoop {
-  let emitted: { bytes: Uint8Array; imports: Imports; text: string };
+  let emitted: ReturnType<typeof emitGufuncLoop>;
   try {
     emitted = emitGufuncLoop(c.kernel, c.layout, c.arrTypes, c.missing, c.N.length);
   } catch (e) {
     if (!(e instanceof NotLowerable)) throw e;
     return { key, reason: e.message, text: '', bytes: 0 };
   }
-  const { bytes, imports, text } = emitted;
+  const { bytes, imports, text, counters } = emitted;
   const heap = existingHeap()!;
   const r = instantiateSync(bytes, imports.object(heap.memory as WebAssembly.Memory));
   if ('reason' in r) return { key, reason: r.reason, text, bytes: bytes.length };
-  return { key, run: r.exports.run as (...a: number[]) => void, text, bytes: bytes.length };
+  const run = r.exports.run as (...a: number[]) => void;
+  return { key, run, text, bytes: bytes.length, counters };
 }
 
 /** Whether a kernel reads one of its output views (a rerun would then see its own writes). */
@@ -231,7 +247,7 @@ export function emitGufuncLoop(
   arrTypes: readonly DType[],
   missing: readonly boolean[],
   nd: number,
-): { bytes: Uint8Array; imports: Imports; text: string } {
+): { bytes: Uint8Array; imports: Imports; text: string; counters: string } {
   const k = g.typed;
   const nin = layout.nin;
   const nop = layout.operands.length;
@@ -413,5 +429,11 @@ export function emitGufuncLoop(
   if (nd === 0) body();
   else level(0);
   const bytes = encodeModule(imports.list, [f], 65536);
-  return { bytes, imports, text: moduleText(imports.list, [f]) };
+  const names = counters.locals.map((id) => k.localNames[id]).join(', ');
+  return {
+    bytes,
+    imports,
+    text: moduleText(imports.list, [f]),
+    counters: `${names ? `i32 locals: ${names}` : 'no i32 locals'}, ${counters.unchecked} view index(es) proved in bounds`,
+  };
 }
