@@ -22,9 +22,10 @@ import { existingHeap } from '../../core/heap.js';
 import { OwnedCaches } from '../../core/spec-cache.js';
 import type { GufuncCall, GufuncLayout, TypedGufunc } from '../../plan/gufunc.js';
 import { instantiateSync, wasmRefused } from './compile.js';
+import { type CheckedViewRef, withI32Counters } from './counters.js';
 import { encodeModule, FuncBuilder, moduleText, type ValType } from './encode.js';
 import { Imports, NotLowerable, ScalarLowering, valType } from './lower.js';
-import { LOAD, noteJsPath, notePath, STORE, wasmConfig } from './map.js';
+import { LOAD, lastWasmPath, noteJsPath, notePath, STORE, wasmConfig } from './map.js';
 
 /** A compiled gufunc loop module, or why there is none. */
 export interface WasmGufuncLoop {
@@ -33,6 +34,8 @@ export interface WasmGufuncLoop {
   readonly reason?: string;
   readonly text: string;
   readonly bytes: number;
+  /** Which kernel locals the loop holds as i32 and how many view indices go unchecked. */
+  readonly counters?: string;
 }
 
 /** Thrown by the `oob` import: a view index left its buffer (the JS loop reruns the call). */
@@ -49,11 +52,27 @@ const oob = () => {
  */
 export const wasmGufuncConfig = { enabled: false };
 
+/** Core sizes and loop extents the wasm loop takes (i32 parameters; larger calls run on JS). */
+const MAX_CORE_SIZE = 2 ** 31 - 1;
+
 const cache = new OwnedCaches<TypedKernel, string, WasmGufuncLoop>();
 
 /** The wasm loops compiled for a gufunc kernel so far. */
 export function wasmGufuncLoops(k: TypedKernel): readonly WasmGufuncLoop[] {
   return [...(cache.peek(k)?.values() ?? [])];
+}
+
+/** For `inspect`: which path the kernel's last call on heap arrays took and why, and its wasm loops. */
+export function describeWasmGufunc(k: TypedKernel): string {
+  const lines = [`// last call on heap arrays: ${lastWasmPath(k) ?? 'none yet'}`];
+  for (const l of wasmGufuncLoops(k)) {
+    if (!l.run) {
+      lines.push(`// wasm loop ${l.key}: not built (${l.reason})`);
+      continue;
+    }
+    lines.push(`// wasm loop ${l.key}: scalar, ${l.bytes} bytes; ${l.counters}`, l.text);
+  }
+  return lines.join('\n');
 }
 
 /**
@@ -73,6 +92,16 @@ export function runWasmGufunc(c: GufuncCall): boolean {
     noteJsPath(typed, refused);
     return false;
   }
+  for (const n of c.N)
+    if (n > MAX_CORE_SIZE) {
+      noteJsPath(typed, 'a loop dim of 2^31 or more elements');
+      return false;
+    }
+  for (let l = 0; l < c.layout.dims.length; l++)
+    if (c.C[l] > MAX_CORE_SIZE) {
+      noteJsPath(typed, 'a core dim of 2^31 or more elements');
+      return false;
+    }
   const nop = c.D.length;
   for (let o = 0; o < nop; o++) {
     if (!heap.owns(c.D[o])) {
@@ -159,18 +188,19 @@ function gufuncLoop(c: GufuncCall): WasmGufuncLoop {
 }
 
 function buildGufuncLoop(c: GufuncCall, key: string): WasmGufuncLoop {
-  let emitted: { bytes: Uint8Array; imports: Imports; text: string };
+  let emitted: ReturnType<typeof emitGufuncLoop>;
   try {
     emitted = emitGufuncLoop(c.kernel, c.layout, c.arrTypes, c.missing, c.N.length);
   } catch (e) {
     if (!(e instanceof NotLowerable)) throw e;
     return { key, reason: e.message, text: '', bytes: 0 };
   }
-  const { bytes, imports, text } = emitted;
+  const { bytes, imports, text, counters } = emitted;
   const heap = existingHeap()!;
   const r = instantiateSync(bytes, imports.object(heap.memory as WebAssembly.Memory));
   if ('reason' in r) return { key, reason: r.reason, text, bytes: bytes.length };
-  return { key, run: r.exports.run as (...a: number[]) => void, text, bytes: bytes.length };
+  const run = r.exports.run as (...a: number[]) => void;
+  return { key, run, text, bytes: bytes.length, counters };
 }
 
 /** Whether a kernel reads one of its output views (a rerun would then see its own writes). */
@@ -217,7 +247,7 @@ export function emitGufuncLoop(
   arrTypes: readonly DType[],
   missing: readonly boolean[],
   nd: number,
-): { bytes: Uint8Array; imports: Imports; text: string } {
+): { bytes: Uint8Array; imports: Imports; text: string; counters: string } {
   const k = g.typed;
   const nin = layout.nin;
   const nop = layout.operands.length;
@@ -249,9 +279,17 @@ export function emitGufuncLoop(
   const base = (o: number) => (nd === 0 ? ptr(o) : q[o][nd - 1]);
   const idx = f.local('f64');
   const elemOf = (p: number): DType => (p < nin ? g.inTypes[p] : g.outTypes[p - nin]);
-
   const ii = f.local('i32');
-  const sum = f.local('i32');
+  // Loop variables held as i32 where they provably are i32 integers (counters.ts).
+  const counters = withI32Counters(k, {
+    shapeRange: (p, d) => {
+      const label = layout.operands[p][d];
+      const n = layout.dims[label].fixed ?? (missing[label] ? 1 : undefined);
+      return n === undefined ? { lo: 0, hi: MAX_CORE_SIZE } : { lo: n, hi: n };
+    },
+    label: (p, d) => layout.operands[p][d],
+  });
+
   /** Pushes view p's extent along core dim d as an i32. */
   const extent = (p: number, d: number) => {
     const label = layout.operands[p][d];
@@ -264,54 +302,71 @@ export function emitGufuncLoop(
    * inside the view's extent addresses memory inside the buffer (the runner checked the
    * view's whole span); any other index (past the extent, negative, not an integer) leaves
    * through `oob` (or a trap of the float conversion), and the JS loop reruns the call with
-   * its own semantics for it.
+   * its own semantics for it. Indices the counter analysis proved inside their extent
+   * (`inBounds`) are not checked.
    */
-  const address = (sl: ScalarLowering, p: number, indices: readonly Expr[]) => {
-    f.get(base(p)).set(sum);
+  const address = (
+    sl: ScalarLowering,
+    p: number,
+    indices: readonly Expr[],
+    inBounds: readonly boolean[] | undefined,
+  ) => {
+    f.get(base(p));
     indices.forEach((e, d) => {
       sl.expr(e);
       const v = valType(e.ty);
+      if (v === 'f32') throw new NotLowerable('a float32 view index');
       if (v === 'f64') {
-        // A float-typed index (a loop counter is a weak integer): an integer below 2^32.
+        // A float-typed index (a weak integer the analysis could not bound): an integer
+        // below 2^32, inside the extent.
         f.tee(idx)
           .op('i64.trunc_f64_s')
           .op('i32.wrap_i64')
           .tee(ii)
           .op('f64.convert_i32_u')
           .get(idx)
-          .op('f64.ne');
-      } else if (v === 'f32') {
-        throw new NotLowerable('a float32 view index');
-      } else {
-        f.set(ii);
-        f.i32(0);
+          .op('f64.ne')
+          .get(ii);
+        extent(p, d);
+        f.op('i32.ge_u').op('i32.or');
+        f.open('if');
+        f.call(oobFn, 'oob');
+        f.op('end');
+        f.get(ii);
+      } else if (!inBounds?.[d]) {
+        f.tee(ii);
+        extent(p, d);
+        f.op('i32.ge_u');
+        f.open('if');
+        f.call(oobFn, 'oob');
+        f.op('end');
+        f.get(ii);
       }
-      f.get(ii);
-      extent(p, d);
-      f.op('i32.ge_u').op('i32.or');
-      f.open('if');
-      f.call(oobFn, 'oob');
-      f.op('end');
-      f.get(ii).get(coreStride(p, d)).op('i32.mul').get(sum).op('i32.add').set(sum);
+      f.get(coreStride(p, d)).op('i32.mul').op('i32.add');
     });
-    f.get(sum);
   };
 
   const views = (e: Extract<Expr, { k: 'ext' }>, sl: ScalarLowering) => {
-    const { p, dim } = e.data as { p: number; dim?: number };
+    const { p, dim, inBounds } = e.data as CheckedViewRef & { dim?: number };
     const arrTy = arrTypes[p];
     const elemTy = elemOf(p);
     switch (e.op) {
       case 'shape': {
         const label = layout.operands[p][dim!];
         const fixed = layout.dims[label].fixed;
+        if (e.ty === 'int32') {
+          // A size the counter analysis computes with (at most MAX_CORE_SIZE).
+          if (fixed !== undefined || missing[label]) f.i32(fixed ?? 1);
+          else f.get(size(label));
+          return;
+        }
         if (fixed !== undefined || missing[label]) f.f64(fixed ?? 1);
         else f.get(size(label)).op('f64.convert_i32_s');
         sl.convert('float64', e.ty);
         return;
       }
       case 'get':
-        address(sl, p, e.args);
+        address(sl, p, e.args, inBounds);
         f.mem(LOAD[arrTy][0]);
         sl.convert(arrTy, elemTy);
         return;
@@ -319,7 +374,7 @@ export function emitGufuncLoop(
         const stored: Ty = arrTy === 'bool' && elemTy !== 'bool' ? 'bool' : elemTy;
         const v = f.local(valType(stored));
         const value = e.args[e.args.length - 1];
-        address(sl, p, e.args.slice(0, -1));
+        address(sl, p, e.args.slice(0, -1), inBounds);
         sl.expr(value);
         sl.convert(value.ty, elemTy);
         sl.convert(elemTy, stored);
@@ -335,7 +390,7 @@ export function emitGufuncLoop(
         throw new NotLowerable(`view construct '${e.op}'`);
     }
   };
-  const scalar = new ScalarLowering(k, f, imports, views);
+  const scalar = new ScalarLowering(counters.kernel, f, imports, views);
 
   const body = () => {
     scalar.kernel((i) => {
@@ -374,5 +429,11 @@ export function emitGufuncLoop(
   if (nd === 0) body();
   else level(0);
   const bytes = encodeModule(imports.list, [f], 65536);
-  return { bytes, imports, text: moduleText(imports.list, [f]) };
+  const names = counters.locals.map((id) => k.localNames[id]).join(', ');
+  return {
+    bytes,
+    imports,
+    text: moduleText(imports.list, [f]),
+    counters: `${names ? `i32 locals: ${names}` : 'no i32 locals'}, ${counters.unchecked} view index(es) proved in bounds`,
+  };
 }

@@ -2,7 +2,8 @@
  * guvectorize calls on wasm: the loop over the broadcast dims and the kernel's core in
  * scalar wasm, bit for bit the JS loop, on every dtype and layout (transposed, strided,
  * reversed and broadcast views); view indices past their extent hand the call to the JS
- * loop, and kernels that read their outputs stay there.
+ * loop, and kernels that read their outputs stay there. Loop counters the analysis holds as
+ * i32 (counters.ts) give the same bits in every loop form, at the i32 edges too.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,7 +58,148 @@ const affine = guvectorize((x: View, k: number, o: View) => {
 const arr = (shape: number[], dtypes: DType[] = DTYPES) =>
   ndarrayArb({ dtype: dtypes, shape, views: true, special: false });
 
+/**
+ * Kernels over one row `(n)->(n)` in the loop forms the counter analysis knows (and some it
+ * must refuse), each writing every output element so the outputs need no zeroing.
+ */
+const LOOP_FORMS = {
+  // Down-counting from an invariant `n - 1`, indices `n - 1 - i`.
+  reverse: guvectorize((x: View, o: View) => {
+    const n = x.shape[0];
+    for (let i = n - 1; i >= 0; i--) o.set(n - 1 - i, x.get(i));
+  }, '(n)->(n)'),
+  // `<=` and a step of 2, then the odd tail; indices `i + 1`.
+  pairs: guvectorize((x: View, o: View) => {
+    const n = x.shape[0];
+    let i2 = 0;
+    for (let i = 0; i <= n - 2; i += 2) {
+      o.set(i, x.get(i) + x.get(i + 1));
+      o.set(i + 1, x.get(i) - x.get(i + 1));
+      i2 = i + 2;
+    }
+    for (let j = i2; j < n; j++) o.set(j, x.get(j));
+  }, '(n)->(n)'),
+  // A triangular nest: the inner start is the outer counter.
+  suffix: guvectorize((x: View, o: View) => {
+    for (let i = 0; i < x.shape[0]; i++) {
+      let s = 0;
+      for (let j = i; j < x.shape[0]; j++) s += x.get(j);
+      o.set(i, s);
+    }
+  }, '(n)->(n)'),
+  // Counters in float arithmetic, -0 from `i * -1`, Math.min of a counter, a guarded
+  // `i - 2` index, and a down-counter with `>` and a step of 3.
+  weak: guvectorize((x: View, o: View) => {
+    const n = x.shape[0];
+    let t = 0;
+    for (let k = n - 1; k > -1; k -= 3) t += x.get(k) * k;
+    for (let i = 0; i < n; i++) {
+      let v = x.get(i) * (i + 0.5) - i + 1 / (i * -1) / Math.min(i + 1, 3) + t;
+      if (i >= 2) v += x.get(i - 2);
+      o.set(i, v);
+    }
+  }, '(n)->(n)'),
+  // Not counters: a while loop, a bound written in the body, a step too large.
+  notCounters: guvectorize((x: View, o: View) => {
+    let m = x.shape[0];
+    for (let j = 0; j < m; j++) if (x.get(j) > 3) m = m - 1;
+    let s = 0;
+    for (let q = 0; q < 4000000000; q += 1000000000) s += q;
+    let i = 0;
+    while (i < x.shape[0]) {
+      o.set(i, x.get(i) + i + s + m);
+      i++;
+    }
+  }, '(n)->(n)'),
+  // Counters at the i32 edge: the last fits, the loop past it stays on doubles.
+  edge: guvectorize((x: View, o: View) => {
+    let s = 0;
+    for (let i = 2147483640; i < 2147483647; i++) s += i;
+    let t = 0;
+    for (let i = 2147483640; i < 2147483650; i++) t += i;
+    for (let i = 0; i < x.shape[0]; i++) o.set(i, x.get(i) + s - t);
+  }, '(n)->(n)'),
+  // A 2-D core with a fixed dim: `(n,3)` read through a counter bounded by the literal.
+  fixed: guvectorize((x: View, o: View) => {
+    for (let i = 0; i < x.shape[0]; i++) {
+      let s = 0;
+      for (let k = 0; k < 3; k++) s += x.get(i, k) * (k + 1);
+      o.set(i, s);
+    }
+  }, '(n,3)->(n)'),
+};
+
+// A counter below x's size indexing y, whose size may be smaller: that index keeps its check
+// (past the last row's end the JS loop reads undefined).
+const mismatch = guvectorize((x: View, y: View, o: View) => {
+  for (let i = 0; i < x.shape[0]; i++) o.set(i, x.get(i) + y.get(i));
+}, '(n),(m)->(n)');
+
 describe('gufuncs on wasm', () => {
+  it('a counter bounded by one core dim indexes another: checked, the same bits', () => {
+    fc.assert(
+      fc.property(
+        fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 6 })).chain(([r, n]) =>
+          fc.tuple(
+            arr([r, n], ['float64']),
+            fc.integer({ min: 0, max: 6 }).chain((m) => arr([r, m], ['float64'])),
+          ),
+        ),
+        ([a, b]) => {
+          const x = onHeapCopy(a);
+          const y = onHeapCopy(b);
+          const [js, w] = both(() => mismatch(x, y) as NdArray);
+          expectSame(w, js, 'mismatch');
+        },
+      ),
+      runs(60),
+    );
+  });
+
+  it('every loop form the counter analysis meets, sizes 0 and 1 included, bit for bit the JS loop', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 9 }))
+          .chain(([r, n]) =>
+            fc.tuple(arr([r, n], ['float64', 'float32', 'int32', 'uint8']), arr([r, n, 3])),
+          ),
+        ([a, b]) => {
+          const x = onHeapCopy(a);
+          for (const [name, g] of Object.entries(LOOP_FORMS)) {
+            const input = name === 'fixed' ? onHeapCopy(b) : x;
+            const [js, w, path] = both(() => g(input) as NdArray);
+            expectSame(w, js, name);
+            // Empty operands stay on the JS loop (nothing to read).
+            if (input.size > 0) expect(path, name).toMatch(/^wasm: scalar gufunc loop/);
+          }
+        },
+      ),
+      runs(60),
+    );
+  });
+
+  it('inspect names the i32 locals and the view indices proved in bounds', () => {
+    const x = onHeapCopy(zeros([2, 3, 3]));
+    matmul(x, x);
+    expect(matmul.inspect()).toMatch(/last call on heap arrays: wasm: scalar gufunc loop/);
+    // i, j, k; a.get(i, k), b.get(k, j) and c.set(i, j) need no check.
+    expect(matmul.inspect()).toContain('i32 locals: i, j, k, 6 view index(es) proved in bounds');
+    const ahead = guvectorize((v: View, o: View) => {
+      const n = v.shape[0];
+      for (let i = 0; i < n; i++) o.set(i, i + 1 < n ? v.get(i + 1) : 0);
+      let s = 0;
+      for (let i = 0; i <= n - 1; i++) s += v.get(i);
+      if (n > 0) o.set(0, s);
+    }, '(n)->(n)');
+    ahead(onHeapCopy(zeros([2, 4])));
+    // Only o.set(i, …) in the first loop: `i + 1` and the `<=` loop keep their checks.
+    expect(ahead.inspect()).toContain('i32 locals: n, i, i, 1 view index(es) proved in bounds');
+    const rev = LOOP_FORMS.reverse;
+    rev(x.pick(0) as NdArray);
+    expect(rev.inspect()).toContain('i32 locals: n, i, 0 view index(es)');
+  });
+
   it('matmul over broadcast loop dims, every dtype and layout, bit for bit the JS loop', () => {
     fc.assert(
       fc.property(
