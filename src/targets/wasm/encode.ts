@@ -162,6 +162,10 @@ const OPS: Record<string, number[]> = {
   'i16x8.add': [0xfd, 142],
   'i16x8.sub': [0xfd, 145],
   'i16x8.mul': [0xfd, 149],
+  'i16x8.extmul_low_i8x16_s': [0xfd, 156],
+  'i16x8.extmul_high_i8x16_s': [0xfd, 157],
+  'i16x8.extmul_low_i8x16_u': [0xfd, 158],
+  'i16x8.extmul_high_i8x16_u': [0xfd, 159],
   'i16x8.min_s': [0xfd, 150],
   'i16x8.min_u': [0xfd, 151],
   'i16x8.max_s': [0xfd, 152],
@@ -328,6 +332,20 @@ export class FuncBuilder {
     uleb(this.code, code);
     this.code.push(index);
     this.line(`${name} ${index}`);
+    return this;
+  }
+
+  /**
+   * `i8x16.shuffle`: byte k of the result is byte `lanes[k]` of the two vectors on the stack
+   * (0–15 the first, 16–31 the second).
+   */
+  shuffle(lanes: readonly number[]): this {
+    if (lanes.length !== 16 || lanes.some((x) => !(x >= 0 && x < 32 && Number.isInteger(x))))
+      throw new Error(`internal: i8x16.shuffle lanes ${lanes.join(' ')}`);
+    this.code.push(0xfd);
+    uleb(this.code, 13);
+    this.code.push(...lanes);
+    this.line(`i8x16.shuffle ${lanes.join(' ')}`);
     return this;
   }
 
