@@ -8,6 +8,7 @@
  * each core size class alternate between the two paths, timed, the first call of each
  * untimed (it compiles and warms up), and the faster per element is kept for that loop and
  * size class from then on. Both paths give the same bits, so the choice changes only speed.
+ * A wasm call that leaves a view (the JS loop reruns it) settles that size class on JS.
  */
 
 /** How guvectorize calls on heap arrays pick between the wasm and the JS loop. */
@@ -58,8 +59,17 @@ export class PathChoice {
       this.chosen = this.best.wasm < this.best.js ? 'wasm' : 'js';
   }
 
+  /** A wasm call left a view (the JS loop reran it): JS from now on. */
+  leftView(): void {
+    this.chosen = 'js';
+    this.left = true;
+  }
+
+  private left = false;
+
   /** What was measured, for `inspect`. */
   describe(): string {
+    if (this.left) return 'a view index left its view on an earlier call';
     const ns = (ms: number) => (ms * 1e6).toFixed(2);
     return `measured wasm ${ns(this.best.wasm)} ns, JS ${ns(this.best.js)} ns per element (best of ${wasmGufuncConfig.trials} calls each)`;
   }

@@ -169,6 +169,9 @@ export function runWasmGufunc(c: GufuncCall): boolean {
   } catch (e) {
     // A float index the conversion traps on is one the JS loop gives its own meaning too.
     if (e !== OUT_OF_BUFFER && !(e instanceof WebAssembly.RuntimeError)) throw e;
+    // In `auto`, the loop's next calls of this size class go straight to JS: the same
+    // kernel on like shapes would leave its view again, after running part of the call.
+    choice?.leftView();
     noteJsPath(typed, 'a view index left its view: the JS loop ran the call');
     return false;
   }

@@ -351,4 +351,31 @@ describe('gufuncs on wasm', () => {
       Object.assign(wasmGufuncConfig, saved);
     }
   });
+
+  it('auto: a loop that left its view once runs its size class on the JS loop after', () => {
+    const saved = wasmGufuncConfig.mode;
+    wasmGufuncConfig.mode = 'auto';
+    try {
+      const ahead = guvectorize((x: View, o: View) => {
+        for (let i = 0; i < x.shape[0]; i++) o.set(i, x.get(i) + x.get(i + 1));
+      }, '(n)->(n)');
+      const x = onHeapCopy(ndarrayOf([3, 4]));
+      wasmConfig.enabled = false;
+      const expected = ahead(x) as NdArray;
+      wasmConfig.enabled = true;
+      const paths: string[] = [];
+      for (let k = 0; k < 4; k++) {
+        expectSame(ahead(x) as NdArray, expected, `call ${k}`);
+        paths.push(ahead.inspect().match(/last call on heap arrays: (.*)/)![1]);
+      }
+      expect(paths).toEqual([
+        'js: the JS loop, timed against the wasm loop (auto)',
+        'js: a view index left its view: the JS loop ran the call',
+        'js: the JS loop, faster for this loop and core size: a view index left its view on an earlier call',
+        'js: the JS loop, faster for this loop and core size: a view index left its view on an earlier call',
+      ]);
+    } finally {
+      wasmGufuncConfig.mode = saved;
+    }
+  });
 });
