@@ -120,6 +120,8 @@ console.log(
   'kernel                         JS ms   wasm ms  wasm/JS (best)  auto ms  auto/JS  auto path',
 );
 for (const c of cases()) {
+  // auto's trials first (2 × (trials + 1) calls), so its column is the path it settled on.
+  for (let k = 0; k < 2 * (wasmGufuncConfig.trials + 1); k++) on('auto', c.call)();
   const [js, wasm, auto] = timeAll(
     [on('js', c.call), on('wasm', c.call), on('auto', c.call)],
     rounds,

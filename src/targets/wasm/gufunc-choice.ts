@@ -18,7 +18,10 @@ export interface WasmGufuncConfig {
    * faster; `always`: the wasm loop whenever it can run; `never`: the JS loop.
    */
   mode: 'auto' | 'always' | 'never';
-  /** Timed calls per path before `auto` chooses (after one untimed call each). */
+  /**
+   * Timed calls per path before `auto` chooses (after one untimed call each); the best of
+   * several, so that a call slowed by another process does not decide alone.
+   */
   trials: number;
   /** The clock `auto` times calls with, in ms (tests replace it). */
   clock: () => number;
@@ -26,7 +29,7 @@ export interface WasmGufuncConfig {
 
 export const wasmGufuncConfig: WasmGufuncConfig = {
   mode: 'auto',
-  trials: 3,
+  trials: 4,
   clock: () => performance.now(),
 };
 
