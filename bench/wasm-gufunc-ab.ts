@@ -3,14 +3,15 @@
  * both over the same heap arrays, timed side by side in one run. Standalone:
  * `npx tsx bench/wasm-gufunc-ab.ts [rounds]`. Prints each kernel's medians and wasm/JS.
  *
- * The wasm contender forces the wasm loop on (whatever `wasmGufuncConfig` says); the JS
- * contender turns the wasm engine off. A third column, `default`, is what a plain call does
- * with the shipped settings (it names the path it took).
+ * The `wasm` contender forces the wasm loop (`mode: 'always'`); the `JS` contender turns the
+ * wasm engine off; `auto` is a plain call with the shipped settings, which times both paths
+ * on its first calls and keeps the faster (its last path is printed). Medians over the
+ * rounds, and in parentheses the ratio of the best times (steadier on a loaded machine).
  */
 import { free, guvectorize, type NdArray, type View, zeros } from '../src/index.js';
 import { wasmGufuncConfig } from '../src/targets/wasm/gufunc.js';
 import { lastPathOfAnyCall, wasmConfig } from '../src/targets/wasm/map.js';
-import { sideBySide } from './harness.js';
+import { median } from './harness.js';
 import { filled } from './heap-contenders.js';
 
 const matmul = guvectorize((a: View, b: View, c: View) => {
@@ -87,36 +88,48 @@ function cases(): Case[] {
   ];
 }
 
-function forced(on: boolean, run: () => unknown): () => unknown {
+/** The call with the wasm engine off (`js`), the wasm loop forced (`wasm`), or as shipped. */
+function on(path: 'js' | 'wasm' | 'auto', run: () => unknown): () => unknown {
   return () => {
-    const saved = wasmGufuncConfig.enabled;
-    wasmConfig.enabled = on;
-    wasmGufuncConfig.enabled = on || saved;
+    wasmConfig.enabled = path !== 'js';
+    wasmGufuncConfig.mode = path === 'wasm' ? 'always' : 'auto';
     try {
       return run();
     } finally {
       wasmConfig.enabled = true;
-      wasmGufuncConfig.enabled = saved;
+      wasmGufuncConfig.mode = 'auto';
     }
   };
 }
 
+/** Interleaved rounds (every contender once per round, after 2 warmup calls each): median and best ms. */
+function timeAll(runs: (() => unknown)[], rounds: number): { medianMs: number; minMs: number }[] {
+  for (const r of runs) for (let w = 0; w < 2; w++) r();
+  const samples = runs.map(() => [] as number[]);
+  for (let k = 0; k < rounds; k++)
+    runs.forEach((r, i) => {
+      const t0 = performance.now();
+      r();
+      samples[i].push(performance.now() - t0);
+    });
+  return samples.map((s) => ({ medianMs: median(s), minMs: Math.min(...s) }));
+}
+
 const rounds = Number(process.argv[2] ?? 15);
-console.log('kernel                        JS loop ms   wasm ms   wasm/JS   default path');
+console.log(
+  'kernel                         JS ms   wasm ms  wasm/JS (best)  auto ms  auto/JS  auto path',
+);
 for (const c of cases()) {
-  const [js, wasm] = sideBySide(
-    [
-      { name: 'js', run: forced(false, c.call) },
-      { name: 'wasm', run: forced(true, c.call) },
-    ],
+  // auto's trials first (2 × (trials + 1) calls), so its column is the path it settled on.
+  for (let k = 0; k < 2 * (wasmGufuncConfig.trials + 1); k++) on('auto', c.call)();
+  const [js, wasm, auto] = timeAll(
+    [on('js', c.call), on('wasm', c.call), on('auto', c.call)],
     rounds,
   );
-  forced(true, c.call)();
-  const forcedPath = lastPathOfAnyCall();
-  c.call();
   const path = lastPathOfAnyCall();
+  const f = (x: number) => x.toFixed(3).padStart(9);
   console.log(
-    `${c.name.padEnd(30)}${js.medianMs.toFixed(3).padStart(10)}${wasm.medianMs.toFixed(3).padStart(10)}${(wasm.medianMs / js.medianMs).toFixed(2).padStart(10)}   ${path}${forcedPath.startsWith('wasm') ? '' : ` (forced: ${forcedPath})`}`,
+    `${c.name.padEnd(28)}${f(js.medianMs)}${f(wasm.medianMs)}${(wasm.medianMs / js.medianMs).toFixed(2).padStart(9)} (${(wasm.minMs / js.minMs).toFixed(2)})${f(auto.medianMs)}${(auto.medianMs / js.medianMs).toFixed(2).padStart(9)}  ${path.replace(/ \(best of.*|: scalar gufunc loop \S+/g, '')}`,
   );
   for (const a of c.arrays) free(a);
 }

@@ -103,4 +103,6 @@ export interface GufuncCall {
   readonly S: readonly number[];
   /** The size of every core dim label, then every operand's core strides (in elements). */
   readonly C: readonly number[];
+  /** Runs this call on the JS loop (an engine that times both paths calls it). */
+  readonly runJs?: () => void;
 }

@@ -24,6 +24,7 @@ import type { GufuncCall, GufuncLayout, TypedGufunc } from '../../plan/gufunc.js
 import { instantiateSync, wasmRefused } from './compile.js';
 import { type CheckedViewRef, withI32Counters } from './counters.js';
 import { encodeModule, FuncBuilder, moduleText, type ValType } from './encode.js';
+import { PathChoice, sizeClass, wasmGufuncConfig } from './gufunc-choice.js';
 import { Imports, NotLowerable, ScalarLowering, valType } from './lower.js';
 import { LOAD, lastWasmPath, noteJsPath, notePath, STORE, wasmConfig } from './map.js';
 
@@ -36,6 +37,8 @@ export interface WasmGufuncLoop {
   readonly bytes: number;
   /** Which kernel locals the loop holds as i32 and how many view indices go unchecked. */
   readonly counters?: string;
+  /** `auto` mode's trials and choices, by core size class. */
+  readonly choices?: Map<number, PathChoice>;
 }
 
 /** Thrown by the `oob` import: a view index left its buffer (the JS loop reruns the call). */
@@ -44,13 +47,7 @@ const oob = () => {
   throw OUT_OF_BUFFER;
 };
 
-/**
- * Whether gufunc calls go to wasm at all. Off by default: a kernel's loop counters are weak
- * integers, f64 in wasm, and each view index then costs a checked float-to-integer
- * conversion, so the scalar wasm core measured 2–3× slower than V8's JS loop (a 4×4
- * matmul over 2000 pairs, row norms of 1e5×32). Set `enabled` to use it (the tests do).
- */
-export const wasmGufuncConfig = { enabled: false };
+export { wasmGufuncConfig } from './gufunc-choice.js';
 
 /** Core sizes and loop extents the wasm loop takes (i32 parameters; larger calls run on JS). */
 const MAX_CORE_SIZE = 2 ** 31 - 1;
@@ -82,10 +79,16 @@ export function describeWasmGufunc(k: TypedKernel): string {
 export function runWasmGufunc(c: GufuncCall): boolean {
   const heap = existingHeap();
   const typed = c.kernel.typed;
-  if (!heap || !wasmConfig.enabled || !wasmGufuncConfig.enabled) return false;
+  if (!heap || !wasmConfig.enabled) return false;
+  if (wasmGufuncConfig.mode === 'never') {
+    noteJsPath(typed, "gufunc wasm loops are off (mode 'never')");
+    return false;
+  }
   let size = 1;
   for (const n of c.N) size *= n;
-  for (const z of c.C.slice(0, c.layout.dims.length)) size *= z;
+  let core = 1;
+  for (const z of c.C.slice(0, c.layout.dims.length)) core *= z;
+  size *= core;
   if (size < wasmConfig.minElements) return false;
   const refused = wasmRefused();
   if (refused !== undefined) {
@@ -125,6 +128,21 @@ export function runWasmGufunc(c: GufuncCall): boolean {
     noteJsPath(typed, loop.reason ?? 'no wasm loop');
     return false;
   }
+  let choice: PathChoice | undefined;
+  if (wasmGufuncConfig.mode === 'auto' && c.runJs) {
+    const cls = sizeClass(core);
+    choice = loop.choices!.get(cls);
+    if (!choice) loop.choices!.set(cls, (choice = new PathChoice()));
+    if (choice.next() === 'js') {
+      if (choice.chosen) {
+        noteJsPath(typed, `the JS loop, faster for this loop and core size: ${choice.describe()}`);
+        return false;
+      }
+      choice.trial('js', size, c.runJs);
+      noteJsPath(typed, 'the JS loop, timed against the wasm loop (auto)');
+      return true;
+    }
+  }
   const args: number[] = [];
   for (let o = 0; o < nop; o++) {
     const d = c.D[o];
@@ -144,15 +162,25 @@ export function runWasmGufunc(c: GufuncCall): boolean {
     const bpe = STORAGE[c.arrTypes[o]].BYTES_PER_ELEMENT;
     for (let d = 0; d < c.layout.operands[o].length; d++) args.push(c.C[k++] * bpe);
   }
+  const run = loop.run;
   try {
-    loop.run(...args);
+    if (choice && !choice.chosen) choice.trial('wasm', size, () => run(...args));
+    else run(...args);
   } catch (e) {
     // A float index the conversion traps on is one the JS loop gives its own meaning too.
     if (e !== OUT_OF_BUFFER && !(e instanceof WebAssembly.RuntimeError)) throw e;
+    // In `auto`, the loop's next calls of this size class go straight to JS: the same
+    // kernel on like shapes would leave its view again, after running part of the call.
+    choice?.leftView();
     noteJsPath(typed, 'a view index left its view: the JS loop ran the call');
     return false;
   }
-  notePath(typed, `wasm: scalar gufunc loop ${loop.key}`);
+  const why = !choice
+    ? ''
+    : choice.chosen
+      ? `, faster for this loop and core size: ${choice.describe()}`
+      : ', timed against the JS loop (auto)';
+  notePath(typed, `wasm: scalar gufunc loop ${loop.key}${why}`);
   return true;
 }
 
@@ -200,7 +228,7 @@ function buildGufuncLoop(c: GufuncCall, key: string): WasmGufuncLoop {
   const r = instantiateSync(bytes, imports.object(heap.memory as WebAssembly.Memory));
   if ('reason' in r) return { key, reason: r.reason, text, bytes: bytes.length };
   const run = r.exports.run as (...a: number[]) => void;
-  return { key, run, text, bytes: bytes.length, counters };
+  return { key, run, text, bytes: bytes.length, counters, choices: new Map() };
 }
 
 /** Whether a kernel reads one of its output views (a rerun would then see its own writes). */

@@ -124,7 +124,7 @@ export function runGufunc(
   if (
     !workers &&
     !kernel.boundscheck &&
-    onWasm(kernel, layout, arrTypes, plan, D, P, lay.shape, S, C)
+    onWasm(kernel, layout, arrTypes, plan, D, P, lay.shape, S, C, () => loop(D, P, lay.shape, S, C))
   )
     return;
   loop(D, P, lay.shape, S, C);
@@ -141,6 +141,7 @@ function onWasm(
   N: number[],
   S: number[],
   C: number[],
+  runJs: () => void,
 ): boolean {
   if (existingHeap() === undefined) return false;
   return runWasmGufunc({
@@ -153,6 +154,7 @@ function onWasm(
     N,
     S,
     C,
+    runJs,
   });
 }
 

@@ -9,16 +9,17 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DType, guvectorize, type NdArray, type View, zeros } from '../../../src/index.js';
 import { wasmGufuncConfig } from '../../../src/targets/wasm/gufunc.js';
+import { wasmConfig } from '../../../src/targets/wasm/map.js';
 import { ndarrayArb } from '../../../src/testing/index.js';
 import { runs } from '../../support.js';
 import { both, expectSame, onHeapCopy, useWasmForEveryCall } from './helpers.js';
 
 useWasmForEveryCall();
 beforeAll(() => {
-  wasmGufuncConfig.enabled = true;
+  wasmGufuncConfig.mode = 'always';
 });
 afterAll(() => {
-  wasmGufuncConfig.enabled = false;
+  wasmGufuncConfig.mode = 'auto';
 });
 
 const DTYPES: DType[] = [
@@ -53,6 +54,14 @@ const affine = guvectorize((x: View, k: number, o: View) => {
     o.set(i, v > 100 ? v - 7 : v);
   }
 }, '(n),()->(n)');
+
+/** A float64 array of `shape` holding 0.5, 1.5, 2.5, … */
+function ndarrayOf(shape: number[]): NdArray {
+  const a = zeros(shape);
+  const d = a.data as Float64Array;
+  for (let i = 0; i < d.length; i++) d[i] = i + 0.5;
+  return a;
+}
 
 /** A view arbitrary of `shape` and a random dtype among `dtypes`. */
 const arr = (shape: number[], dtypes: DType[] = DTYPES) =>
@@ -284,5 +293,89 @@ describe('gufuncs on wasm', () => {
       return y;
     });
     expectSame(w2, js2, 'in place');
+  });
+
+  it("auto times both paths on a loop's first calls, keeps the faster, and inspect says why", () => {
+    const saved = { ...wasmGufuncConfig };
+    // A clock under the test's control: each timed call lasts `cost[path]` ms, the path
+    // told by the order of the trials (JS first, then alternating).
+    let now = 0;
+    let reads = 0;
+    let cost = { js: 5, wasm: 1 };
+    wasmGufuncConfig.clock = () => {
+      const timed = reads++;
+      // Reads come in pairs (start, end) for the timed calls: JS, wasm, JS, wasm, …
+      if (timed % 2 === 1) now += Math.floor(timed / 2) % 2 === 0 ? cost.js : cost.wasm;
+      return now;
+    };
+    wasmGufuncConfig.trials = 2;
+    wasmGufuncConfig.mode = 'auto';
+    try {
+      for (const [faster, js, wasm] of [
+        ['wasm', 5, 1],
+        ['js', 1, 5],
+      ] as const) {
+        cost = { js, wasm };
+        reads = 0;
+        const g = guvectorize((x: View) => {
+          let s = 0;
+          for (let i = 0; i < x.shape[0]; i++) s += x.get(i) * (i + 1);
+          return s;
+        }, '(n)->()');
+        const x = onHeapCopy(ndarrayOf([2, 5]));
+        wasmConfig.enabled = false;
+        const expected = g(x) as NdArray;
+        wasmConfig.enabled = true;
+        const paths: string[] = [];
+        // 1 untimed + 2 timed calls per path, then the choice (10 elements: 0.1 ms each).
+        for (let k = 0; k < 8; k++) {
+          expectSame(g(x) as NdArray, expected, `call ${k}`);
+          paths.push(g.inspect().match(/last call on heap arrays: (.*)/)![1]);
+        }
+        expect(paths.slice(0, 6).map((p) => p.slice(0, 4))).toEqual([
+          'js: ',
+          'wasm',
+          'js: ',
+          'wasm',
+          'js: ',
+          'wasm',
+        ]);
+        const kept =
+          faster === 'wasm'
+            ? /^wasm: scalar gufunc loop .*, faster for this loop and core size: measured wasm 100000.00 ns, JS 500000.00 ns per element/
+            : /^js: the JS loop, faster for this loop and core size: measured wasm 500000.00 ns, JS 100000.00 ns per element/;
+        expect(paths[6]).toMatch(kept);
+        expect(paths[7]).toMatch(kept);
+      }
+    } finally {
+      Object.assign(wasmGufuncConfig, saved);
+    }
+  });
+
+  it('auto: a loop that left its view once runs its size class on the JS loop after', () => {
+    const saved = wasmGufuncConfig.mode;
+    wasmGufuncConfig.mode = 'auto';
+    try {
+      const ahead = guvectorize((x: View, o: View) => {
+        for (let i = 0; i < x.shape[0]; i++) o.set(i, x.get(i) + x.get(i + 1));
+      }, '(n)->(n)');
+      const x = onHeapCopy(ndarrayOf([3, 4]));
+      wasmConfig.enabled = false;
+      const expected = ahead(x) as NdArray;
+      wasmConfig.enabled = true;
+      const paths: string[] = [];
+      for (let k = 0; k < 4; k++) {
+        expectSame(ahead(x) as NdArray, expected, `call ${k}`);
+        paths.push(ahead.inspect().match(/last call on heap arrays: (.*)/)![1]);
+      }
+      expect(paths).toEqual([
+        'js: the JS loop, timed against the wasm loop (auto)',
+        'js: a view index left its view: the JS loop ran the call',
+        'js: the JS loop, faster for this loop and core size: a view index left its view on an earlier call',
+        'js: the JS loop, faster for this loop and core size: a view index left its view on an earlier call',
+      ]);
+    } finally {
+      wasmGufuncConfig.mode = saved;
+    }
   });
 });
