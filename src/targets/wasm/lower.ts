@@ -84,7 +84,7 @@ export type ExtExpr = Extract<Expr, { k: 'ext' }>;
 export type ExtLoweringWasm = (e: ExtExpr) => void;
 
 /** Math functions that are instructions (f64/f32), by name. */
-const FLOAT_INSTR = new Set(['sqrt', 'abs', 'floor', 'ceil', 'trunc']);
+export const FLOAT_INSTR = new Set(['sqrt', 'abs', 'floor', 'ceil', 'trunc']);
 
 /**
  * Lowers one extension node (`{ k: 'ext' }`), leaving its value (of type `e.ty`) on the
