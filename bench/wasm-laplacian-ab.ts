@@ -40,11 +40,10 @@ const under = (t: typeof defaults, f: () => unknown) => () => {
 const variants: [string, typeof defaults][] = [
   ['new (default)', defaults],
   ['previous', previous],
-  ['no strips', { ...defaults, strip: 0 }],
-  ['strips 2 KiB', { ...defaults, strip: 2048 }],
-  ['strips 4 KiB', { ...defaults, strip: 4096 }],
-  ['strips 8 KiB', { ...defaults, strip: 8192 }],
   ['no chunks', { ...defaults, rowChunks: false }],
+  ['no peel', { ...defaults, peel: false }],
+  ['unrolled 2×', { ...defaults, unroll: 2 }],
+  ['strips of 2 KiB', { ...defaults, strip: 2048 }],
 ];
 for (const [name, run] of [
   ['Laplacian 4096² f64', () => laplacian(grid, { out: lapOut })],
