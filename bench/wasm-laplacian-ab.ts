@@ -27,7 +27,7 @@ const next = zeros([G, G], 'uint8');
 const life = stencil(lifeRule, { boundary: 'wrap' });
 
 const defaults = { ...stencilTuning };
-const previous: typeof defaults = { unroll: 2, rowChunks: false, peel: false };
+const previous: typeof defaults = { unroll: 2, rowChunks: false, peel: false, strip: 0 };
 /** Runs `f` under a tuning (each tuning has its own cached loop module). */
 const under = (t: typeof defaults, f: () => unknown) => () => {
   Object.assign(stencilTuning, t);
@@ -40,10 +40,10 @@ const under = (t: typeof defaults, f: () => unknown) => () => {
 const variants: [string, typeof defaults][] = [
   ['new (default)', defaults],
   ['previous', previous],
-  ['chunks, peel row, 4×', { unroll: 4, rowChunks: true, peel: 'row' }],
-  ['no chunks, peel, 4×', { unroll: 4, rowChunks: false, peel: 'output' }],
-  ['chunks, peel, 2×', { unroll: 2, rowChunks: true, peel: 'output' }],
-  ['chunks, peel, 8×', { unroll: 8, rowChunks: true, peel: 'output' }],
+  ['no chunks', { ...defaults, rowChunks: false }],
+  ['no peel', { ...defaults, peel: false }],
+  ['unrolled 2×', { ...defaults, unroll: 2 }],
+  ['strips of 2 KiB', { ...defaults, strip: 2048 }],
 ];
 for (const [name, run] of [
   ['Laplacian 4096² f64', () => laplacian(grid, { out: lapOut })],

@@ -16,6 +16,7 @@ import type { TypedKernel } from '../../compiler/ir.js';
 import { STORAGE, type TypedArray } from '../../core/dtypes.js';
 import { existingHeap, type Heap } from '../../core/heap.js';
 import type { MapPlan } from '../../plan/map.js';
+import { jsFasterReason } from '../wasm/cost.js';
 import {
   notePath,
   SMALL_COPY,
@@ -81,6 +82,8 @@ export function wasmChunks(
   if (!heap || !wasmConfig.enabled) return note(typed, 'the wasm engine is off');
   if (!(heap.memory.buffer instanceof SharedArrayBuffer))
     return note(typed, 'the heap memory is not shared');
+  const slower = wasmConfig.costRule ? jsFasterReason(typed) : undefined;
+  if (slower !== undefined) return note(typed, slower);
   const nops = D.length;
   // A view reaching outside its TypedArray reads undefined (NaN) in JS and drops its
   // writes; on wasm it would touch a neighbouring heap block: such calls stay on JS.

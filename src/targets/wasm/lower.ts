@@ -84,7 +84,7 @@ export type ExtExpr = Extract<Expr, { k: 'ext' }>;
 export type ExtLoweringWasm = (e: ExtExpr) => void;
 
 /** Math functions that are instructions (f64/f32), by name. */
-const FLOAT_INSTR = new Set(['sqrt', 'abs', 'floor', 'ceil', 'trunc']);
+export const FLOAT_INSTR = new Set(['sqrt', 'abs', 'floor', 'ceil', 'trunc']);
 
 /**
  * Lowers one extension node (`{ k: 'ext' }`), leaving its value (of type `e.ty`) on the
@@ -1173,6 +1173,10 @@ export class SimdLowering {
       f.op(op.startsWith('v128') ? op : `${sh}.${op}`);
       return;
     }
+    if (e.op === '*' && this.bits === 8) {
+      this.mul8(e.l, e.r);
+      return;
+    }
     if (!this.float && (e.op === '<<' || e.op === '>>' || e.op === '>>>')) {
       // Lane shifts take their count modulo the lane width; JS takes it modulo 32, then
       // narrows. Only constant counts, resolved here.
@@ -1201,6 +1205,24 @@ export class SimdLowering {
       return;
     }
     throw new NotSimd(`SIMD: operator ${e.op} on ${this.t}`);
+  }
+
+  /**
+   * 8-bit lanes have no multiply: the 16-bit products of the low and high halves
+   * (`extmul`), then their low bytes (a shuffle of the even bytes). The low byte of a
+   * product is the same signed or unsigned: NumPy's wrap-around for int8 and uint8.
+   */
+  private mul8(l: Expr, r: Expr): void {
+    const f = this.f;
+    const a = f.local('v128');
+    const b = f.local('v128');
+    this.expr(l);
+    f.set(a);
+    this.expr(r);
+    f.set(b);
+    f.get(a).get(b).op('i16x8.extmul_low_i8x16_u');
+    f.get(a).get(b).op('i16x8.extmul_high_i8x16_u');
+    f.shuffle(Array.from({ length: 16 }, (_, i) => 2 * i));
   }
 
   private math(e: Extract<Expr, { k: 'math' }>): void {

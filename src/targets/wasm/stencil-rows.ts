@@ -23,6 +23,8 @@ export const stencilTuning = {
    * row's (`'row'`) is 16-byte aligned; `false`: none.
    */
   peel: 'output' as 'output' | 'row' | false,
+  /** Bytes of the output's rows per strip of the rows loop (0: whole rows). */
+  strip: 0,
 };
 
 const DEFAULTS = { ...stencilTuning };

@@ -30,10 +30,12 @@ afterEach(() => {
 
 const TUNINGS: (typeof stencilTuning)[] = [
   DEFAULTS,
-  { unroll: 1, rowChunks: true, peel: 'row' },
-  { unroll: 3, rowChunks: true, peel: false },
-  { unroll: 2, rowChunks: false, peel: 'output' },
-  { unroll: 8, rowChunks: true, peel: 'output' },
+  { unroll: 1, rowChunks: true, peel: 'row', strip: 0 },
+  { unroll: 3, rowChunks: true, peel: false, strip: 64 },
+  { unroll: 2, rowChunks: false, peel: 'output', strip: 0 },
+  { unroll: 8, rowChunks: true, peel: 'output', strip: 0 },
+  // Strips of 16 cells: several per row.
+  { unroll: 4, rowChunks: true, peel: 'output', strip: 16 },
 ];
 
 const MODES: readonly Boundary[] = ['skip', 'constant', 'nearest', 'wrap'];
