@@ -23,11 +23,27 @@ import { isArrayType } from './types.js';
 /** Returned by {@link WasmVersion.run} when the JS path must run the call. */
 export const ON_JS: unique symbol = Symbol('jit: JS path');
 
+let lastAny = '';
+
+/** The path of the latest jit call of any function (tests use it). */
+export function lastJitPath(): string {
+  return lastAny;
+}
+
 /** One compiled version's wasm side: its plan, and which path its last call took. */
 export class WasmVersion {
   readonly plan: WholeFunctionPlan;
+  private path = '';
+
   /** `wasm` or `js: <reason>`, for the last call (empty before the first). */
-  lastPath = '';
+  get lastPath(): string {
+    return this.path;
+  }
+
+  private set lastPath(p: string) {
+    this.path = p;
+    lastAny = p;
+  }
 
   constructor(typed: TypedFunction, parallel: boolean, fastmath: boolean) {
     this.plan = {
