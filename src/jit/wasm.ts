@@ -58,7 +58,11 @@ export class WasmVersion {
 
   /** Runs the call on wasm (its result), or returns {@link ON_JS} with the reason noted. */
   run(vals: readonly unknown[]): unknown {
-    if (!wasmConfig.enabled || existingHeap() === undefined) {
+    if (!wasmConfig.enabled) {
+      this.lastPath = 'js: the wasm engine is off';
+      return ON_JS;
+    }
+    if (existingHeap() === undefined) {
       this.lastPath = 'js: the numbats heap is off';
       return ON_JS;
     }
