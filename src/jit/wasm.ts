@@ -23,11 +23,27 @@ import { isArrayType } from './types.js';
 /** Returned by {@link WasmVersion.run} when the JS path must run the call. */
 export const ON_JS: unique symbol = Symbol('jit: JS path');
 
+let lastAny = '';
+
+/** The path of the latest jit call of any function (tests use it). */
+export function lastJitPath(): string {
+  return lastAny;
+}
+
 /** One compiled version's wasm side: its plan, and which path its last call took. */
 export class WasmVersion {
   readonly plan: WholeFunctionPlan;
+  private path = '';
+
   /** `wasm` or `js: <reason>`, for the last call (empty before the first). */
-  lastPath = '';
+  get lastPath(): string {
+    return this.path;
+  }
+
+  private set lastPath(p: string) {
+    this.path = p;
+    lastAny = p;
+  }
 
   constructor(typed: TypedFunction, parallel: boolean, fastmath: boolean) {
     this.plan = {
@@ -42,7 +58,11 @@ export class WasmVersion {
 
   /** Runs the call on wasm (its result), or returns {@link ON_JS} with the reason noted. */
   run(vals: readonly unknown[]): unknown {
-    if (!wasmConfig.enabled || existingHeap() === undefined) {
+    if (!wasmConfig.enabled) {
+      this.lastPath = 'js: the wasm engine is off';
+      return ON_JS;
+    }
+    if (existingHeap() === undefined) {
       this.lastPath = 'js: the numbats heap is off';
       return ON_JS;
     }

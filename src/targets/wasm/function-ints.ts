@@ -5,8 +5,9 @@
  * the JS path holds (integers far below 2^53), so counters can run as i64 and indices skip
  * the float-to-integer conversion, while everything else stays f64 as in JS.
  */
-import type { Expr, Stmt } from '../../compiler/ir.js';
-import { forEachValue } from '../../compiler/visit.js';
+import type { Expr, Stmt, Ty } from '../../compiler/ir.js';
+import { isWeak } from '../../compiler/ir.js';
+import { forEachValue, mapBody, mapChildren } from '../../compiler/visit.js';
 import type { WholeFunctionPlan } from '../../plan/function.js';
 
 /** Largest constant and step taken as i64 (sums of a few such terms stay far below 2^53). */
@@ -135,4 +136,40 @@ export function readsOf(e: Expr): { locals: Set<number>; arrays: Set<number>; lo
     if (x.k === 'load') loads = true;
   });
   return { locals, arrays, loads };
+}
+
+/**
+ * The body with explicit conversions where an operator's operand has another wasm type than
+ * the operator: Numba's typing gives `int8 + int64` the type int64 without converting the
+ * int8 (JS numbers need no conversion), while wasm must turn the i32 into an f64.
+ */
+export function explicitCasts(body: readonly Stmt[]): Stmt[] {
+  const fix = (e: Expr): Expr => {
+    const c = mapChildren(e, fix);
+    const to = (x: Expr): Expr => (sameRepr(x.ty, c.ty) ? x : { k: 'cast', arg: x, ty: c.ty });
+    switch (c.k) {
+      case 'binary':
+        return { ...c, l: to(c.l), r: isShift(c.op) && !isWeak(c.ty) ? c.r : to(c.r) };
+      case 'logical':
+        return { ...c, l: to(c.l), r: to(c.r) };
+      case 'cond':
+        return { ...c, a: to(c.a), b: to(c.b) };
+      case 'unary':
+        return c.op === '!' ? c : { ...c, arg: to(c.arg) };
+      case 'seq':
+        return { ...c, items: [...c.items.slice(0, -1), to(c.items[c.items.length - 1])] };
+      default:
+        return c;
+    }
+  };
+  return mapBody(body, fix);
+}
+
+const isShift = (op: string) => op === '<<' || op === '>>' || op === '>>>';
+
+/** Whether values of the two types share a wasm representation (no conversion needed). */
+function sameRepr(a: Ty, b: Ty): boolean {
+  const rep = (t: Ty) =>
+    t === 'float64' || t === 'wint' || t === 'wfloat' ? 'f64' : t === 'float32' ? 'f32' : 'i32';
+  return rep(a) === rep(b);
 }

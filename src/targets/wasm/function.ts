@@ -23,6 +23,7 @@ import type { FunctionValueType, WholeFunctionPlan } from '../../plan/function.j
 import type { FuncBuilder, ValType } from './encode.js';
 import {
   assignedIn,
+  explicitCasts,
   isI32Int,
   isInt,
   readsOf,
@@ -89,7 +90,7 @@ function kernelView(plan: WholeFunctionPlan): TypedKernel {
     paramTypes: [],
     localTypes,
     localNames: [],
-    body: plan.body,
+    body: [],
     outTypes: [],
     freeNames: [],
     specialParams: special,
@@ -185,7 +186,7 @@ export class FunctionLowering extends ScalarLowering {
     });
     this.labels = [];
     this.open('block', 'other');
-    this.stmts(this.plan.body);
+    this.stmts(explicitCasts(this.plan.body));
     this.close();
     if (this.flag >= 0) {
       f.get(this.flag);
