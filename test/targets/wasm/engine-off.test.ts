@@ -25,8 +25,12 @@ describe('without the wasm engine', () => {
     const r = run(['--jitless', '--no-warnings']);
     expect(r.webAssembly).toBe(false);
     expect(r.heap.enabled).toBe(false);
-    expect(r.heap.reason).toMatch(/^no WebAssembly here \(.*--jitless\), so arrays live on ordinary/);
-    expect(r.wave).toMatch(/last call on 2048\+ elements: js: no WebAssembly here .*every call runs the JS loops/);
+    expect(r.heap.reason).toMatch(
+      /^no WebAssembly here \(.*--jitless\), so arrays live on ordinary/,
+    );
+    expect(r.wave).toMatch(
+      /last call on 2048\+ elements: js: no WebAssembly here .*every call runs the JS loops/,
+    );
     expect(r.blur).toMatch(/last call on 2048\+ elements: js: no WebAssembly here/);
     expect(r.waveOk).toBe(true);
     expect(r.blurOk).toBe(true);
@@ -36,7 +40,9 @@ describe('without the wasm engine', () => {
     const r = run([], { NUMBATS_HEAP: 'off' });
     expect(r.webAssembly).toBe(true);
     expect(r.heap).toMatchObject({ enabled: false, reason: 'turned off by NUMBATS_HEAP=off' });
-    expect(r.wave).toMatch(/js: the numbats heap is off \(turned off by NUMBATS_HEAP=off\); wasm loops run only on heap arrays/);
+    expect(r.wave).toMatch(
+      /js: the numbats heap is off \(turned off by NUMBATS_HEAP=off\); wasm loops run only on heap arrays/,
+    );
     expect(r.blur).toMatch(/js: the numbats heap is off/);
     expect(r.waveOk && r.blurOk).toBe(true);
   });
