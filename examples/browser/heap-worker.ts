@@ -49,7 +49,9 @@ self.onmessage = async () => {
   const jobs = parallelStatus().jobs;
   const first = compareWave(x);
   const firstJobs = parallelStatus().jobs - jobs;
-  for (let t = 0; t < 500 && parallelStatus().ready < 2; t++) await tick();
+  // (a pool given up — its workers refused by the page — is not waited for)
+  for (let t = 0; t < 500 && parallelStatus().available && parallelStatus().ready < 2; t++)
+    await tick();
   const wave = compareWave(x);
   const life = compareLife();
   // Grow the heap while the pool is alive; the newest array lies in the grown part.

@@ -57,9 +57,15 @@ async function grow() {
   return { before, after, allocated: kept.length, top: await compareWave(top) };
 }
 
-/** Runs heap-worker.ts and resolves with what it reports. */
+/**
+ * Runs heap-worker.ts and resolves with what it reports. A worker's script brings its own
+ * Content-Security-Policy (it does not inherit the page's), so the page's `?csp=` preset
+ * is passed on to the worker's request.
+ */
 function inWorker(): Promise<unknown> {
-  const w = new Worker(new URL('./heap-worker.ts', import.meta.url), { type: 'module' });
+  const csp = new URLSearchParams(location.search).get('csp');
+  const url = new URL(`./heap-worker.ts${csp ? `?csp=${csp}` : ''}`, import.meta.url);
+  const w = new Worker(url, { type: 'module' });
   return new Promise((resolve, reject) => {
     w.onmessage = (e) => {
       resolve(e.data);

@@ -384,6 +384,14 @@ export class Heap {
 
 const DEFAULT_MAX = 2 * 1024 ** 3;
 
+/**
+ * Why there is no heap (and no wasm engine) in a JavaScript engine without WebAssembly:
+ * V8 started with `--jitless` (Chromium's `--js-flags=--jitless`, Node's `--jitless`)
+ * has no `WebAssembly` object at all.
+ */
+export const NO_WEBASSEMBLY =
+  'no WebAssembly here (this JavaScript engine runs without it, as V8 does with --jitless)';
+
 const config = {
   enabled: true,
   maxBytes: DEFAULT_MAX,
@@ -392,7 +400,10 @@ const config = {
 };
 let fallbacks = 0;
 let reasonOff: string | undefined;
-if (typeof SharedArrayBuffer === 'undefined' || typeof WebAssembly === 'undefined') {
+if (typeof WebAssembly === 'undefined') {
+  config.enabled = false;
+  reasonOff = `${NO_WEBASSEMBLY}, so arrays live on ordinary buffers`;
+} else if (typeof SharedArrayBuffer === 'undefined') {
   config.enabled = false;
   reasonOff =
     'no SharedArrayBuffer here (a browser page must be cross-origin isolated), so arrays live on ordinary buffers';
