@@ -6,11 +6,17 @@
 import { describe, expect, it } from 'vitest';
 import {
   asarray,
+  configureHeap,
   dtypeOf,
   guvectorize,
   IndexError,
+  jit,
   jitclass,
+  linspace,
   type NdArray,
+  parallelStatus,
+  random,
+  setParallelOptions,
   stencil,
   toArray,
   vectorize,
@@ -213,6 +219,57 @@ describe('every entry point rejects unknown options, and says why for Numba ones
       TypeError,
       "vectorize: unknown option 'typo' (expected signatures, identity, target, name, constants, functions)",
     );
+  });
+
+  it('jit uses the same check (the valid keys listed, Numba options explained)', () => {
+    const k = (x: number) => x;
+    expectError(
+      () => jit(k, { fastMath: true } as never),
+      TypeError,
+      "jit: unknown option 'fastMath' (expected signatures, boundscheck, constants, functions, name, nopython, cache, fastmath, parallel)",
+    );
+    expectError(
+      () => jit(k, { nogil: true } as never),
+      TypeError,
+      /^jit: unknown option 'nogil' .*'nogil' is a Numba option: JavaScript has no GIL.*parallel: true, with prange/,
+    );
+    // A key that is not an identifier is quoted as JSON, so the message stays one line.
+    expectError(
+      () => jit(k, { 'a\nb': 1 } as never),
+      TypeError,
+      /^jit: unknown option "a\\nb" \(expected /,
+    );
+  });
+
+  it('creation and random functions use it too, without Numba notes', () => {
+    expectError(
+      () => linspace(0, 1, 3, { cache: true } as never),
+      TypeError,
+      /^linspace: unknown option 'cache' \(expected dtype, shared, endpoint\)$/,
+    );
+    expectError(
+      () => random(3, { nogil: true } as never),
+      TypeError,
+      /^random: unknown option 'nogil' \(expected seed, dtype, shared\)$/,
+    );
+  });
+
+  it('the heap and pool settings reject a misspelt key instead of ignoring it', () => {
+    // Nothing changes: the check comes before any setting is applied.
+    const heapBefore = configureHeap();
+    expectError(
+      () => configureHeap({ minbytes: 0 } as never),
+      TypeError,
+      "configureHeap: unknown option 'minbytes' (expected enabled, maxBytes, whenFull, minBytes)",
+    );
+    expect(configureHeap()).toEqual(heapBefore);
+    const poolBefore = parallelStatus().threshold;
+    expectError(
+      () => setParallelOptions({ threshold: 1, worker: 2 } as never),
+      TypeError,
+      "setParallelOptions: unknown option 'worker' (expected workers, threshold, timeout)",
+    );
+    expect(parallelStatus().threshold).toBe(poolBefore);
   });
 
   it('calls and methods', () => {
