@@ -8,6 +8,7 @@ import {
   asarray,
   configureHeap,
   dtypeOf,
+  full,
   guvectorize,
   IndexError,
   jit,
@@ -362,6 +363,27 @@ describe('guvectorize boundscheck', () => {
       ),
     ).toEqual([3, 7]);
     expect(ok.inspect('float64->float64')).toContain('H.bc(');
+  });
+
+  it('an index out of range part-way leaves out untouched', () => {
+    // Rows 0 and 1 read in range (and are computed), row 2 reads index 5 of 2.
+    const hop = guvectorize(
+      (x: { get(i: number): number }) => {
+        let s = 0;
+        for (let i = 0; i <= x.get(0); i++) s += x.get(i);
+        return s;
+      },
+      '(n)->()',
+      { boundscheck: true },
+    );
+    const out = full([3], 7);
+    const rows = asarray([
+      [0, 1],
+      [1, 1],
+      [5, 1],
+    ]);
+    expectError(() => hop(rows, { out }), IndexError, /index 2 is out of bounds for axis 0/);
+    expect(toArray(out)).toEqual([7, 7, 7]);
   });
 
   it('is off by default (reading past an axis reads on), and cpu-only', () => {
