@@ -28,6 +28,7 @@ import {
   type TypedArray,
 } from './dtypes.js';
 import { AxisError, ValueError } from './errors.js';
+import { checkOptionKeys } from './option-keys.js';
 
 /** Options of the creation helpers: the dtype, and SharedArrayBuffer storage. */
 export interface CreationOptions extends AllocOptions {
@@ -58,13 +59,8 @@ function optionsOf<T extends object>(o: unknown, what: string, keys: readonly st
   if (o === null || typeof o !== 'object' || Array.isArray(o)) {
     throw new TypeError(`${what}: options must be an object; got ${describe(o)}`);
   }
-  for (const k of Object.keys(o)) {
-    if (!keys.includes(k)) {
-      throw new TypeError(
-        `${what}: unknown option ${JSON.stringify(k)} (expected ${keys.join(', ')})`,
-      );
-    }
-  }
+  // Not a compiler: no Numba notes.
+  checkOptionKeys(o, new Set(keys), what, {});
   return o as T;
 }
 

@@ -27,6 +27,7 @@
  * on the JS loops) unless `configureHeap({ whenFull: 'throw' })` asks for the error.
  */
 import { type DType, STORAGE, type TypedArray } from './dtypes.js';
+import { checkOptionKeys } from './option-keys.js';
 import { Zeroer } from './zero.js';
 
 /** Bytes in a WebAssembly page. */
@@ -491,6 +492,8 @@ export function heapStatus(): HeapStatus {
   return config.enabled ? base : { ...base, reason: reasonOff ?? 'turned off by configureHeap' };
 }
 
+const HEAP_OPTION_KEYS = new Set(['enabled', 'maxBytes', 'whenFull', 'minBytes']);
+
 /**
  * Turns the heap on or off and sets its limits; returns the settings now in force. Turning it
  * off affects later allocations only: arrays already on the heap stay valid. `maxBytes`
@@ -499,6 +502,7 @@ export function heapStatus(): HeapStatus {
 export function configureHeap(options: HeapOptions = {}): Required<HeapOptions> {
   if (options === null || typeof options !== 'object')
     throw new TypeError('configureHeap: options must be an object');
+  checkOptionKeys(options, HEAP_OPTION_KEYS, 'configureHeap', {});
   const { enabled, maxBytes, whenFull, minBytes } = options;
   if (enabled !== undefined) {
     if (typeof enabled !== 'boolean')

@@ -11,6 +11,7 @@
 import { type AllocOptions, type NdArray, zeros } from './array.js';
 import { checkDType, type DType, describe, INFO, isInteger, type TypedArray } from './dtypes.js';
 import { ValueError } from './errors.js';
+import { checkOptionKeys } from './option-keys.js';
 
 /** Options of the random helpers. */
 export interface RandomOptions extends AllocOptions {
@@ -124,13 +125,8 @@ function checkKeys(o: unknown, what: string, keys: readonly string[]): Record<st
   if (o === null || typeof o !== 'object' || Array.isArray(o)) {
     throw new TypeError(`${what}: options must be an object like { seed: 42 }; got ${describe(o)}`);
   }
-  for (const k of Object.keys(o)) {
-    if (!keys.includes(k)) {
-      throw new TypeError(
-        `${what}: unknown option ${JSON.stringify(k)} (expected ${keys.join(', ')})`,
-      );
-    }
-  }
+  // Not a compiler: no Numba notes.
+  checkOptionKeys(o, new Set(keys), what, {});
   return o as Record<string, unknown>;
 }
 

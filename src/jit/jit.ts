@@ -23,6 +23,7 @@ import {
 } from '../core/array.js';
 import { type DType, describe } from '../core/dtypes.js';
 import { CompileError } from '../core/errors.js';
+import { checkOptionKeys } from '../core/option-keys.js';
 import { SpecCache } from '../core/spec-cache.js';
 import { type CompiledFunction, compileFunction } from './emit.js';
 import { inferFunction, type JitCallable, type TypedFunction } from './infer.js';
@@ -164,11 +165,7 @@ class JitCore implements JitCallable {
     if (typeof fn !== 'function') throw new TypeError('jit: the first argument must be a function');
     if (options === null || typeof options !== 'object')
       throw new TypeError('jit: options must be an object');
-    for (const k of Object.keys(options)) {
-      if (!OPTION_KEYS.has(k)) {
-        throw new TypeError(`jit: unknown option '${k}' (options: ${[...OPTION_KEYS].join(', ')})`);
-      }
-    }
+    checkOptionKeys(options, OPTION_KEYS, 'jit');
     for (const k of ['boundscheck', 'nopython', 'cache', 'fastmath', 'parallel'] as const) {
       if (options[k] !== undefined && typeof options[k] !== 'boolean') {
         throw new TypeError(`jit: ${k} must be a boolean; got ${describe(options[k])}`);

@@ -32,10 +32,6 @@ const OPTION_KEYS = new Set([
 ]);
 const CALL_KEYS = new Set(['out', 'cval']);
 
-function checkKeys(o: object, allowed: Set<string>, what: string): void {
-  checkOptionKeys(o, allowed, what);
-}
-
 function checkBoundary(b: unknown): Boundary {
   if (typeof b !== 'string' || !(BOUNDARIES as readonly string[]).includes(b)) {
     throw new TypeError(
@@ -77,7 +73,7 @@ export function checkStencilOptions(o: unknown): CheckedOptions {
   if (o === null || typeof o !== 'object' || Array.isArray(o))
     throw new TypeError('stencil: options must be an object');
   const opts = snapshotOptions(o, 'stencil') as StencilOptions;
-  checkKeys(opts, OPTION_KEYS, 'stencil');
+  checkOptionKeys(opts, OPTION_KEYS, 'stencil');
   const target = checkTarget(opts.target, 'stencil');
   const raw = opts.boundary ?? 'skip';
   let boundary: Boundary | Boundary[];

@@ -101,7 +101,7 @@ describe('ranges and distributions', () => {
     expectError(
       () => random(3, { sed: 1 } as never),
       TypeError,
-      'random: unknown option "sed" (expected seed, dtype, shared)',
+      "random: unknown option 'sed' (expected seed, dtype, shared)",
     );
     expectError(
       () => normal(3, { scale: -1 }),

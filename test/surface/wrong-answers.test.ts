@@ -6,11 +6,18 @@
 import { describe, expect, it } from 'vitest';
 import {
   asarray,
+  configureHeap,
   dtypeOf,
+  full,
   guvectorize,
   IndexError,
+  jit,
   jitclass,
+  linspace,
   type NdArray,
+  parallelStatus,
+  random,
+  setParallelOptions,
   stencil,
   toArray,
   vectorize,
@@ -215,6 +222,57 @@ describe('every entry point rejects unknown options, and says why for Numba ones
     );
   });
 
+  it('jit uses the same check (the valid keys listed, Numba options explained)', () => {
+    const k = (x: number) => x;
+    expectError(
+      () => jit(k, { fastMath: true } as never),
+      TypeError,
+      "jit: unknown option 'fastMath' (expected signatures, boundscheck, constants, functions, name, nopython, cache, fastmath, parallel)",
+    );
+    expectError(
+      () => jit(k, { nogil: true } as never),
+      TypeError,
+      /^jit: unknown option 'nogil' .*'nogil' is a Numba option: JavaScript has no GIL.*parallel: true, with prange/,
+    );
+    // A key that is not an identifier is quoted as JSON, so the message stays one line.
+    expectError(
+      () => jit(k, { 'a\nb': 1 } as never),
+      TypeError,
+      /^jit: unknown option "a\\nb" \(expected /,
+    );
+  });
+
+  it('creation and random functions use it too, without Numba notes', () => {
+    expectError(
+      () => linspace(0, 1, 3, { cache: true } as never),
+      TypeError,
+      /^linspace: unknown option 'cache' \(expected dtype, shared, endpoint\)$/,
+    );
+    expectError(
+      () => random(3, { nogil: true } as never),
+      TypeError,
+      /^random: unknown option 'nogil' \(expected seed, dtype, shared\)$/,
+    );
+  });
+
+  it('the heap and pool settings reject a misspelt key instead of ignoring it', () => {
+    // Nothing changes: the check comes before any setting is applied.
+    const heapBefore = configureHeap();
+    expectError(
+      () => configureHeap({ minbytes: 0 } as never),
+      TypeError,
+      "configureHeap: unknown option 'minbytes' (expected enabled, maxBytes, whenFull, minBytes)",
+    );
+    expect(configureHeap()).toEqual(heapBefore);
+    const poolBefore = parallelStatus().threshold;
+    expectError(
+      () => setParallelOptions({ threshold: 1, worker: 2 } as never),
+      TypeError,
+      "setParallelOptions: unknown option 'worker' (expected workers, threshold, timeout)",
+    );
+    expect(parallelStatus().threshold).toBe(poolBefore);
+  });
+
   it('calls and methods', () => {
     const add = vectorize((x: number, y: number) => x + y, { name: 'add' });
     const a = asarray([1, 2]);
@@ -305,6 +363,27 @@ describe('guvectorize boundscheck', () => {
       ),
     ).toEqual([3, 7]);
     expect(ok.inspect('float64->float64')).toContain('H.bc(');
+  });
+
+  it('an index out of range part-way leaves out untouched', () => {
+    // Rows 0 and 1 read in range (and are computed), row 2 reads index 5 of 2.
+    const hop = guvectorize(
+      (x: { get(i: number): number }) => {
+        let s = 0;
+        for (let i = 0; i <= x.get(0); i++) s += x.get(i);
+        return s;
+      },
+      '(n)->()',
+      { boundscheck: true },
+    );
+    const out = full([3], 7);
+    const rows = asarray([
+      [0, 1],
+      [1, 1],
+      [5, 1],
+    ]);
+    expectError(() => hop(rows, { out }), IndexError, /index 2 is out of bounds for axis 0/);
+    expect(toArray(out)).toEqual([7, 7, 7]);
   });
 
   it('is off by default (reading past an axis reads on), and cpu-only', () => {

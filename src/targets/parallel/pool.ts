@@ -19,6 +19,7 @@
  * instead of hanging.
  */
 import { IndexError, TimeoutError, ValueError } from '../../core/errors.js';
+import { checkOptionKeys } from '../../core/option-keys.js';
 import { SpecCache } from '../../core/spec-cache.js';
 import { runRemainingInline } from './inline-job.js';
 import { workerSource } from './worker-source.js';
@@ -385,6 +386,7 @@ function opts(): Required<ParallelOptions> {
 export function setParallelOptions(o: ParallelOptions): void {
   const cur = opts();
   // Read each option once; check them all before changing anything.
+  checkOptionKeys(o, new Set(['workers', 'threshold', 'timeout']), 'setParallelOptions', {});
   const { workers, threshold, timeout } = o;
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 1))
     throw new RangeError(`workers must be a positive integer; got ${String(workers)}`);

@@ -122,9 +122,11 @@ export function executeGufunc(
     target.runGufuncCall(kernel.t, layout, plan, [...inputs, ...outs], !!out);
     return outs;
   }
-  // A kernel that can throw part-way (see kernelMayThrow) runs into scratch copies of
-  // `out`, copied back only once every loop iteration succeeded.
-  const staged = out && kernelMayThrow(kernel.t.typed) ? outs.map((o) => copy(o)) : null;
+  // A kernel that can throw part-way (see kernelMayThrow; with `boundscheck`, any view
+  // index) runs into scratch copies of `out`, copied back only once every loop iteration
+  // succeeded.
+  const mayThrow = core.boundscheck || kernelMayThrow(kernel.t.typed);
+  const staged = out && mayThrow ? outs.map((o) => copy(o)) : null;
   runGufunc(kernel, layout, plan, [...inputs, ...(staged ?? outs)], par ? target : undefined);
   if (staged) for (let j = 0; j < staged.length; j++) copyInto(outs[j], staged[j]);
   return outs;
