@@ -126,7 +126,12 @@ const LOOP_FORMS = {
     for (let i = 2147483640; i < 2147483647; i++) s += i;
     let t = 0;
     for (let i = 2147483640; i < 2147483650; i++) t += i;
-    for (let i = 0; i < x.shape[0]; i++) o.set(i, x.get(i) + s - t);
+    // Down to the i32 minimum (it fits), and past it (`>=` would step below: doubles).
+    let u = 0;
+    for (let i = 0 - 2147483640; i > 0 - 2147483647 - 1; i--) u += i;
+    let w = 0;
+    for (let i = 0 - 2147483640; i >= 0 - 2147483647 - 1; i -= 1) w += i;
+    for (let i = 0; i < x.shape[0]; i++) o.set(i, x.get(i) + s - t + u - w);
   }, '(n)->(n)'),
   // A 2-D core with a fixed dim: `(n,3)` read through a counter bounded by the literal.
   fixed: guvectorize((x: View, o: View) => {
