@@ -12,6 +12,7 @@ import { ValueError } from '../core/errors.js';
 import { CALLEES } from './callable.js';
 import type { Expr, Stmt, Ty, TypedKernel } from './ir.js';
 import { isWeak } from './ir.js';
+import { conversion, isIntResult, numberLiteral } from './numeric.js';
 import { NUMBER_PREDICATES } from './types.js';
 
 /** Helpers generated code may call, passed in as `H`. */
@@ -71,20 +72,9 @@ Object.defineProperty(HELPERS, 'ValueError', { value: ValueError });
 // enumerable, so the workers' copy of the helpers (which holds source text) leaves it out.
 Object.defineProperty(HELPERS, 'c', { value: CALLEES, enumerable: false });
 
-/**
- * JS source of a number constant (handles -0, NaN, ±Infinity, negatives). Refuses anything
- * that is not a number primitive: whatever path a value took, only numerals reach code.
- */
-export function numberLiteral(v: number): string {
-  if (typeof v !== 'number') {
-    throw new TypeError(`internal: a ${typeof v} reached the number-literal printer`);
-  }
-  if (Object.is(v, -0)) return '(-0)';
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Number.POSITIVE_INFINITY) return 'Infinity';
-  if (v === Number.NEGATIVE_INFINITY) return '(-Infinity)';
-  return v < 0 ? `(${String(v)})` : String(v);
-}
+// The one number printer and numeric rules (shared with the gpu.js lowering) live in
+// numeric.ts; re-exported here for the loop generators that print numbers beside a body.
+export { numberLiteral } from './numeric.js';
 
 /** Source that wraps an arbitrary JS number expression into `t`'s value range. */
 export function wrapTo(t: DType, code: string): string {
@@ -112,22 +102,11 @@ export function wrapTo(t: DType, code: string): string {
   }
 }
 
-/** Does converting a `from` value to `to` change it for some value? */
-function needsConversion(from: Ty, to: DType): boolean {
-  if (from === to || to === 'float64') return false;
-  if (from === 'wint' || from === 'wfloat') return true;
-  if (to === 'bool') return true;
-  const fi = INFO[from];
-  const ti = INFO[to];
-  if (to === 'float32') return !(fi.kind !== 'f' && fi.bits <= 16);
-  if (to === 'uint8_clamped') return from !== 'bool' && from !== 'uint8';
-  return fi.kind === 'f' || fi.min < ti.min || fi.max > ti.max;
-}
-
 /** Source converting a value of type `from` to `to` (NumPy `astype` semantics, JS ToIntN for floats). */
 export function castCode(from: Ty, to: Ty, code: string): string {
-  if (isWeak(to)) return code;
-  return needsConversion(from, to) ? wrapTo(to, code) : code;
+  // JS's ToInt32 (under `|0`, `<<`, `&`) truncates a float, so `truncate` is a wrap here.
+  if (isWeak(to) || conversion(from, to) === 'none') return code;
+  return wrapTo(to, code);
 }
 
 /** Lowers a KernelExtension's `ext` node, given its arguments' code. */
@@ -294,8 +273,8 @@ export class JsEmitter {
     const t = e.ty;
     const own = this.arrays.binary?.(e, l, r);
     if (own !== undefined) return own;
-    if (isWeak(t) || t === 'float64') return `(${l}${e.op}${r})`;
-    if (t === 'float32') return `Math.fround(${l}${e.op}${r})`;
+    if (!isIntResult(t))
+      return t === 'float32' ? `Math.fround(${l}${e.op}${r})` : `(${l}${e.op}${r})`;
     switch (e.op) {
       case '*':
         if (t === 'int32') return `Math.imul(${l},${r})`;
@@ -329,7 +308,8 @@ export class JsEmitter {
       case '+':
         return a;
       case '-':
-        if (isWeak(t) || INFO[t].kind === 'f') return `(-${a})`;
+        // Negation is exact in float32 too: no rounding.
+        if (!isIntResult(t)) return `(-${a})`;
         return wrapTo(t, `(-${a})`);
       case '~':
         if (t === 'uint32' || t === 'uint8' || t === 'uint16') return wrapTo(t, `(~${a})`);

@@ -81,6 +81,12 @@ export interface ExtNodeOf<O extends ExtOp> {
   args: Expr[];
   data: ExtPayloads[O];
   ty: Ty;
+  /**
+   * Set by the extension that made the node when its lowering can throw part-way through a
+   * loop (a stencil read at a computed offset checks it against the neighborhood as it
+   * runs). Calls with such a kernel and an `out` stage the results (`kernelMayThrow`).
+   */
+  mayThrow?: boolean;
 }
 
 /** Any extension node: testing `op` narrows `data`. */

@@ -1,8 +1,8 @@
 /**
  * Whether a compiled kernel can throw part-way through a loop: an integer `**` (a negative
- * exponent is NumPy's ValueError), a stencil accessor with a computed offset (checked
- * against the neighborhood as it runs), or free variables (the original function is
- * called per element and may throw anything). Calls with such a kernel and an `out`
+ * exponent is NumPy's ValueError), an extension node its kind marked `mayThrow` (a stencil
+ * accessor with a computed offset), or free variables (the original function is called per
+ * element and may throw anything). Calls with such a kernel and an `out`
  * compute into scratch and copy into `out` only when the whole loop succeeded, so `out`
  * is never left half-written.
  */
@@ -15,7 +15,7 @@ function throws(e: Value): boolean {
     case 'binary':
       return e.op === '**' && !isWeak(e.ty) && INFO[e.ty].kind !== 'f';
     case 'ext':
-      return e.op === 'rel' && e.data.offsets.includes(null);
+      return e.mayThrow === true;
     case 'free':
       return true;
     default:

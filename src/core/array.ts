@@ -3,7 +3,7 @@
  * every accepted input (ndarray, TypedArray, number, boolean, nested arrays) into one,
  * tells its numbats dtype, and allocates results (optionally on a SharedArrayBuffer).
  */
-import ndarray from 'ndarray';
+import { ndarray } from './codegen.js';
 import {
   BoolArray,
   checkDType,

@@ -27,6 +27,7 @@
  * on the JS loops) unless `configureHeap({ whenFull: 'throw' })` asks for the error.
  */
 import { type DType, STORAGE, type TypedArray } from './dtypes.js';
+import { Zeroer } from './zero.js';
 
 /** Bytes in a WebAssembly page. */
 const PAGE = 65536;
@@ -191,6 +192,8 @@ export class Heap {
   private readonly registry: FinalizationRegistry<Block>;
   /** Paces garbage collection to the heap's allocations (see GcPressure). */
   readonly pressure: GcPressure;
+  /** Zeroes reused memory (memory.fill; see zero.ts). */
+  readonly zeroer: Zeroer;
   used = 0;
   blocks = 0;
   freeListBytes = 0;
@@ -208,6 +211,7 @@ export class Heap {
     this.buf = this.memory.buffer as unknown as SharedArrayBuffer;
     this.buffers.add(this.buf);
     this.registry = new FinalizationRegistry((b) => this.release(b));
+    this.zeroer = new Zeroer(this.memory);
     // A quarter of the limit, at most 64 MB: a collection is asked for well before the
     // heap is full, and not more often than V8's own external limit would.
     this.pressure = new GcPressure(Math.max(PAGE, Math.min(64 * 1024 * 1024, maxBytes >> 2)));
@@ -234,11 +238,10 @@ export class Heap {
     if (list !== undefined && list.length > 0) {
       addr = list.pop()!;
       this.freeListBytes -= size;
-      if (bytes > 0) new Uint8Array(this.buf, addr, bytes).fill(0);
+      this.zeroer.zero(this.buf, addr, bytes);
     } else {
       addr = this.bumpOrReuse(size);
-      if (addr < this.dirty && bytes > 0)
-        new Uint8Array(this.buf, addr, Math.min(bytes, this.dirty - addr)).fill(0);
+      if (addr < this.dirty) this.zeroer.zero(this.buf, addr, Math.min(bytes, this.dirty - addr));
       if (addr + size > this.dirty) this.dirty = addr + size;
     }
     this.pressure.allocated(size, Math.min(this.maxBytes, FOUR_GIB) - this.used - size);
@@ -381,6 +384,14 @@ export class Heap {
 
 const DEFAULT_MAX = 2 * 1024 ** 3;
 
+/**
+ * Why there is no heap (and no wasm engine) in a JavaScript engine without WebAssembly:
+ * V8 started with `--jitless` (Chromium's `--js-flags=--jitless`, Node's `--jitless`)
+ * has no `WebAssembly` object at all.
+ */
+export const NO_WEBASSEMBLY =
+  'no WebAssembly here (this JavaScript engine runs without it, as V8 does with --jitless)';
+
 const config = {
   enabled: true,
   maxBytes: DEFAULT_MAX,
@@ -389,7 +400,10 @@ const config = {
 };
 let fallbacks = 0;
 let reasonOff: string | undefined;
-if (typeof SharedArrayBuffer === 'undefined' || typeof WebAssembly === 'undefined') {
+if (typeof WebAssembly === 'undefined') {
+  config.enabled = false;
+  reasonOff = `${NO_WEBASSEMBLY}, so arrays live on ordinary buffers`;
+} else if (typeof SharedArrayBuffer === 'undefined') {
   config.enabled = false;
   reasonOff =
     'no SharedArrayBuffer here (a browser page must be cross-origin isolated), so arrays live on ordinary buffers';

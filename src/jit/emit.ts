@@ -8,7 +8,7 @@
  * computed once: `a0d[i*a0s0+j]`. Only identifiers generated here and numbers printed by
  * `numberLiteral` reach the source.
  */
-import ndarray from 'ndarray';
+
 import {
   type ArrayLowering,
   type ArrayNode,
@@ -20,6 +20,7 @@ import {
 } from '../compiler/emit-js.js';
 import type { ArrayExpr, ArrayType, Expr, Ty, TypedKernel, Value } from '../compiler/ir.js';
 import { isArrayExpr } from '../compiler/ir.js';
+import { compileGenerated, ndarray } from '../core/codegen.js';
 import { STORAGE } from '../core/dtypes.js';
 import { IndexError, ValueError } from '../core/errors.js';
 import type { TypedFunction } from './infer.js';
@@ -571,7 +572,13 @@ export function compileFunction(
     };
   });
   const shared = sites.length > 0 && SHARED_STORAGE !== null;
-  const made = new Function('H', 'S', 'C', 'P', source)(
+  const made = compileGenerated(
+    'H',
+    'S',
+    'C',
+    'P',
+    source,
+  )(
     JIT_HELPERS,
     shared ? SHARED_STORAGE : STORAGE,
     f.callees.map((c) => c.fn),

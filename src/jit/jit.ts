@@ -45,6 +45,7 @@ import {
   sameType,
   typeName,
 } from './types.js';
+import { ON_JS, WasmVersion } from './wasm.js';
 
 /** Options of `jit` (Numba's `@jit` keyword arguments). */
 export interface JitOptions {
@@ -136,6 +137,8 @@ interface Version {
   /** Converts the result to a declared return type (signatures), if any. */
   readonly convert: ((r: unknown) => unknown) | null;
   readonly par: ParallelPlan;
+  /** The version on the wasm engine (arguments on the numbats heap). */
+  readonly wasm: WasmVersion;
 }
 
 class JitCore implements JitCallable {
@@ -229,6 +232,7 @@ class JitCore implements JitCallable {
         signature: formatJitSignature(args, ret),
         convert,
         par,
+        wasm: new WasmVersion(typed, this.parallel, this.fastmath),
       };
       if (!found) this.versions.push(v);
       this.warnRaces(v);
@@ -346,7 +350,8 @@ class JitCore implements JitCallable {
       const conv = v.convert;
       return v.code.entryAsync(...vals).then((r) => (conv ? conv(r) : r));
     }
-    const r = v.code.entry(...vals);
+    let r = v.wasm.run(vals);
+    if (r === ON_JS) r = v.code.entry(...vals);
     return v.convert ? v.convert(r) : r;
   }
 
@@ -389,7 +394,10 @@ class JitCore implements JitCallable {
     if (vs.length === 0)
       return `// ${this.name}: nothing compiled yet (call it, or pass a signature to inspect)`;
     return vs
-      .map((v) => `// ${this.name} ${v.signature}\n${this.runNotes(v)}${v.code.source}`)
+      .map(
+        (v) =>
+          `// ${this.name} ${v.signature}\n${this.runNotes(v)}${v.code.source}\n\n${v.wasm.describe()}`,
+      )
       .join('\n\n');
   }
 

@@ -28,8 +28,9 @@ import { cast } from '../compiler/infer.js';
 import type { BinaryOp, Expr, Stmt, Ty, Value } from '../compiler/ir.js';
 import { isStmtList, someValue, stmtChildren, subValues } from '../compiler/visit.js';
 import type { TypedArray } from '../core/dtypes.js';
+import { runDeferred, runNow } from '../targets/parallel/deferred.js';
 import { type Chunk, dispatch, type LoopRef, loopRef } from '../targets/parallel/map.js';
-import { chunkCount, parallelStatus, setAsyncSink, useWorkers } from '../targets/parallel/pool.js';
+import { chunkCount, parallelStatus, useWorkers } from '../targets/parallel/pool.js';
 import { chunkRanges } from '../targets/parallel/split.js';
 import type { TypedFunction } from './infer.js';
 import { arithType, INT64, isArrayType } from './types.js';
@@ -664,13 +665,12 @@ function tripCount(start: number, stop: number, step: number): number {
   return stop < start ? Math.ceil((start - stop) / -step) : 0;
 }
 
-interface Prepared {
-  finish: () => Float64Array;
-  /** Pending jobs of an `.async` call, or null. */
-  pending: Promise<void>[] | null;
-}
-
-function prepare(
+/**
+ * Posts a parallel loop's chunks; returns the shared array the chunks write their partials
+ * into (read once every job has finished), or null when the loop should run inline.
+ * Whether the call waits for its jobs is the caller's: `runNow` or `runDeferred`.
+ */
+function post(
   site: PrangeSite,
   start: number,
   stop: number,
@@ -678,27 +678,7 @@ function prepare(
   data: readonly TypedArray[],
   sc: readonly number[],
   red: readonly number[],
-  pending: Promise<void>[] | null,
-): Prepared | null {
-  // The pool decides by this (a browser's main thread uses workers only for `.async`).
-  const prev = setAsyncSink(pending);
-  try {
-    return prepareIn(site, start, stop, step, data, sc, red, pending);
-  } finally {
-    setAsyncSink(prev);
-  }
-}
-
-function prepareIn(
-  site: PrangeSite,
-  start: number,
-  stop: number,
-  step: number,
-  data: readonly TypedArray[],
-  sc: readonly number[],
-  red: readonly number[],
-  pending: Promise<void>[] | null,
-): Prepared | null {
+): Float64Array | null {
   const n = tripCount(start, stop, step);
   const work = site.heavy ? n * HEAVY_ITERATION : n;
   if (n < 2 || !useWorkers(work)) {
@@ -735,7 +715,7 @@ function prepareIn(
     `${n} iterations in ${parts} chunks over ${parallelStatus().workers} worker(s)`,
   );
   dispatch(D, lo, hi, nin, site.written, chunks);
-  return { finish: () => partials, pending };
+  return partials;
 }
 
 /**
@@ -751,12 +731,14 @@ export function runPrange(
   sc: readonly number[],
   red: readonly number[],
 ): Float64Array | null {
-  const p = prepare(site, start, stop, step, data, sc, red, null);
-  return p ? p.finish() : null;
+  return runNow(() => post(site, start, stop, step, data, sc, red));
 }
 
-/** `runPrange` for an `.async` call: waits without blocking the thread. */
-export async function runPrangeAsync(
+/**
+ * `runPrange` for an `.async` call: the one deferred runner of every kind's `.async`
+ * waits for the jobs without blocking the thread.
+ */
+export function runPrangeAsync(
   site: PrangeSite,
   start: number,
   stop: number,
@@ -765,10 +747,7 @@ export async function runPrangeAsync(
   sc: readonly number[],
   red: readonly number[],
 ): Promise<Float64Array | null> {
-  const p = prepare(site, start, stop, step, data, sc, red, []);
-  if (!p) return null;
-  await Promise.all(p.pending ?? []);
-  return p.finish();
+  return runDeferred(() => post(site, start, stop, step, data, sc, red));
 }
 
 /**

@@ -3,7 +3,9 @@
  * arguments, compiles the method once per argument-type list, and keeps the factory that
  * record arrays instantiate over their own columns.
  */
+
 import { HELPERS, type Helpers } from '../compiler/emit-js.js';
+import { compileGenerated } from '../core/codegen.js';
 import type { DType, TypedArray } from '../core/dtypes.js';
 import { describe } from '../core/dtypes.js';
 import { CompileError } from '../core/errors.js';
@@ -86,8 +88,9 @@ export class ClassCompiler {
     const { source, outType } = loopSource(top, helpers, columns);
     let factory: (H: Helpers, C: readonly TypedArray[]) => RecordLoop;
     try {
-      factory = new Function('H', 'C', source) as typeof factory;
+      factory = compileGenerated('H', 'C', source) as typeof factory;
     } catch (e) {
+      if (e instanceof EvalError) throw e; // the page refuses new Function (core/codegen.ts)
       throw new Error(`internal: generated code for ${this.model.name}.${method} does not parse`, {
         cause: e,
       });

@@ -152,7 +152,9 @@ export function relExtension(
         offsets.push(v === 0 ? 0 : v);
       });
       const data: RelData = { param: p, offsets };
-      return { k: 'ext', op: 'rel', args, data, ty: paramTypes[p] };
+      // A computed offset is checked against the neighborhood as the loop runs: it may throw.
+      const mayThrow = offsets.includes(null);
+      return { k: 'ext', op: 'rel', args, data, ty: paramTypes[p], mayThrow };
     },
   };
 }

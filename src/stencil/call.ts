@@ -101,9 +101,6 @@ export function callStencil(core: StencilCore, args: readonly unknown[]): NdArra
       );
     }
     dtypeOf(out);
-    if (sizeOf(shape) > 0 && out.shape.some((d, i) => d > 1 && out.stride[i] === 0)) {
-      throw new ValueError(`${name}: out has a stride-0 (broadcast) axis; it must be writable`);
-    }
   }
   const typing = core.typing(types);
   // Numba: the output has the kernel's return type; a return of literals only (Life's

@@ -17,8 +17,10 @@
  * start offsets, extents per level, strides `[operand][level]` flattened, interior bounds
  * `[b, e]` per level, scalar arguments, and `[cval per input, fill value, fill flag]`.
  */
+
 import { HELPERS, type Helpers, JsEmitter } from '../compiler/emit-js.js';
 import type { Expr, TypedKernel } from '../compiler/ir.js';
+import { compileGenerated } from '../core/codegen.js';
 import type { DType } from '../core/dtypes.js';
 import { BORDER_HELPERS } from '../plan/boundary.js';
 import type { RelNode } from './accessors.js';
@@ -380,7 +382,7 @@ export function stencilSource(spec: LoopSpec): string {
 /** Compiles a loop function. */
 export function buildStencilLoop(spec: LoopSpec): { fn: StencilLoop; source: string } {
   const source = stencilSource(spec);
-  const factory = new Function(
+  const factory = compileGenerated(
     'B',
     'H',
     `'use strict';return function numbatsStencil(D,P,N,S,R,A,C){\n${source}\n}`,

@@ -1,6 +1,6 @@
 /** Validation of `stencil` options and call options: every mistake fails before any work. */
-import { checkedView, isNdarray, type NdArray } from '../core/array.js';
-import { readCallOptions } from '../core/call-args.js';
+import type { NdArray } from '../core/array.js';
+import { checkOutArray, readCallOptions } from '../core/call-args.js';
 import { checkDType, type DType, describe } from '../core/dtypes.js';
 import { snapshotOptions } from '../core/guard.js';
 import { checkOptionKeys } from '../core/option-keys.js';
@@ -112,11 +112,10 @@ export function checkCallOptions(o: unknown, name: string): CheckedCall {
   let out: NdArray | null = null;
   let userOut: NdArray | null = null;
   if (opts.out !== undefined && opts.out !== null) {
-    if (!isNdarray(opts.out))
-      throw new TypeError(`${name}: out must be an ndarray; got ${describe(opts.out)}`);
-    // The loops write through a checked copy of the header; the call returns the caller's object.
-    out = checkedView(opts.out, `${name}: out`);
-    userOut = opts.out;
+    // The loops write through a checked copy of the header; the call returns the caller's
+    // object. The same check as ufunc and gufunc `out`: an ndarray, no broadcast axis.
+    out = checkOutArray(opts.out, `${name}: out`);
+    userOut = opts.out as NdArray;
   }
   return {
     out,

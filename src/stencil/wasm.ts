@@ -7,8 +7,9 @@
 import { dtypeOf, sizeOf } from '../core/array.js';
 import type { TypedArray } from '../core/dtypes.js';
 import { existingHeap } from '../core/heap.js';
+import { engineOffReason } from '../targets/wasm/compile.js';
 import { wasmConfig } from '../targets/wasm/map.js';
-import { runWasmStencil } from '../targets/wasm/stencil.js';
+import { noteJsStencil, runWasmStencil } from '../targets/wasm/stencil.js';
 import type { StencilRun } from './run.js';
 
 /**
@@ -25,9 +26,12 @@ export function interiorOnWasm(
   R: readonly number[],
   A: readonly number[],
 ): boolean {
-  if (!wasmConfig.enabled || existingHeap() === undefined) return false;
   // Small calls take the JS loop without a word (recording it would cost them time).
   if (sizeOf(r.result.shape) < wasmConfig.minElements) return false;
+  if (!wasmConfig.enabled || existingHeap() === undefined) {
+    noteJsStencil(r.typing.wrapped, engineOffReason());
+    return false;
+  }
   const typed = r.typing.wrapped;
   const scalarOf = new Map<number, number>();
   r.ops.forEach((op, p) => {

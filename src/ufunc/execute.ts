@@ -13,6 +13,7 @@ import type { MapKernel, MapPlan, ScanSplit } from '../plan/map.js';
 import type { LoopSpec } from '../targets/cpu/loops.js';
 import { runParallel } from '../targets/parallel/map.js';
 import { useWorkers } from '../targets/parallel/pool.js';
+import { engineOffReason } from '../targets/wasm/compile.js';
 import { noteJsPath, runWasmMap, wasmConfig } from '../targets/wasm/map.js';
 import type { CompiledKernel } from './kernel.js';
 
@@ -72,6 +73,8 @@ export function runMap(k: CompiledKernel, ops: MapOperands): void {
   const plan = planMap(ops, par);
   if (!plan) return;
   const wasm = wasmConfig.enabled && existingHeap() !== undefined;
+  // Where the engine cannot run at all, a large call records why (for inspect()).
+  if (!wasm && sizeOfPlan(plan.N) >= wasmConfig.minElements) noteJsPath(k.typed, engineOffReason());
   if (par) {
     const scan = ops.scan && ops.scanAxis !== undefined ? scanSplit(ops) : undefined;
     // The workers run the wasm loop modules when every operand is on the heap.

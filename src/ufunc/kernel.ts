@@ -9,6 +9,7 @@ import { type Constants, inferKernel } from '../compiler/infer.js';
 import type { TypedKernel } from '../compiler/ir.js';
 import { kernelMayThrow } from '../compiler/may-throw.js';
 import type { ParsedKernel } from '../compiler/parse.js';
+import { compileGenerated } from '../core/codegen.js';
 import type { DType } from '../core/dtypes.js';
 import { CompileError } from '../core/errors.js';
 import { SpecCache } from '../core/spec-cache.js';
@@ -85,7 +86,7 @@ export class CompiledKernel implements MapKernel {
       const params = this.inTypes.map((_, i) => `a${i}`);
       const outs = this.outTypes.map((_, j) => `r${j}`);
       const src = `'use strict';return function(${params.join(',')}){let ${outs.join(',')};${this.code(params, outs)}return r0;}`;
-      this.scalar = new Function('H', 'F', src)(HELPERS, this.fn);
+      this.scalar = compileGenerated('H', 'F', src)(HELPERS, this.fn);
     }
     return this.scalar!;
   }

@@ -65,11 +65,21 @@ export interface BrowserPage {
   close(): Promise<void>;
 }
 
+/** Options of {@link openPage}. */
+export interface OpenOptions {
+  /** Chromium flags added to {@link CHROMIUM_ARGS} (e.g. `--js-flags=--jitless`). */
+  readonly args?: readonly string[];
+}
+
 /**
  * Starts the examples/browser dev server and Chromium, and opens `path` in a fresh page,
  * waiting until `ready` (a JS expression, e.g. `'window.numbatsLife'`) is truthy there.
  */
-export async function openPage(path = '/', ready?: string): Promise<BrowserPage> {
+export async function openPage(
+  path = '/',
+  ready?: string,
+  options: OpenOptions = {},
+): Promise<BrowserPage> {
   if (browserMissing) throw new Error(browserMissing);
   // A cache dir per server: two test files may optimize dependencies at the same time.
   const cacheDir = mkdtempSync(join(tmpdir(), 'numbats-vite-'));
@@ -95,7 +105,7 @@ export async function openPage(path = '/', ready?: string): Promise<BrowserPage>
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: [...CHROMIUM_ARGS],
+      args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
       timeout: 120_000,
     });
     const page = await browser.newPage({ viewport: { width: 900, height: 760 } });

@@ -3,11 +3,13 @@
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import {
+  asarray,
   CompileError,
   full,
   type NdArray,
   type Rel,
   stencil,
+  toArray,
   ValueError,
   zeros,
 } from '../../src/index.js';
@@ -166,7 +168,7 @@ describe('calls', () => {
     expectError(
       () => lap(zeros([3, 4]), { out: stride0 }),
       ValueError,
-      'lap: out has a stride-0 (broadcast) axis; it must be writable',
+      'lap: out has stride 0 along axis 1 (a broadcast view): it is not writeable',
     );
     expectError(
       () => lap(zeros([3, 4]), { out: 5 as never }),
@@ -174,6 +176,53 @@ describe('calls', () => {
       'lap: out must be an ndarray; got 5',
     );
     expectError(() => lap(zeros([3, 4]), { outt: 1 } as never), TypeError, /unknown option 'outt'/);
+  });
+
+  it('a broadcast (stride-0) out fails before any write, as a ufunc or gufunc out does', () => {
+    // The same check as ufunc `out` (core/call-args.ts): the axis it names, a ValueError,
+    // and the data untouched, on every target.
+    for (const target of ['cpu', 'parallel', 'gpu'] as const) {
+      const k = stencil(lapKernel, { name: 'lap', target });
+      const data = new Float64Array([1, 2, 3, 4]);
+      const rows = ndarray(data, [3, 4], [0, 1], 0) as NdArray;
+      expectError(
+        () => k(zeros([3, 4]), { out: rows }),
+        ValueError,
+        'lap: out has stride 0 along axis 0 (a broadcast view): it is not writeable',
+      );
+      expect(Array.from(data)).toEqual([1, 2, 3, 4]);
+    }
+    // Before the shape check: a broadcast out of the wrong shape names the stride.
+    const wrongShape = ndarray(new Float64Array(4), [5, 4], [0, 1], 0) as NdArray;
+    expectError(
+      () => lap(zeros([3, 4]), { out: wrongShape }),
+      ValueError,
+      /lap: out has stride 0 along axis 0/,
+    );
+  });
+
+  it('a computed offset out of range part-way leaves out untouched (the read may throw)', () => {
+    // The border cells are skipped; cell 1 reads offset 1 (and is computed), cell 2 reads
+    // offset 5, outside [-1, 1]. The
+    // accessor's node is marked as throwing, so the call runs into scratch first.
+    const hop = stencil((u: Rel) => u(u(0)), { name: 'hop', neighborhood: [[-1, 1]] });
+    for (const target of ['cpu', 'parallel'] as const) {
+      const k = stencil((u: Rel) => u(u(0)), { target, neighborhood: [[-1, 1]] });
+      const out = full([4], 7);
+      expectError(() => k(asarray([0, 1, 5, 0]), { out }), RangeError, /computed offset 5/);
+      expect(snapshot(out)).toEqual(snapshot(full([4], 7)));
+    }
+    expect(toArray(hop(asarray([0, 1, -1, 0])))).toEqual([0, -1, 1, 0]);
+  });
+
+  it('stride 0 on an axis of extent 1, or on an empty out, is no broadcast', () => {
+    const one = stencil((u: Rel) => u(0, 0) * 2, { name: 'twice' });
+    const data = new Float64Array([1, 2, 3]);
+    const out = ndarray(new Float64Array(3), [1, 3], [0, 1], 0) as NdArray;
+    one(ndarray(data, [1, 3]) as NdArray, { out });
+    expect(Array.from(out.data as Float64Array)).toEqual([2, 4, 6]);
+    const empty = ndarray(new Float64Array(1), [0, 4], [1, 0], 0) as NdArray;
+    expect(one(zeros([0, 4]), { out: empty })).toBe(empty);
   });
 
   it('ndim, argument count and kinds', () => {

@@ -9,6 +9,7 @@
  */
 
 import { castCode, HELPERS, wrapTo } from '../../compiler/emit-js.js';
+import { compileGenerated } from '../../core/codegen.js';
 import type { LoopSpec } from '../../plan/loop-spec.js';
 
 // The spec is a plan type (kinds build it, targets read it); re-exported for the kinds.
@@ -179,7 +180,7 @@ let h=n>>1;h-=h%8;let l=pw$(d,o,st,h);const r=pw$(d,o+h*st,st,n-h);${K('l', 'r',
 
 /** Compiles a loop. `fallback` is the user's function, for kernels that call it per element. */
 export function buildLoop(s: LoopSpec, fallback?: Function): LoopFn {
-  const factory = new Function(
+  const factory = compileGenerated(
     'H',
     'F',
     `'use strict';${loopFunctionSource(s)}\nreturn numbatsLoop;`,

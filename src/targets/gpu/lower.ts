@@ -16,8 +16,9 @@
 
 import type { Expr, Stmt, Ty, TypedKernel } from '../../compiler/ir.js';
 import { isWeak } from '../../compiler/ir.js';
+import { conversion, GL_LITERALS, isIntResult, printNumber } from '../../compiler/numeric.js';
 import { castScalar } from '../../core/array.js';
-import { type DType, INFO } from '../../core/dtypes.js';
+import type { DType } from '../../core/dtypes.js';
 import { CompileError } from '../../core/errors.js';
 
 /** Helper functions every gpu kernel may call (gpu.js compiles only those it calls). */
@@ -75,17 +76,9 @@ function unsupportedMath(fn: string): string | null {
   return null;
 }
 
-/** Shader source of a number constant; anything but a number primitive is refused (see numberLiteral). */
-function literal(v: number): string {
-  if (typeof v !== 'number') {
-    throw new TypeError(`internal: a ${typeof v} reached the number-literal printer`);
-  }
-  if (Number.isNaN(v)) return '(0 / 0)';
-  if (v === Number.POSITIVE_INFINITY) return '(1e30 * 1e30)';
-  if (v === Number.NEGATIVE_INFINITY) return '(-1e30 * 1e30)';
-  if (Object.is(v, -0)) return '0';
-  const s = String(v);
-  return v < 0 ? `(${s})` : s;
+/** Shader source of a number constant (the one printer, with GLSL's spellings). */
+export function literal(v: number): string {
+  return printNumber(v, GL_LITERALS);
 }
 
 /** Wraps a float32 value into `t`'s range where that is exact in float32. */
@@ -110,19 +103,23 @@ function wrapTo(t: DType, code: string): string {
 
 /** Converts a `from` value to `to` (NumPy astype: truncation, then the wrap). */
 export function castTo(from: Ty, to: Ty, code: string): string {
-  if (isWeak(to) || from === to) return code;
-  if (to === 'float32' || to === 'float64') return code;
-  if (to === 'bool') return from === 'bool' ? code : `nbBool(${code})`;
-  if (to === 'uint8_clamped')
-    return from === 'bool' || from === 'uint8' ? code : `nbClampU8(${code})`;
-  const ti = INFO[to];
-  const fromInt = !isWeak(from) && INFO[from].kind !== 'f';
-  if (from === 'wint' || fromInt) {
-    if (from === 'wint' || from === 'bool') return wrapTo(to, code);
-    const fi = INFO[from];
-    return fi.min >= ti.min && fi.max <= ti.max ? code : wrapTo(to, code);
+  if (isWeak(to)) return code;
+  switch (conversion(from, to)) {
+    case 'none':
+      // A bool widened to a small integer is still wrapped (a no-op on 0/1), as before
+      // the rules were shared: kept so the shader sources stay byte-identical.
+      return from === 'bool' && to !== 'bool' && to !== 'uint8_clamped' && isIntResult(to)
+        ? wrapTo(to, code)
+        : code;
+    case 'round32':
+      // Every value is a float32 on the device already.
+      return code;
+    case 'truncate':
+      return wrapTo(to, `Math.trunc(${code})`);
+    default:
+      // bool, clamp and wrap: the dtype's own helper.
+      return wrapTo(to, code);
   }
-  return wrapTo(to, `Math.trunc(${code})`);
 }
 
 /**
@@ -225,7 +222,7 @@ export class GpuEmitter {
     if (e.k === 'update') {
       const v = `${this.prefix}${e.id}`;
       const next = `${v} ${e.delta > 0 ? '+' : '-'} 1`;
-      return `${v} = ${isWeak(e.ty) ? next : wrapTo(e.ty, next)}`;
+      return `${v} = ${isIntResult(e.ty) ? wrapTo(e.ty, next) : next}`;
     }
     if (e.k === 'seq') this.fail('the comma operator');
     if (e.k === 'ext' && this.hooks?.effect)
@@ -302,11 +299,10 @@ export class GpuEmitter {
     const r = this.expr(e.r);
     if (e.op === '**') {
       const p = `Math.pow(${l}, ${r})`;
-      return isWeak(t) || INFO[t].kind === 'f' ? p : wrapTo(t, `Math.trunc(${p})`);
+      return isIntResult(t) ? wrapTo(t, `Math.trunc(${p})`) : p;
     }
     const code = `(${l} ${e.op} ${r})`;
-    if (isWeak(t) || INFO[t].kind === 'f' || e.op === '/') return code;
-    return wrapTo(t, code);
+    return isIntResult(t) && e.op !== '/' ? wrapTo(t, code) : code;
   }
 
   private unary(e: Extract<Expr, { k: 'unary' }>): string {
@@ -317,7 +313,7 @@ export class GpuEmitter {
         return this.expr(e.arg);
       case '-': {
         const code = `(-${this.expr(e.arg)})`;
-        return isWeak(e.ty) || INFO[e.ty].kind === 'f' ? code : wrapTo(e.ty, code);
+        return isIntResult(e.ty) ? wrapTo(e.ty, code) : code;
       }
       case '~':
         return this.fail("the bit operator '~' (values are float32)");
@@ -329,7 +325,6 @@ export class GpuEmitter {
     if (bad) throw new CompileError(bad);
     const args = e.args.map((a) => this.expr(a));
     const t = e.ty;
-    const intResult = !isWeak(t) && INFO[t].kind !== 'f';
     switch (e.fn) {
       case 'isInteger':
         return `(Math.floor(${args[0]}) === ${args[0]} ? 1 : 0)`;
@@ -347,7 +342,7 @@ export class GpuEmitter {
       default: {
         if (!DIRECT_MATH.has(e.fn)) this.fail(`Math.${e.fn}`);
         const call = `Math.${e.fn}(${args.join(', ')})`;
-        return intResult && e.fn === 'abs' ? wrapTo(t as DType, call) : call;
+        return isIntResult(t) && e.fn === 'abs' ? wrapTo(t, call) : call;
       }
     }
   }

@@ -22,7 +22,7 @@ import { type Boundary, remapIndex } from '../../plan/boundary.js';
 import type { Extent, StencilCallPlan } from '../../plan/stencil.js';
 import { checkRanOnBackend, type GpuBackend, type GpuJs, gpuInstance } from './backend.js';
 import { cachedKernel, KERNEL_SETTINGS } from './kernel-cache.js';
-import { GPU_HELPERS, GpuEmitter, type GpuHooks } from './lower.js';
+import { GPU_HELPERS, GpuEmitter, type GpuHooks, literal } from './lower.js';
 import { coordsCode, GPU_LIMITS, lastGpuTimings, pack, unpack, type View } from './map.js';
 
 /** Boundary index formulas for the device (float32, exact for integers below 2^24). */
@@ -60,16 +60,6 @@ interface StencilGeometry {
   cvals: readonly number[];
   /** What a skipped cell gets: a literal, or the given out's element ('o[i]'). */
   fill: string;
-}
-
-/** Shader source of a number constant; anything but a number primitive is refused (see numberLiteral). */
-function literal(v: number): string {
-  if (typeof v !== 'number') {
-    throw new TypeError(`internal: a ${typeof v} reached the number-literal printer`);
-  }
-  if (Number.isNaN(v)) return '(0 / 0)';
-  if (!Number.isFinite(v)) return v > 0 ? '(1e30 * 1e30)' : '(-1e30 * 1e30)';
-  return v < 0 ? `(${v})` : String(v);
 }
 
 /**

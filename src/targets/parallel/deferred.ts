@@ -31,3 +31,17 @@ export function runDeferred<T>(fn: () => T): Promise<T> {
   }
   return Promise.all(sink).then(() => r);
 }
+
+/**
+ * Runs `fn` with the jobs it posts waited on as usual, even inside an `.async` call being
+ * set up: a synchronous call made while an `.async` one collects its jobs (a jit function's
+ * plain call) must not leave its own jobs pending.
+ */
+export function runNow<T>(fn: () => T): T {
+  const prev = setAsyncSink(null);
+  try {
+    return fn();
+  } finally {
+    setAsyncSink(prev);
+  }
+}

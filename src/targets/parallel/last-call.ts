@@ -5,6 +5,8 @@
  */
 import {
   currentAsyncSink,
+  lastRescuedJob,
+  nextJobId,
   type ParallelStatus,
   parallelStatus as poolStatus,
   useWorkers,
@@ -33,6 +35,8 @@ interface Note {
   elements: number;
   workers: boolean;
   async: boolean;
+  /** The id of the call's first job (see `lastRescuedJob`). */
+  firstJob: number;
 }
 
 let last: Note | null = null;
@@ -44,7 +48,13 @@ const byKernel = new WeakMap<object, Note>();
  */
 export function decideWorkers(kernel: object, name: string, elements: number): boolean {
   const workers = useWorkers(elements);
-  const note = { name, elements, workers, async: currentAsyncSink() !== null };
+  const note = {
+    name,
+    elements,
+    workers,
+    async: currentAsyncSink() !== null,
+    firstJob: nextJobId(),
+  };
   last = note;
   byKernel.set(kernel, note);
   return workers;
@@ -53,7 +63,11 @@ export function decideWorkers(kernel: object, name: string, elements: number): b
 function report(n: Note): ParallelCallReport {
   const st = poolStatus();
   let reason: string;
-  if (n.workers) {
+  // Posted, but the workers could not start: the calling thread ran the call's chunks.
+  const rescued = n.workers && lastRescuedJob() >= n.firstJob;
+  if (rescued) {
+    reason = `the pool's workers could not start, so the calling thread ran the call: ${st.reason}`;
+  } else if (n.workers) {
     reason = `${n.elements} elements >= threshold ${st.threshold}: split over ${st.workers} worker(s)`;
   } else if (n.elements === 0) reason = 'no elements';
   else if (n.elements < st.threshold) {
@@ -63,7 +77,8 @@ function report(n: Note): ParallelCallReport {
   else
     reason =
       'the pool was still starting (a nested worker starts between calls); the next call uses it';
-  return { name: n.name, path: n.workers ? 'workers' : 'inline', elements: n.elements, reason };
+  const path = n.workers && !rescued ? 'workers' : 'inline';
+  return { name: n.name, path, elements: n.elements, reason };
 }
 
 /** The path of the last parallel call of `kernel` (null when it has not run on `parallel`). */

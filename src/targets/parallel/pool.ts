@@ -20,6 +20,7 @@
  */
 import { IndexError, TimeoutError, ValueError } from '../../core/errors.js';
 import { SpecCache } from '../../core/spec-cache.js';
+import { runRemainingInline } from './inline-job.js';
 import { workerSource } from './worker-source.js';
 
 type WorkerThreads = typeof import('node:worker_threads');
@@ -88,13 +89,18 @@ interface Host {
   /** False where the calling thread may not block (a browser's main thread). */
   canBlock: boolean;
   defaultWorkers(): number;
-  /** Starts a worker that sets `state[0]` to 1 once it takes jobs and to 2 as it exits. */
+  /**
+   * Starts a worker that sets `state[0]` to 1 once it takes jobs and to 2 as it exits; the
+   * host sets 3 for a worker that failed before it ever ran (see `STARTED`).
+   */
   spawn(state: Int32Array): HostWorker;
+  /** Why the workers could not start (state 3), once that happened. */
+  startFailure?(): string;
 }
 
 interface Slot {
   worker: HostWorker;
-  /** [0]: 0 starting, 1 taking jobs, 2 exited (set by the worker). */
+  /** [0]: 0 starting, 1 taking jobs, 2 exited (set by the worker), 3 could not start. */
   state: Int32Array;
   /** Loop ids this worker has compiled, oldest first (bounded: see MAX_WORKER_LOOPS). */
   known: SpecCache<number, true>;
@@ -151,6 +157,8 @@ export interface Job {
   timeout: number;
   /** Index of the next-chunk counter in `ctl`. */
   next: number;
+  /** What was posted: the calling thread runs it itself if the workers could not start. */
+  data: JobData;
 }
 
 type WaitAsync = (
@@ -161,6 +169,10 @@ type WaitAsync = (
 ) => { async: boolean; value: Promise<string> | string };
 
 const DEFAULT_THRESHOLD = 65536;
+/** A slot's state: taking jobs, exited, and could not start (never ran at all). */
+const STARTED = 1;
+const EXITED = 2;
+const NEVER_STARTED = 3;
 
 let nextLoopId = 1;
 
@@ -187,6 +199,8 @@ let nextJob = 1;
 let dieNext = false;
 let failNext: string | null = null;
 let jobsRun = 0;
+/** The last job whose chunks the calling thread ran because its workers could not start. */
+let rescued = 0;
 /** Pending jobs of the `.async` call being set up (see `runDeferred` in deferred.ts). */
 let asyncSink: Promise<void>[] | null = null;
 /** The timeout of the call being set up (its `timeout` option), or undefined. */
@@ -194,8 +208,16 @@ let callTimeout: number | undefined;
 /** Jobs posted and not yet settled (only `.async` ones can be pending between calls). */
 let inFlight = 0;
 
+/** The parts of a `securitypolicyviolation` event the pool reads. */
+interface PolicyViolation {
+  blockedURI?: string;
+  effectiveDirective?: string;
+  originalPolicy?: string;
+}
+
 interface GlobalsSeen {
   process?: { getBuiltinModule?: (id: string) => unknown };
+  addEventListener?: (type: string, f: (e: PolicyViolation) => void) => void;
   crossOriginIsolated?: boolean;
   Worker?: new (url: string | URL, o?: object) => WebWorker;
   Blob?: new (parts: string[], o?: object) => unknown;
@@ -244,8 +266,14 @@ function nodeHost(wt: WorkerThreads): Host {
   };
 }
 
+/** What a page must allow for the pool's workers. */
+const BLOB_WORKERS_HINT =
+  "a page's Content-Security-Policy must allow Blob-URL workers: worker-src blob: (or script-src blob: where worker-src is not set)";
+
 function webHost(): Host {
   let url: string | undefined;
+  /** The policy that refused the workers' Blob URL, when the browser reported one. */
+  let refusedBy: PolicyViolation | undefined;
   return {
     kind: 'web-workers',
     canBlock: mayBlock(),
@@ -253,14 +281,31 @@ function webHost(): Host {
     spawn(state) {
       // A Blob URL: a bundled package has no second file to locate, and a blob worker
       // inherits the page's cross-origin isolation.
-      url ??= G.URL!.createObjectURL(
-        new G.Blob!([workerSource('web')], { type: 'text/javascript' }),
-      );
-      const worker = new G.Worker!(url);
+      if (url === undefined) {
+        url = G.URL!.createObjectURL(
+          new G.Blob!([workerSource('web')], { type: 'text/javascript' }),
+        );
+        // A Content-Security-Policy refusing the worker reports which directive did.
+        G.addEventListener?.('securitypolicyviolation', (e) => {
+          if (/^blob/.test(e.blockedURI ?? '') && /worker|script/.test(e.effectiveDirective ?? ''))
+            refusedBy ??= e;
+        });
+      }
+      let worker: WebWorker;
+      try {
+        worker = new G.Worker!(url);
+      } catch (e) {
+        // Older engines throw a SecurityError here instead of failing the worker later.
+        Atomics.store(state, 0, NEVER_STARTED);
+        refusedBy ??= { effectiveDirective: undefined, originalPolicy: String(e) };
+        return { post: () => {}, terminate: () => {}, ref: () => {}, unref: () => {} };
+      }
       worker.onerror = (e) => {
-        // An error outside a job (the worker could not start): the worker counts as dead.
+        // An error outside a job: a worker that never ran could not start (a policy refused
+        // its script, say); one that ran counts as dead.
         e.preventDefault();
-        Atomics.store(state, 0, 2);
+        if (Atomics.compareExchange(state, 0, 0, NEVER_STARTED) !== 0)
+          Atomics.store(state, 0, EXITED);
         Atomics.notify(state, 0);
       };
       worker.postMessage({ init: state });
@@ -271,10 +316,32 @@ function webHost(): Host {
         unref: () => {},
       };
     },
+    startFailure() {
+      const by = refusedBy?.effectiveDirective
+        ? `the page's Content-Security-Policy ("${refusedBy.originalPolicy}") refused them by its ${refusedBy.effectiveDirective} directive`
+        : refusedBy
+          ? `the browser refused them (${refusedBy.originalPolicy})`
+          : 'they failed before running any code';
+      return `Web Workers could not be started here: ${by}; ${BLOB_WORKERS_HINT}. Calls run on cpu`;
+    },
   };
 }
 
+/**
+ * Gives the pool up when one of its workers could not start: every later call runs on
+ * `cpu`, and `parallelStatus().reason` says why. A pool whose workers cannot start would
+ * otherwise fail each call and start new workers that fail the same way.
+ */
+function giveUpIfUnstartable(h: Host): boolean {
+  if (!slots.some((s) => Atomics.load(s.state, 0) === NEVER_STARTED)) return false;
+  unavailableReason = h.startFailure?.() ?? 'the pool workers could not start; calls run on cpu';
+  host = null;
+  stopWorkers(unavailableReason);
+  return true;
+}
+
 function findHost(): Host | null {
+  if (host) giveUpIfUnstartable(host);
   if (host !== undefined) return host;
   host = null;
   const getBuiltin = G.process?.getBuiltinModule;
@@ -382,7 +449,7 @@ export function parallelStatus(): ParallelStatus {
     threshold: opts().threshold,
     timeout: opts().timeout,
     started: slots.length,
-    ready: slots.filter((s) => Atomics.load(s.state, 0) === 1).length,
+    ready: slots.filter((s) => Atomics.load(s.state, 0) === STARTED).length,
     jobs: jobsRun,
   };
 }
@@ -392,7 +459,7 @@ export function stopWorkers(reason = 'the pool was stopped while this call was r
   for (const s of slots) {
     // A call still waiting on this worker sees it as exited, and why.
     s.stopReason = reason;
-    Atomics.store(s.state, 0, 2);
+    Atomics.store(s.state, 0, EXITED);
     s.worker.terminate();
   }
   slots = [];
@@ -412,7 +479,8 @@ export function useWorkers(size: number): boolean {
   // worker from its parent's event loop): a synchronous call there uses the pool only once
   // every worker is up, and otherwise starts it and runs inline this time.
   ensurePool();
-  return slots.every((s) => Atomics.load(s.state, 0) === 1);
+  if (giveUpIfUnstartable(h)) return false;
+  return slots.every((s) => Atomics.load(s.state, 0) === STARTED);
 }
 
 /** The pending-job list of the `.async` call being set up, or null in a synchronous call. */
@@ -526,6 +594,7 @@ export function post(data: JobData): Job {
     deadline: timeout === Number.POSITIVE_INFINITY ? timeout : performance.now() + timeout,
     timeout,
     next: 1 + slots.length,
+    data,
   };
 }
 
@@ -541,7 +610,7 @@ export function chunkCount(n: number): number {
 function deadSlots(job: Job): number[] {
   const dead: number[] = [];
   job.slots.forEach((i, n) => {
-    if (Atomics.load(job.ctl, 1 + i) === 0 && Atomics.load(job.parts[n].state, 0) === 2)
+    if (Atomics.load(job.ctl, 1 + i) === 0 && Atomics.load(job.parts[n].state, 0) >= EXITED)
       dead.push(i);
   });
   return dead;
@@ -564,7 +633,7 @@ export function waitSync(job: Job): void {
       Atomics.wait(job.ctl, 0, cur, Math.max(1, Math.min(100, job.deadline - performance.now())));
       const st = settled(job);
       if (st.done) {
-        if (st.dead.length) throw replaceDead(job, st.dead);
+        if (st.dead.length) settleDead(job, st.dead);
         break;
       }
       if (performance.now() >= job.deadline) throw timedOut(job);
@@ -601,7 +670,7 @@ export async function waitAsync(job: Job): Promise<void> {
       await sleepAsync(job.ctl, cur, Math.max(1, Math.min(100, job.deadline - performance.now())));
       const st = settled(job);
       if (st.done) {
-        if (st.dead.length) throw replaceDead(job, st.dead);
+        if (st.dead.length) settleDead(job, st.dead);
         break;
       }
       if (performance.now() >= job.deadline) throw timedOut(job);
@@ -651,13 +720,36 @@ function timedOut(job: Job): TimeoutError {
   for (const i of stuck) {
     const old = job.parts[job.slots.indexOf(i)];
     old.stopReason = 'another call on this worker timed out, and the worker was replaced';
-    Atomics.store(old.state, 0, 2);
+    Atomics.store(old.state, 0, EXITED);
     old.worker.terminate();
     if (slots[i] === old) slots[i] = startSlot();
   }
   return new TimeoutError(
     `numbats parallel: the call did not finish within its timeout of ${job.timeout} ms; its workers were stopped and replaced`,
   );
+}
+
+/**
+ * A job some of whose workers are gone: when they never started (the page refuses the
+ * pool's workers), the pool is given up and the calling thread runs the chunks they left;
+ * otherwise the dead workers are replaced and the call fails.
+ */
+function settleDead(job: Job, dead: number[]): void {
+  const parts = dead.map((i) => job.parts[job.slots.indexOf(i)]);
+  if (!parts.every((s) => Atomics.load(s.state, 0) === NEVER_STARTED)) throw replaceDead(job, dead);
+  if (host) giveUpIfUnstartable(host);
+  rescued = job.id;
+  runRemainingInline(job.data, job.ctl, job.next);
+}
+
+/** The id the next posted job gets (a call's jobs have ids from it on). */
+export function nextJobId(): number {
+  return nextJob;
+}
+
+/** The last job the calling thread ran itself because its workers could not start (0: none). */
+export function lastRescuedJob(): number {
+  return rescued;
 }
 
 function replaceDead(job: Job, dead: number[]): Error {

@@ -16,6 +16,8 @@ import type { TypedKernel } from '../../compiler/ir.js';
 import { STORAGE, type TypedArray } from '../../core/dtypes.js';
 import { existingHeap, type Heap } from '../../core/heap.js';
 import type { MapPlan } from '../../plan/map.js';
+import { engineOffReason } from '../wasm/compile.js';
+import { jsFasterReason } from '../wasm/cost.js';
 import {
   notePath,
   SMALL_COPY,
@@ -78,9 +80,11 @@ export function wasmChunks(
   const heap = existingHeap();
   const first = route(chunks[0].plan);
   const typed = first.typed;
-  if (!heap || !wasmConfig.enabled) return note(typed, 'the wasm engine is off');
+  if (!heap || !wasmConfig.enabled) return note(typed, engineOffReason());
   if (!(heap.memory.buffer instanceof SharedArrayBuffer))
     return note(typed, 'the heap memory is not shared');
+  const slower = wasmConfig.costRule ? jsFasterReason(typed) : undefined;
+  if (slower !== undefined) return note(typed, slower);
   const nops = D.length;
   // A view reaching outside its TypedArray reads undefined (NaN) in JS and drops its
   // writes; on wasm it would touch a neighbouring heap block: such calls stay on JS.

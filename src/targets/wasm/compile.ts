@@ -1,17 +1,25 @@
 /**
  * Compiling and instantiating the wasm loop modules, and what happens where that is
- * refused. A page whose Content-Security-Policy lacks 'wasm-unsafe-eval' (or 'unsafe-eval')
- * makes `new WebAssembly.Module`, `WebAssembly.compile` and `instantiate` throw (a
- * CompileError in Chromium, an EvalError in Safari and Firefox); so may an embedder that
- * forbids code generation. numbats then runs every call on the JS loops: the first refusal
- * turns the wasm engine off for the rest of the session (no module is tried again) and
- * records the reason, which `inspect()` shows beside each kernel's last path. Nothing is
- * thrown at the caller.
+ * refused. An environment that forbids WebAssembly code generation makes
+ * `new WebAssembly.Module`, `WebAssembly.compile` and `instantiate` throw (a CompileError in
+ * Chromium, an EvalError in Safari and Firefox). numbats then runs every call on the JS
+ * loops: the first refusal turns the wasm engine off for the rest of the session (no module
+ * is tried again) and records the reason, which `inspect()` shows beside each kernel's last
+ * path. Nothing is thrown at the caller.
+ *
+ * In a web page this fallback is not what a Content-Security-Policy leads to: 'unsafe-eval',
+ * which numbats' generated JS loops and arrays need (core/codegen.ts), allows WebAssembly
+ * too, so a policy that refuses WebAssembly has refused `new Function` first, and numbats
+ * throws an EvalError naming the directive. It serves embedders that refuse WebAssembly
+ * alone. An engine with no WebAssembly at all (V8 with --jitless) has no heap either, and
+ * `engineOffReason` says so.
  *
  * A module that fails to compile for a reason of its own (an emitter bug) must not turn wasm
  * off for every kernel: a failure is taken as a refusal only when a minimal valid module
  * fails too (the probe below).
  */
+
+import { existingHeap, heapStatus, NO_WEBASSEMBLY } from '../../core/heap.js';
 
 /** The compiler calls the engine makes; tests replace them to play a refusing page. */
 export interface WasmCompiler {
@@ -51,6 +59,22 @@ export function wasmRefused(): string | undefined {
   return refused;
 }
 
+/**
+ * Why a large call runs the JS loops although no loop refused it: there is no WebAssembly,
+ * it was refused, the heap is off (wasm loops run only on heap arrays), or no array lives on
+ * the heap yet. `inspect()` shows it as the last call's path.
+ */
+export function engineOffReason(): string {
+  if (typeof WebAssembly === 'undefined') return `${NO_WEBASSEMBLY}; every call runs the JS loops`;
+  if (refused !== undefined) return refused;
+  const h = heapStatus();
+  if (!h.enabled && existingHeap() === undefined)
+    return `the numbats heap is off (${h.reason}); wasm loops run only on heap arrays`;
+  if (existingHeap() === undefined)
+    return 'no operand is on the numbats heap (arrays over your own buffers, or under configureHeap minBytes)';
+  return 'the wasm engine is turned off';
+}
+
 /** Whether compiling the empty module fails too: then the environment refuses wasm. */
 function environmentRefuses(): boolean {
   try {
@@ -65,7 +89,7 @@ function environmentRefuses(): boolean {
 function failed(e: unknown): string {
   const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   if (refused === undefined && environmentRefuses()) {
-    refused = `WebAssembly is not allowed here (${msg}); every call runs the JS loops (a page needs 'wasm-unsafe-eval' in its Content-Security-Policy script-src)`;
+    refused = `WebAssembly is not allowed here (${msg}); every call runs the JS loops (a page allows it with 'wasm-unsafe-eval' or 'unsafe-eval' in its Content-Security-Policy script-src)`;
   }
   return refused ?? `WebAssembly compile failed: ${msg}`;
 }

@@ -45,6 +45,22 @@ const OPS: Record<string, number[]> = {
   'f64.gt': [0x64],
   'f64.le': [0x65],
   'f64.ge': [0x66],
+  'i64.eqz': [0x50],
+  'i64.eq': [0x51],
+  'i64.ne': [0x52],
+  'i64.lt_s': [0x53],
+  'i64.lt_u': [0x54],
+  'i64.gt_s': [0x55],
+  'i64.gt_u': [0x56],
+  'i64.le_s': [0x57],
+  'i64.ge_s': [0x59],
+  'i64.add': [0x7c],
+  'i64.sub': [0x7d],
+  'i64.mul': [0x7e],
+  'i64.shl': [0x86],
+  'i64.extend_i32_s': [0xac],
+  'i64.extend_i32_u': [0xad],
+  'f64.convert_i64_s': [0xb9],
   'i32.add': [0x6a],
   'i32.sub': [0x6b],
   'i32.mul': [0x6c],
@@ -162,6 +178,10 @@ const OPS: Record<string, number[]> = {
   'i16x8.add': [0xfd, 142],
   'i16x8.sub': [0xfd, 145],
   'i16x8.mul': [0xfd, 149],
+  'i16x8.extmul_low_i8x16_s': [0xfd, 156],
+  'i16x8.extmul_high_i8x16_s': [0xfd, 157],
+  'i16x8.extmul_low_i8x16_u': [0xfd, 158],
+  'i16x8.extmul_high_i8x16_u': [0xfd, 159],
   'i16x8.min_s': [0xfd, 150],
   'i16x8.min_u': [0xfd, 151],
   'i16x8.max_s': [0xfd, 152],
@@ -259,6 +279,21 @@ function sleb(out: number[], v: number): void {
   }
 }
 
+/** Signed LEB128 of a safe integer (beyond i32: i64 constants), with number arithmetic. */
+function sleb53(out: number[], v: number): void {
+  let x = v;
+  for (;;) {
+    const q = Math.floor(x / 128);
+    const b = x - q * 128;
+    x = q;
+    if ((x === 0 && (b & 0x40) === 0) || (x === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return;
+    }
+    out.push(b | 0x80);
+  }
+}
+
 const F64 = new Float64Array(1);
 const F64B = new Uint8Array(F64.buffer);
 const F32 = new Float32Array(1);
@@ -331,10 +366,33 @@ export class FuncBuilder {
     return this;
   }
 
+  /**
+   * `i8x16.shuffle`: byte k of the result is byte `lanes[k]` of the two vectors on the stack
+   * (0–15 the first, 16–31 the second).
+   */
+  shuffle(lanes: readonly number[]): this {
+    if (lanes.length !== 16 || lanes.some((x) => !(x >= 0 && x < 32 && Number.isInteger(x))))
+      throw new Error(`internal: i8x16.shuffle lanes ${lanes.join(' ')}`);
+    this.code.push(0xfd);
+    uleb(this.code, 13);
+    this.code.push(...lanes);
+    this.line(`i8x16.shuffle ${lanes.join(' ')}`);
+    return this;
+  }
+
   i32(v: number): this {
     this.code.push(0x41);
     sleb(this.code, v | 0);
     this.line(`i32.const ${v | 0}`);
+    return this;
+  }
+
+  /** An i64 constant: any integer a double holds exactly (|v| <= 2^53). */
+  i64(v: number): this {
+    if (!Number.isSafeInteger(v)) throw new Error(`internal: i64 constant ${v}`);
+    this.code.push(0x42);
+    sleb53(this.code, v);
+    this.line(`i64.const ${v}`);
     return this;
   }
 

@@ -84,7 +84,7 @@ export type ExtExpr = Extract<Expr, { k: 'ext' }>;
 export type ExtLoweringWasm = (e: ExtExpr) => void;
 
 /** Math functions that are instructions (f64/f32), by name. */
-const FLOAT_INSTR = new Set(['sqrt', 'abs', 'floor', 'ceil', 'trunc']);
+export const FLOAT_INSTR = new Set(['sqrt', 'abs', 'floor', 'ceil', 'trunc']);
 
 /**
  * Lowers one extension node (`{ k: 'ext' }`), leaving its value (of type `e.ty`) on the
@@ -99,7 +99,7 @@ export class ScalarLowering {
   /** Locals holding the outputs (declared once per function, like the JS loop's `r0…`). */
   readonly outs: number[];
   private readonly tmp = new Map<ValType, number[]>();
-  private labels: ('brk' | 'cont' | 'other')[] = [];
+  protected labels: ('brk' | 'cont' | 'other')[] = [];
 
   constructor(
     private readonly k: TypedKernel,
@@ -121,12 +121,12 @@ export class ScalarLowering {
   }
 
   /** A scratch local of type `t` (reused once released). */
-  private take(t: ValType): number {
+  protected take(t: ValType): number {
     const free = this.tmp.get(t);
     return free?.length ? free.pop()! : this.f.local(t);
   }
 
-  private give(t: ValType, i: number): void {
+  protected give(t: ValType, i: number): void {
     let l = this.tmp.get(t);
     if (!l) {
       l = [];
@@ -167,28 +167,28 @@ export class ScalarLowering {
     });
   }
 
-  private depthOf(kind: 'brk' | 'cont' | 'kernel'): number {
+  protected depthOf(kind: 'brk' | 'cont' | 'kernel'): number {
     if (kind === 'kernel') return this.labels.length - 1;
     for (let d = this.labels.length - 1; d >= 0; d--)
       if (this.labels[d] === kind) return this.labels.length - 1 - d;
     throw new Error(`internal: ${kind} outside a loop`);
   }
 
-  private open(kind: 'block' | 'loop' | 'if', label: 'brk' | 'cont' | 'other', result?: ValType) {
+  protected open(kind: 'block' | 'loop' | 'if', label: 'brk' | 'cont' | 'other', result?: ValType) {
     this.f.open(kind, result);
     this.labels.push(label);
   }
 
-  private close(): void {
+  protected close(): void {
     this.f.op('end');
     this.labels.pop();
   }
 
-  private stmts(list: readonly Stmt[]): void {
+  protected stmts(list: readonly Stmt[]): void {
     for (const s of list) this.stmt(s);
   }
 
-  private stmt(s: Stmt): void {
+  protected stmt(s: Stmt): void {
     const f = this.f;
     switch (s.k) {
       case 'let': {
@@ -253,7 +253,14 @@ export class ScalarLowering {
       case 'block':
         this.stmts(s.body);
         return;
+      default:
+        this.wholeStmt(s);
     }
+  }
+
+  /** A whole function's statements (array locals, counted loops, results): jit's lowering. */
+  protected wholeStmt(s: Extract<Stmt, { k: 'aset' | 'range' | 'result' }>): void {
+    throw new NotLowerable(`kernel construct '${s.k}'`);
   }
 
   private zero(t: ValType): void {
@@ -477,9 +484,13 @@ export class ScalarLowering {
         });
         return;
       default:
-        // Array values and calls of compiled helpers (jit's nodes).
-        throw new NotLowerable(`kernel construct '${e.k}'`);
+        this.arrayNode(e);
     }
+  }
+
+  /** Array values and calls of compiled helpers (jit's nodes): a whole function's lowering. */
+  protected arrayNode(e: Extract<Expr, { k: 'load' | 'store' | 'dim' | 'call' }>): void {
+    throw new NotLowerable(`kernel construct '${e.k}'`);
   }
 
   private constant(v: number, t: Ty): void {
@@ -1162,6 +1173,10 @@ export class SimdLowering {
       f.op(op.startsWith('v128') ? op : `${sh}.${op}`);
       return;
     }
+    if (e.op === '*' && this.bits === 8) {
+      this.mul8(e.l, e.r);
+      return;
+    }
     if (!this.float && (e.op === '<<' || e.op === '>>' || e.op === '>>>')) {
       // Lane shifts take their count modulo the lane width; JS takes it modulo 32, then
       // narrows. Only constant counts, resolved here.
@@ -1190,6 +1205,24 @@ export class SimdLowering {
       return;
     }
     throw new NotSimd(`SIMD: operator ${e.op} on ${this.t}`);
+  }
+
+  /**
+   * 8-bit lanes have no multiply: the 16-bit products of the low and high halves
+   * (`extmul`), then their low bytes (a shuffle of the even bytes). The low byte of a
+   * product is the same signed or unsigned: NumPy's wrap-around for int8 and uint8.
+   */
+  private mul8(l: Expr, r: Expr): void {
+    const f = this.f;
+    const a = f.local('v128');
+    const b = f.local('v128');
+    this.expr(l);
+    f.set(a);
+    this.expr(r);
+    f.set(b);
+    f.get(a).get(b).op('i16x8.extmul_low_i8x16_u');
+    f.get(a).get(b).op('i16x8.extmul_high_i8x16_u');
+    f.shuffle(Array.from({ length: 16 }, (_, i) => 2 * i));
   }
 
   private math(e: Extract<Expr, { k: 'math' }>): void {

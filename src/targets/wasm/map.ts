@@ -20,6 +20,7 @@ import { type DType, STORAGE, type TypedArray } from '../../core/dtypes.js';
 import { existingHeap, type Heap } from '../../core/heap.js';
 import { OwnedCaches } from '../../core/spec-cache.js';
 import { instantiateAsync, instantiateSync, wasmRefused } from './compile.js';
+import { jsFasterReason } from './cost.js';
 import { encodeModule, FuncBuilder, moduleText, type ValType } from './encode.js';
 import {
   Imports,
@@ -86,6 +87,11 @@ export const wasmConfig = {
   enabled: typeof WebAssembly !== 'undefined',
   /** Calls on fewer elements stay on the JS loops (the call into wasm costs more there). */
   minElements: heapAll ? 0 : 2048,
+  /**
+   * Elementwise kernels dominated by calls into JS `Math` run the JS loop (cost.ts); the
+   * wasm tests switch it off to compare both paths on every kernel.
+   */
+  costRule: true,
 };
 
 /** A compiled loop module, or why there is none. */
@@ -917,6 +923,11 @@ export function runWasmMap(p: WasmMapPlan): boolean {
   const refused = wasmRefused();
   if (refused !== undefined) {
     last.set(p.typed, `js: ${refused}`);
+    return false;
+  }
+  const slower = wasmConfig.costRule ? jsFasterReason(p.typed) : undefined;
+  if (slower !== undefined) {
+    last.set(p.typed, `js: ${slower}`);
     return false;
   }
   const nops = p.D.length;

@@ -32,6 +32,13 @@ import {
   valType,
 } from './lower.js';
 import { CODES, instantiateLoop, LOAD, STORE } from './map.js';
+import {
+  isChunked,
+  type RowGroup,
+  rowRead,
+  stencilTuning as tuning,
+  tuningKey,
+} from './stencil-rows.js';
 
 /** A compiled interior module, or why there is none. */
 export interface WasmStencilLoop {
@@ -99,6 +106,7 @@ export function wasmStencilLoop(p: WasmStencilPlan): WasmStencilLoop {
   let key = `${nd}|${classes}|`;
   for (const d of p.dtypes) key += CODES[d];
   if (nd > 1) key += `|a${p.perm[nd - 1]}`;
+  key += tuningKey();
   return cache.of(p.typed).get(key, () => buildStencilLoop(p, classes, key, existingHeap()!));
 }
 
@@ -182,11 +190,16 @@ export function emitStencil(
   const lane = LANES[t];
   // SIMD rows: the reads of one operand that differ only along the innermost axis (one row
   // of a 2-D neighborhood) share a pointer, bumped once per step, and their offsets along the
-  // row are known here (unit stride), so each is the load's immediate offset.
-  const groups: { site: number; o: number; min: number; ptr: number }[] = [];
+  // row are known here (unit stride), so each is the load's immediate offset. A row of two
+  // or more reads (u(0,-1), u(0,0), u(0,1)) is "chunked" when its pointer is 16-byte aligned
+  // at run time: each aligned 16-byte chunk is loaded once per unrolled iteration and the
+  // reads are byte shuffles of two neighbouring chunks (see `rowRead`).
+  const groups: RowGroup[] = [];
   const groupOf: { group: number; imm: number }[] = [];
-  /** Bytes into the current SIMD step of the unrolled body (0 or 16). */
+  /** Bytes into the current SIMD step of the unrolled body (a multiple of 16). */
   let step = 0;
+  /** True while the aligned (chunked) body is emitted. */
+  let chunkedBody = false;
   if (allowSimd && !classes.includes('n') && lane && p.dtypes.every((d) => d === t)) {
     const align = Math.log2(lane.bytes);
     const innerAxis = p.perm[inner];
@@ -199,12 +212,28 @@ export function emitStencil(
       if (g === undefined) {
         g = groups.length;
         byRow.set(row, g);
-        groups.push({ site: i, o, min: v, ptr: f.local('i32') });
+        groups.push({
+          site: i,
+          o,
+          min: v,
+          reads: 0,
+          bias: 0,
+          ptr: f.local('i32'),
+          chunks: new Map(),
+        });
       }
       groups[g].min = Math.min(groups[g].min, v);
+      groups[g].reads++;
       groupOf[i] = { group: g, imm: v };
     });
-    for (const g of groupOf) g.imm = (g.imm - groups[g.group].min) * lane.bytes;
+    // Aligning the output, a chunked row's pointer sits `bias` bytes before its smallest
+    // offset, on the 16-byte grid of the output's cells (for inputs laid out like it).
+    if (tuning.rowChunks && tuning.peel === 'output')
+      for (const g of groups) if (isChunked(g)) g.bias = (g.min * lane.bytes) & 15;
+    for (const g of groupOf) {
+      const row = groups[g.group];
+      g.imm = (g.imm - row.min) * lane.bytes + row.bias;
+    }
     // Number parameters: their value cast to `t` (as the kernel's cast nodes do), in lanes,
     // set once at the top.
     const params = new Map<number, number>();
@@ -223,7 +252,9 @@ export function emitStencil(
         const i = siteIndex.get(siteKey(e.data as RelData));
         if (i === undefined) throw new NotLowerable('a read the plan does not list');
         const { group, imm } = groupOf[i];
-        f.get(groups[group].ptr).mem('v128.load', imm + step, align);
+        const g = groups[group];
+        if (chunkedBody && isChunked(g)) rowRead(f, g, imm + step);
+        else f.get(g.ptr).mem('v128.load', imm + step, align);
       },
       storesTo: t,
       hoistConstants: true,
@@ -257,77 +288,141 @@ export function emitStencil(
   };
 
   /**
-   * SIMD steps of `lanes` cells: unrolled twice while two fit, then one, then the scalar loop
-   * for the rest of the row. The row-group pointers start at the row's first cell (biased by
-   * the group's smallest offset); the input operands' own pointers skip the cells done here
-   * afterwards.
+   * The SIMD part of a row. With `tuning.peel`, when the output's pointer (or the first
+   * chunked row's) is not 16-byte aligned, one step of `lanes` cells with a load per read,
+   * then every pointer moves on only to the next aligned cell (the next step writes some
+   * cells again, with the same values: inputs never overlap the output here). Then steps
+   * of `lanes` cells, unrolled `tuning.unroll` times while they fit, then one step at a
+   * time, then the scalar loop for the rest of the row. The row-group pointers start at
+   * the row's first SIMD cell (biased by the group's smallest offset); the inputs' own
+   * pointers skip the cells done here afterwards. When every chunked row's pointer is
+   * aligned, the body with chunked rows runs, else the body of one load per read (same
+   * results).
    */
   const simdLoop = (s: SimdLowering, ln: NonNullable<typeof lane>) => {
     const c = count[inner];
     const bpe = ln.bytes;
-    for (const g of groups) {
-      const site = sites[g.site];
-      const v = site.offsets[p.perm[inner]] as number;
-      // q + delta(site) is the site's address; minus its own row offset plus the group's
-      // smallest one.
-      f.get(q[g.o][inner]).get(deltaOf(g.site)).op('i32.add');
-      if (g.min - v !== 0) f.i32((g.min - v) * bpe).op('i32.add');
-      f.set(g.ptr);
+    const unroll = Math.max(1, tuning.unroll);
+    const chunked = tuning.rowChunks ? groups.filter(isChunked) : [];
+    const groupPointers = () => {
+      for (const g of groups) {
+        const site = sites[g.site];
+        const v = site.offsets[p.perm[inner]] as number;
+        // q + delta(site) is the site's address; minus its own row offset plus the group's
+        // smallest one.
+        f.get(q[g.o][inner]).get(deltaOf(g.site)).op('i32.add');
+        const shift = (g.min - v) * bpe - g.bias;
+        if (shift !== 0) f.i32(shift).op('i32.add');
+        f.set(g.ptr);
+      }
+    };
+    /** One step of `lanes` cells at `step` bytes from the pointers. */
+    const simdStep = () =>
+      s.kernel(
+        () => {
+          throw new Error('internal: a stencil kernel with SIMD has no number parameters');
+        },
+        (_j, value) => {
+          f.get(q[out][inner]);
+          value();
+          f.mem('v128.store', step, Math.log2(bpe));
+        },
+      );
+    if (tuning.peel) {
+      const n = f.local('i32');
+      f.open('block');
+      f.get(c).i32(ln.lanes).op('i32.lt_u').brIf(0);
+      groupPointers();
+      // (-address mod 16) bytes to the next aligned cell.
+      f.i32(0)
+        .get(chunked.length && tuning.peel === 'row' ? chunked[0].ptr : q[out][inner])
+        .op('i32.sub')
+        .i32(15)
+        .op('i32.and')
+        .tee(n)
+        .op('i32.eqz')
+        .brIf(0);
+      step = 0;
+      simdStep();
+      for (let o = 0; o < nops; o++) f.get(q[o][inner]).get(n).op('i32.add').set(q[o][inner]);
+      f.get(c).get(n);
+      if (bpe > 1) f.i32(Math.log2(bpe)).op('i32.shr_u');
+      f.op('i32.sub').set(c);
+      f.op('end');
     }
-    const body = (unroll: number) => {
+    const c0 = f.local('i32');
+    f.get(c).set(c0);
+    groupPointers();
+    const body = (steps: number, loop: boolean) => {
       f.open('block');
       f.open('loop');
       f.get(c)
-        .i32(ln.lanes * unroll)
+        .i32(ln.lanes * steps)
         .op('i32.lt_u')
         .brIf(1);
-      for (let u = 0; u < unroll; u++) {
+      for (const g of groups) g.chunks.forEach((x) => void (x.loaded = false));
+      for (let u = 0; u < steps; u++) {
         step = 16 * u;
-        s.kernel(
-          () => {
-            throw new Error('internal: a stencil kernel with SIMD has no number parameters');
-          },
-          (_j, value) => {
-            f.get(q[out][inner]);
-            value();
-            f.mem('v128.store', step, Math.log2(bpe));
-          },
-        );
+        simdStep();
       }
       step = 0;
       for (const g of groups)
         f.get(g.ptr)
-          .i32(16 * unroll)
+          .i32(16 * steps)
           .op('i32.add')
           .set(g.ptr);
       f.get(q[out][inner])
-        .i32(16 * unroll)
+        .i32(16 * steps)
         .op('i32.add')
         .set(q[out][inner]);
       f.get(c)
-        .i32(ln.lanes * unroll)
+        .i32(ln.lanes * steps)
         .op('i32.sub')
         .set(c);
-      if (unroll > 1) f.br(0);
+      if (loop) f.br(0);
       f.op('end');
       f.op('end');
     };
-    body(2);
-    body(1);
-    // The inputs' pointers move past the cells done (count - c of them).
+    const bodies = () => {
+      if (unroll > 1) body(unroll, true);
+      // After the unrolled loop, fewer than `unroll` steps are left.
+      body(1, unroll !== 2);
+    };
+    if (chunked.length) {
+      f.get(chunked[0].ptr);
+      for (let i = 1; i < chunked.length; i++) f.get(chunked[i].ptr).op('i32.or');
+      f.i32(15).op('i32.and').op('i32.eqz');
+      f.open('if');
+      chunkedBody = true;
+      bodies();
+      chunkedBody = false;
+      f.op('else');
+      bodies();
+      f.op('end');
+    } else bodies();
+    // The inputs' pointers move past the cells done (c0 - c of them).
     for (let o = 0; o < p.nin; o++) {
       f.get(q[o][inner]);
-      f.get(countOf(inner)).get(c).op('i32.sub');
+      f.get(c0).get(c).op('i32.sub');
       if (bpe > 1) f.i32(Math.log2(bpe)).op('i32.shl');
       f.op('i32.add').set(q[o][inner]);
     }
     scalarLoop();
   };
 
+  /** Inside a strip (see `strips`): its start pointers per operand and its cell count. */
+  let strip: { readonly starts: number[]; readonly n: number } | null = null;
   const level = (l: number) => {
-    for (let o = 0; o < nops; o++) f.get(l === 0 ? baseOf(o) : q[o][l - 1]).set(q[o][l]);
+    if (tuning.strip > 0 && nd >= 2 && l === nd - 2 && strip === null) {
+      strips(l);
+      return;
+    }
+    for (let o = 0; o < nops; o++) {
+      f.get(strip && l === nd - 2 ? strip.starts[o] : l === 0 ? baseOf(o) : q[o][l - 1]);
+      f.set(q[o][l]);
+    }
     const c = count[l];
-    f.get(countOf(l)).set(c);
+    f.get(strip && l === inner ? strip.n : countOf(l)).set(c);
     if (l === inner) {
       if (simd && lane) simdLoop(simd, lane);
       else scalarLoop();
@@ -339,6 +434,34 @@ export function emitStencil(
     level(l + 1);
     for (let o = 0; o < nops; o++) f.get(q[o][l]).get(strideOf(o, l)).op('i32.add').set(q[o][l]);
     f.get(c).i32(1).op('i32.sub').set(c);
+    f.br(0);
+    f.op('end');
+    f.op('end');
+  };
+  /**
+   * Level `l` (the rows) run once per strip of `tuning.strip` bytes of the output's rows
+   * (a multiple of 16 cells): the rows a neighborhood reads then stay in the L1 cache from
+   * one row to the next, instead of coming back from L2 or memory. Cells are independent
+   * (inputs never overlap the output here), so the order changes no result.
+   */
+  const strips = (l: number) => {
+    const bpe = STORAGE[p.dtypes[out]].BYTES_PER_ELEMENT;
+    const w = Math.max(16, Math.floor(tuning.strip / bpe / 16) * 16);
+    const starts = Array.from({ length: nops }, () => f.local('i32'));
+    const rest = f.local('i32');
+    const n = f.local('i32');
+    for (let o = 0; o < nops; o++) f.get(l === 0 ? baseOf(o) : q[o][l - 1]).set(starts[o]);
+    f.get(countOf(inner)).set(rest);
+    f.open('block');
+    f.open('loop');
+    f.get(rest).op('i32.eqz').brIf(1);
+    f.i32(w).get(rest).i32(w).get(rest).op('i32.lt_u').op('select').set(n);
+    strip = { starts, n };
+    level(l);
+    strip = null;
+    for (let o = 0; o < nops; o++)
+      f.get(starts[o]).get(n).get(strideOf(o, inner)).op('i32.mul').op('i32.add').set(starts[o]);
+    f.get(rest).get(n).op('i32.sub').set(rest);
     f.br(0);
     f.op('end');
     f.op('end');

@@ -8,7 +8,9 @@
  * the size of every core dim label, then every operand's core strides. Everything the body
  * needs lives in locals, so an iteration allocates nothing.
  */
+
 import { castCode, HELPERS, JsEmitter, numberLiteral } from '../../compiler/emit-js.js';
+import { compileGenerated } from '../../core/codegen.js';
 import type { DType } from '../../core/dtypes.js';
 import { IndexError } from '../../core/errors.js';
 import type { GufuncLayout, TypedGufunc } from '../../plan/gufunc.js';
@@ -199,7 +201,7 @@ export function buildGufuncLoop(
   s: GufuncLoopSpec,
   boundscheck = false,
 ): GufuncLoopFn {
-  const factory = new Function('H', `'use strict';\n${gufuncLoopSource(k, s, boundscheck)}`);
+  const factory = compileGenerated('H', `'use strict';\n${gufuncLoopSource(k, s, boundscheck)}`);
   return factory(boundscheck ? { ...HELPERS, bc: checkIndex } : HELPERS) as GufuncLoopFn;
 }
 

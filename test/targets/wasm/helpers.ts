@@ -42,7 +42,7 @@ export function expectSameBits(actual: NdArray, expected: NdArray, what: string)
 
 /**
  * For a test file: every array may go on the heap and every call on wasm (no size
- * thresholds) while its tests run; the settings are restored after.
+ * thresholds, no cost rule) while its tests run; the settings are restored after.
  */
 export function useWasmForEveryCall(): void {
   let saved: ReturnType<typeof configureHeap>;
@@ -52,11 +52,13 @@ export function useWasmForEveryCall(): void {
     savedMin = wasmConfig.minElements;
     configureHeap({ enabled: true, minBytes: 0 });
     wasmConfig.minElements = 0;
+    wasmConfig.costRule = false;
   });
   afterAll(() => {
     configureHeap({ enabled: saved.enabled, minBytes: saved.minBytes });
     wasmConfig.minElements = savedMin;
     wasmConfig.enabled = true;
+    wasmConfig.costRule = true;
   });
 }
 

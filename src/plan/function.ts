@@ -1,0 +1,41 @@
+/**
+ * A whole function (`jit`) as the wasm engine lowers it: the typed IR of one compiled
+ * version, with Numba's scalar typing already applied (integers are the IR's `wint`, held
+ * exactly in a double), and the options its lowering depends on. The `jit` kind produces it
+ * from its `TypedFunction`; `targets/wasm/function.ts` lowers it. Nothing here names a kind.
+ */
+import type { ArrayType, Stmt, Ty } from '../compiler/ir.js';
+
+/** The type of a value of a whole function: a scalar or an array. */
+export type FunctionValueType = Ty | ArrayType;
+
+/** What a whole function returns: nothing, one value, or a tuple. */
+export type FunctionReturn =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'one'; readonly ty: FunctionValueType }
+  | { readonly kind: 'tuple'; readonly tys: readonly FunctionValueType[] };
+
+/** One typed version of a whole function, for a target to lower. */
+export interface WholeFunctionPlan {
+  /** Parameter types (parameters are locals 0..n-1). */
+  readonly params: readonly FunctionValueType[];
+  /** Type of every local, by id. */
+  readonly localTypes: readonly FunctionValueType[];
+  readonly body: readonly Stmt[];
+  readonly ret: FunctionReturn;
+  /** `prange` loops run on the worker pool (`parallel: true`): the JS path splits them. */
+  readonly parallel: boolean;
+  /** `fastmath`: the JS path may reassociate reductions (several accumulators). */
+  readonly fastmath: boolean;
+}
+
+/** How an array argument reaches a whole function on the heap: its parts, in elements. */
+export interface HeapArrayArg {
+  /** Byte address of the block's element 0 on the heap. */
+  readonly address: number;
+  /** Elements in the block from element 0 (reads and writes stay inside it). */
+  readonly length: number;
+  readonly offset: number;
+  readonly shape: readonly number[];
+  readonly stride: readonly number[];
+}
