@@ -351,6 +351,11 @@ describe('gufuncs on wasm', () => {
             : /^js: the JS loop, faster for this loop and core size: measured wasm 500000.00 ns, JS 100000.00 ns per element/;
         expect(paths[6]).toMatch(kept);
         expect(paths[7]).toMatch(kept);
+        // Rows of 40 are another core size class: their trials start afresh.
+        g(onHeapCopy(ndarrayOf([2, 40])));
+        expect(g.inspect()).toContain(
+          'last call on heap arrays: js: the JS loop, timed against the wasm loop (auto)',
+        );
       }
     } finally {
       Object.assign(wasmGufuncConfig, saved);
