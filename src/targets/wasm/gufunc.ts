@@ -25,6 +25,7 @@ import { instantiateSync, wasmRefused } from './compile.js';
 import { type CheckedViewRef, withI32Counters } from './counters.js';
 import { encodeModule, FuncBuilder, moduleText, type ValType } from './encode.js';
 import { PathChoice, sizeClass, wasmGufuncConfig } from './gufunc-choice.js';
+import { type SimdRowData, withSimdRows } from './gufunc-simd.js';
 import { Imports, NotLowerable, ScalarLowering, valType } from './lower.js';
 import { LOAD, lastWasmPath, noteJsPath, notePath, STORE, wasmConfig } from './map.js';
 
@@ -374,7 +375,88 @@ export function emitGufuncLoop(
     });
   };
 
+  /** Pushes the f64x2 lanes of a `simdRow` value at the counter's element and the next. */
+  const lanes = (e: Expr, sl: ScalarLowering): void => {
+    switch (e.k) {
+      case 'ext': {
+        const { p, inBounds } = e.data as CheckedViewRef;
+        address(sl, p, e.args, inBounds);
+        f.mem('v128.load', 0, 3);
+        return;
+      }
+      case 'local':
+        f.get(sl.locals[e.id]).op('f64x2.splat');
+        return;
+      case 'const':
+        f.f64(e.value).op('f64x2.splat');
+        return;
+      case 'cast':
+        lanes(e.arg, sl);
+        return;
+      case 'binary':
+        lanes(e.l, sl);
+        lanes(e.r, sl);
+        f.op(`f64x2.${{ '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' }[e.op as '+']}`);
+        return;
+      case 'unary':
+        lanes(e.arg, sl);
+        if (e.op === '-') f.op('f64x2.neg');
+        return;
+      case 'math':
+        lanes(e.args[0], sl);
+        f.op(`f64x2.${e.fn}`);
+        return;
+      default:
+        throw new Error(`internal: ${e.k} in a SIMD row`);
+    }
+  };
+  /** The views a SIMD row reads or writes. */
+  const rowViews = (e: Expr, out: Set<number>): Set<number> => {
+    if (e.k === 'ext' && (e.op === 'get' || e.op === 'set')) out.add(e.data.p);
+    if (e.k === 'binary') rowViews(e.r, rowViews(e.l, out));
+    if (e.k === 'unary' || e.k === 'cast') rowViews(e.arg, out);
+    if (e.k === 'math' || e.k === 'ext') for (const a of e.args) rowViews(a, out);
+    return out;
+  };
+  /**
+   * A `simdRow` (gufunc-simd.ts): while `i + 1 < bound`, the write's element pair from
+   * f64x2 lanes, `i += 2`; only when every view it touches is unit-stride along its last
+   * dim in this call. `i` and the bound are non-negative (the indices are proved in
+   * bounds), so the unsigned compare of `i + 1` is exact.
+   */
+  const simdRow = (d: SimdRowData, sl: ScalarLowering) => {
+    const i = sl.locals[d.id];
+    const ps = [...rowViews(d.write, new Set())];
+    ps.forEach((p, n) => {
+      f.get(coreStride(p, layout.operands[p].length - 1))
+        .i32(8)
+        .op('i32.eq');
+      if (n > 0) f.op('i32.and');
+    });
+    f.open('if');
+    f.open('block');
+    f.open('loop');
+    f.get(i).i32(1).op('i32.add');
+    sl.expr(d.bound);
+    f.op('i32.lt_u').op('i32.eqz').brIf(1);
+    const w = d.write;
+    const { p, inBounds } = w.data as CheckedViewRef;
+    address(sl, p, w.args.slice(0, -1), inBounds);
+    lanes(w.args[w.args.length - 1], sl);
+    f.mem('v128.store', 0, 3);
+    f.get(i).i32(2).op('i32.add').set(i);
+    f.br(0);
+    f.op('end');
+    f.op('end');
+    f.op('end');
+    f.i32(0);
+  };
+
   const views = (e: Extract<Expr, { k: 'ext' }>, sl: ScalarLowering) => {
+    if (e.op === 'simdRow') {
+      simdRow(e.data, sl);
+      return;
+    }
     const { p, dim, inBounds } = e.data as CheckedViewRef & { dim?: number };
     const arrTy = arrTypes[p];
     const elemTy = elemOf(p);
@@ -418,7 +500,11 @@ export function emitGufuncLoop(
         throw new NotLowerable(`view construct '${e.op}'`);
     }
   };
-  const scalar = new ScalarLowering(counters.kernel, f, imports, views);
+  const simd = withSimdRows(
+    counters.kernel,
+    (p) => arrTypes[p] === 'float64' && elemOf(p) === 'float64',
+  );
+  const scalar = new ScalarLowering(simd.kernel, f, imports, views);
 
   const body = () => {
     scalar.kernel((i) => {
@@ -462,6 +548,6 @@ export function emitGufuncLoop(
     bytes,
     imports,
     text: moduleText(imports.list, [f]),
-    counters: `${names ? `i32 locals: ${names}` : 'no i32 locals'}, ${counters.unchecked} view index(es) proved in bounds`,
+    counters: `${names ? `i32 locals: ${names}` : 'no i32 locals'}, ${counters.unchecked} view index(es) proved in bounds, ${simd.rows} f64x2 row loop(s)`,
   };
 }

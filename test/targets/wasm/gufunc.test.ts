@@ -6,6 +6,7 @@
  * i32 (counters.ts) give the same bits in every loop form, at the i32 edges too.
  */
 import fc from 'fast-check';
+import ndarray from 'ndarray';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DType, guvectorize, type NdArray, type View, zeros } from '../../../src/index.js';
 import { wasmGufuncConfig } from '../../../src/targets/wasm/gufunc.js';
@@ -133,7 +134,22 @@ const LOOP_FORMS = {
     for (let i = 0 - 2147483640; i >= 0 - 2147483647 - 1; i -= 1) w += i;
     for (let i = 0; i < x.shape[0]; i++) o.set(i, x.get(i) + s - t + u - w);
   }, '(n)->(n)'),
+  // f64x2 rows (float64 views): a row loop with view reads, a local, constants, `+ - * /`,
+  // negation, sqrt and abs, after a reduction (which stays scalar); odd sizes leave a tail.
+  scale: guvectorize((x: View, o: View) => {
+    const n = x.shape[0];
+    let s = 0;
+    for (let i = 0; i < n; i++) s += x.get(i) * x.get(i);
+    const r = 1 / Math.sqrt(s);
+    for (let i = 0; i < n; i++)
+      o.set(i, -Math.abs(x.get(i) * r - 0.5) / (r + 1) + Math.sqrt(x.get(i) * x.get(i)));
+  }, '(n)->(n)'),
   // A 2-D core with a fixed dim: `(n,3)` read through a counter bounded by the literal.
+  // f64x2 rows along the fixed dim of a 2-D core (a pair and a tail in each row).
+  fixedRows: guvectorize((x: View, o: View) => {
+    for (let i = 0; i < x.shape[0]; i++)
+      for (let k = 0; k < x.shape[1]; k++) o.set(i, k, x.get(i, k) * 2 + x.get(i, 0));
+  }, '(n,3)->(n,3)'),
   fixed: guvectorize((x: View, o: View) => {
     for (let i = 0; i < x.shape[0]; i++) {
       let s = 0;
@@ -181,7 +197,7 @@ describe('gufuncs on wasm', () => {
         ([a, b]) => {
           const x = onHeapCopy(a);
           for (const [name, g] of Object.entries(LOOP_FORMS)) {
-            const input = name === 'fixed' ? onHeapCopy(b) : x;
+            const input = name.startsWith('fixed') ? onHeapCopy(b) : x;
             const [js, w, path] = both(() => g(input) as NdArray);
             expectSame(w, js, name);
             // Empty operands stay on the JS loop (nothing to read).
@@ -191,6 +207,22 @@ describe('gufuncs on wasm', () => {
       ),
       runs(60),
     );
+  });
+
+  it('f64x2 rows: unit-stride float64 rows of every length from 0 to 9, and a strided view', () => {
+    for (let n = 0; n <= 9; n++) {
+      const x = onHeapCopy(ndarrayOf([3, n]));
+      const [js, w] = both(() => LOOP_FORMS.scale(x) as NdArray);
+      expectSame(w, js, `scale, rows of ${n}`);
+      // Every other column: not unit-stride, the scalar loop runs the row.
+      const wide = onHeapCopy(ndarrayOf([3, 2 * n]));
+      const strided = ndarray(wide.data, [3, n], [2 * n, 2], 0) as NdArray;
+      const [js2, w2] = both(() => LOOP_FORMS.scale(strided) as NdArray);
+      expectSame(w2, js2, `scale, strided rows of ${n}`);
+    }
+    const y = onHeapCopy(ndarrayOf([4, 3]));
+    const [js, w] = both(() => LOOP_FORMS.fixedRows(y) as NdArray);
+    expectSame(w, js, 'fixed rows');
   });
 
   it('inspect names the i32 locals and the view indices proved in bounds', () => {
@@ -209,6 +241,10 @@ describe('gufuncs on wasm', () => {
     ahead(onHeapCopy(zeros([2, 4])));
     // Only o.set(i, …) in the first loop: `i + 1` and the `<=` loop keep their checks.
     expect(ahead.inspect()).toContain('i32 locals: n, i, i, 1 view index(es) proved in bounds');
+    const scale = LOOP_FORMS.scale;
+    scale(onHeapCopy(ndarrayOf([2, 5])));
+    expect(scale.inspect()).toContain('6 view index(es) proved in bounds, 1 f64x2 row loop(s)');
+    expect(scale.inspect()).toContain('v128.store');
     const rev = LOOP_FORMS.reverse;
     rev(x.pick(0) as NdArray);
     expect(rev.inspect()).toContain('i32 locals: n, i, 0 view index(es)');
