@@ -4,12 +4,16 @@
  * broadcast dims, as the `cpu` target's JS loop (ufunc/gufunc/loops.ts) does, and runs the
  * kernel's core in scalar wasm at each step, views lowered to loads and stores at
  * `base + Σ index·stride`. Sizes and strides are parameters, so one module serves every
- * shape. Results equal the JS loop's bit for bit.
+ * shape. Results equal the JS loop's bit for bit. The kernel is first rewritten to hold
+ * provably-i32 loop variables as int32 (counters.ts) and to run float64 element rows in
+ * f64x2 lanes (gufunc-simd.ts); `auto` mode picks this loop or the JS one by timing both
+ * (gufunc-choice.ts).
  *
  * A view index the JS loop would send outside its TypedArray (where a read gives
  * `undefined` and a write is dropped) would touch a neighbouring heap block here, so every
- * access is checked against the operand's buffer: such a call stops and the JS loop runs it
- * from the start, with its own semantics. That restart is only sound when the call can run
+ * index is checked against its view's extent (the runner checked that each view's whole
+ * span lies inside its buffer), except those the counter analysis proved inside: an index
+ * outside stops the call, and the JS loop runs it from the start, with its own semantics. That restart is only sound when the call can run
  * twice, so kernels that read their output views and calls whose outputs overlap their
  * inputs stay on the JS loop.
  *
