@@ -189,15 +189,23 @@ describe('gufuncs on wasm', () => {
   it('every loop form the counter analysis meets, sizes 0 and 1 included, bit for bit the JS loop', () => {
     fc.assert(
       fc.property(
-        fc
-          .tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 9 }))
-          .chain(([r, n]) =>
-            fc.tuple(arr([r, n], ['float64', 'float32', 'int32', 'uint8']), arr([r, n, 3])),
+        fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 9 })).chain(([r, n]) =>
+          fc.tuple(
+            arr([r, n], ['float64', 'float32', 'int32', 'uint8']),
+            arr([r, n, 3]),
+            // Unit-stride float64 rows with NaN, ±Infinity and -0 (the f64x2 rows' input).
+            ndarrayArb({ dtype: 'float64', shape: [r, n], special: true }),
           ),
-        ([a, b]) => {
+        ),
+        ([a, b, c]) => {
           const x = onHeapCopy(a);
+          const rows = onHeapCopy(c);
           for (const [name, g] of Object.entries(LOOP_FORMS)) {
             const input = name.startsWith('fixed') ? onHeapCopy(b) : x;
+            if (name === 'scale') {
+              const [js, w] = both(() => g(rows) as NdArray);
+              expectSame(w, js, 'scale over unit-stride rows');
+            }
             const [js, w, path] = both(() => g(input) as NdArray);
             expectSame(w, js, name);
             // Empty operands stay on the JS loop (nothing to read).
