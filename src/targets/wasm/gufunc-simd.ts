@@ -1,13 +1,15 @@
 /**
- * f64x2 rows in the gufunc wasm loop. An innermost counted loop (`for (let i = A; i < B;
+ * SIMD rows in the gufunc wasm loop. An innermost counted loop (`for (let i = A; i < B;
  * i++)`, the counter held as i32 with every index proved in bounds, counters.ts) whose body
- * is one float64 view write `o.set(…, i, value)`, `value` made of float64 view reads
- * `x.get(…, i)`, float64 locals, constants, `+ - * /`, negation, `Math.sqrt` and
- * `Math.abs`, computes each element independently of the others: two at a time in f64x2
- * lanes give the same bits (each lane operation is the scalar IEEE operation). The loop is
- * rewritten as `let i = A; simdRow; for (; i < B; i++) body`: `simdRow` runs pairs while
- * `i + 1 < B` when every view it touches is unit-stride along that dim (checked per call),
- * and the scalar loop finishes from where it stopped. The write cannot alias the reads: the
+ * is one float64 (or float32) view write `o.set(…, i, value)`, `value` made of view reads
+ * `x.get(…, i)`, locals, constants, `+ - * /`, negation, `Math.sqrt` and `Math.abs`, all of
+ * that one type, computes each element independently of the others: two at a time in f64x2
+ * lanes (four in f32x4) give the same bits, each lane operation being the scalar IEEE one
+ * (which for float32 equals `Math.fround` of the double operation, as the scalar lowering
+ * relies on too). The loop is rewritten as `let i = A; simdRow; for (; i < B; i++) body`:
+ * `simdRow` runs groups while `i + lanes - 1 < B` when every view it touches is
+ * unit-stride along that dim (checked per call), and the scalar loop finishes from where
+ * it stopped. The write cannot alias the reads: the
  * runner keeps outputs that overlap inputs, and kernels that read outputs, on the JS loop.
  */
 import type { Expr, Stmt, TypedKernel } from '../../compiler/ir.js';
@@ -15,6 +17,8 @@ import type { CheckedViewRef } from './counters.js';
 
 /** What a `simdRow` node carries: the counter, its bound and the one write of the body. */
 export interface SimdRowData {
+  /** The lanes' dtype: float64 (f64x2) or float32 (f32x4). */
+  readonly t: 'float64' | 'float32';
   readonly id: number;
   readonly bound: Expr;
   readonly write: Extract<Expr, { k: 'ext' }>;
@@ -30,20 +34,23 @@ declare module '../../compiler/ir.js' {
 /** `k` with its SIMD-able row loops given a `simdRow` part; `rows` counts them. */
 export function withSimdRows(
   k: TypedKernel,
-  /** Whether view parameter p is a float64 array seen as float64. */
-  f64View: (p: number) => boolean,
+  /** The dtype of view parameter p when its array and the kernel see one float dtype. */
+  viewType: (p: number) => 'float64' | 'float32' | undefined,
 ): { kernel: TypedKernel; rows: number } {
   let rows = 0;
+  let t: 'float64' | 'float32' = 'float64';
+  const ofT = (p: number) => viewType(p) === t;
   const lanes = (e: Expr, id: number): boolean => {
-    if (e.ty !== 'float64') return false;
+    if (e.ty !== t) return false;
     switch (e.k) {
       case 'ext':
-        return e.op === 'get' && rowAccess(e, id, e.args.length, f64View);
+        return e.op === 'get' && rowAccess(e, id, e.args.length, ofT);
       case 'local':
         return e.id !== id;
       case 'const':
-        return true;
+        return t === 'float64' || Math.fround(e.value) === e.value;
       case 'cast':
+        // A constant cast to the lanes' type: its value as that type.
         return e.arg.k === 'const';
       case 'binary':
         return '+-*/'.includes(e.op) && lanes(e.l, id) && lanes(e.r, id);
@@ -68,9 +75,12 @@ export function withSimdRows(
         if (!row) return { ...s, body: list(s.body) };
         const { init, id, bound, write } = row;
         const value = write.args[write.args.length - 1];
+        const wt = viewType((write.data as CheckedViewRef).p);
+        if (wt) t = wt;
         if (
-          !rowAccess(write, id, write.args.length - 1, f64View) ||
-          value.ty !== 'float64' ||
+          !wt ||
+          !rowAccess(write, id, write.args.length - 1, ofT) ||
+          value.ty !== t ||
           !lanes(value, id)
         )
           return { ...s, body: list(s.body) };
@@ -79,7 +89,7 @@ export function withSimdRows(
           k: 'ext',
           op: 'simdRow',
           args: [],
-          data: { id, bound, write },
+          data: { t, id, bound, write },
           ty: 'int32',
         };
         return { k: 'block', body: [init, { k: 'expr', e: node }, { ...s, init: [] }] };
@@ -111,17 +121,18 @@ function rowOf(s: Extract<Stmt, { k: 'for' }>) {
 }
 
 /**
- * Whether a view access (its first `n` args are indices) is a float64 view indexed in
- * bounds throughout, by the counter `id` along its last dim and by other locals before it.
+ * Whether a view access (its first `n` args are indices) is a view of the lanes' type
+ * indexed in bounds throughout, by the counter `id` along its last dim and by other locals
+ * before it.
  */
 function rowAccess(
   e: Extract<Expr, { k: 'ext' }>,
   id: number,
   n: number,
-  f64View: (p: number) => boolean,
+  ofT: (p: number) => boolean,
 ): boolean {
   const { p, inBounds } = e.data as CheckedViewRef;
-  if (!f64View(p) || !inBounds || inBounds.length !== n || !inBounds.every(Boolean)) return false;
+  if (!ofT(p) || !inBounds || inBounds.length !== n || !inBounds.every(Boolean)) return false;
   for (let d = 0; d < n; d++) {
     const x = e.args[d];
     if (x.k !== 'local' || (d === n - 1) !== (x.id === id)) return false;

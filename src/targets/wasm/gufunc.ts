@@ -21,6 +21,7 @@
  */
 
 import type { Expr, Stmt, Ty, TypedKernel } from '../../compiler/ir.js';
+import { castScalar } from '../../core/array.js';
 import { type DType, STORAGE, type TypedArray } from '../../core/dtypes.js';
 import { existingHeap } from '../../core/heap.js';
 import { OwnedCaches } from '../../core/spec-cache.js';
@@ -379,36 +380,40 @@ export function emitGufuncLoop(
     });
   };
 
-  /** Pushes the f64x2 lanes of a `simdRow` value at the counter's element and the next. */
-  const lanes = (e: Expr, sl: ScalarLowering): void => {
+  /** Pushes the lanes (`sh`: f64x2 or f32x4) of a `simdRow` value from the counter's element on. */
+  const lanes = (e: Expr, sl: ScalarLowering, sh: string): void => {
     switch (e.k) {
       case 'ext': {
         const { p, inBounds } = e.data as CheckedViewRef;
         address(sl, p, e.args, inBounds);
-        f.mem('v128.load', 0, 3);
+        f.mem('v128.load', 0, sh === 'f64x2' ? 3 : 2);
         return;
       }
       case 'local':
-        f.get(sl.locals[e.id]).op('f64x2.splat');
+        f.get(sl.locals[e.id]).op(`${sh}.splat`);
         return;
       case 'const':
-        f.f64(e.value).op('f64x2.splat');
+        if (sh === 'f64x2') f.f64(e.value);
+        else f.f32(e.value);
+        f.op(`${sh}.splat`);
         return;
       case 'cast':
-        lanes(e.arg, sl);
+        // A constant (gufunc-simd.ts admits no other cast): its value as the lanes' type.
+        if (e.arg.k !== 'const') throw new Error('internal: a cast in a SIMD row');
+        lanes({ k: 'const', value: castScalar(e.arg.value, e.ty as DType), ty: e.ty }, sl, sh);
         return;
       case 'binary':
-        lanes(e.l, sl);
-        lanes(e.r, sl);
-        f.op(`f64x2.${{ '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' }[e.op as '+']}`);
+        lanes(e.l, sl, sh);
+        lanes(e.r, sl, sh);
+        f.op(`${sh}.${{ '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' }[e.op as '+']}`);
         return;
       case 'unary':
-        lanes(e.arg, sl);
-        if (e.op === '-') f.op('f64x2.neg');
+        lanes(e.arg, sl, sh);
+        if (e.op === '-') f.op(`${sh}.neg`);
         return;
       case 'math':
-        lanes(e.args[0], sl);
-        f.op(`f64x2.${e.fn}`);
+        lanes(e.args[0], sl, sh);
+        f.op(`${sh}.${e.fn}`);
         return;
       default:
         throw new Error(`internal: ${e.k} in a SIMD row`);
@@ -430,25 +435,32 @@ export function emitGufuncLoop(
    */
   const simdRow = (d: SimdRowData, sl: ScalarLowering) => {
     const i = sl.locals[d.id];
+    const bytes = d.t === 'float64' ? 8 : 4;
+    const sh = d.t === 'float64' ? 'f64x2' : 'f32x4';
     const ps = [...rowViews(d.write, new Set())];
     ps.forEach((p, n) => {
       f.get(coreStride(p, layout.operands[p].length - 1))
-        .i32(8)
+        .i32(bytes)
         .op('i32.eq');
       if (n > 0) f.op('i32.and');
     });
     f.open('if');
     f.open('block');
     f.open('loop');
-    f.get(i).i32(1).op('i32.add');
+    f.get(i)
+      .i32(16 / bytes - 1)
+      .op('i32.add');
     sl.expr(d.bound);
     f.op('i32.lt_u').op('i32.eqz').brIf(1);
     const w = d.write;
     const { p, inBounds } = w.data as CheckedViewRef;
     address(sl, p, w.args.slice(0, -1), inBounds);
-    lanes(w.args[w.args.length - 1], sl);
-    f.mem('v128.store', 0, 3);
-    f.get(i).i32(2).op('i32.add').set(i);
+    lanes(w.args[w.args.length - 1], sl, sh);
+    f.mem('v128.store', 0, bytes === 8 ? 3 : 2);
+    f.get(i)
+      .i32(16 / bytes)
+      .op('i32.add')
+      .set(i);
     f.br(0);
     f.op('end');
     f.op('end');
@@ -504,10 +516,10 @@ export function emitGufuncLoop(
         throw new NotLowerable(`view construct '${e.op}'`);
     }
   };
-  const simd = withSimdRows(
-    counters.kernel,
-    (p) => arrTypes[p] === 'float64' && elemOf(p) === 'float64',
-  );
+  const simd = withSimdRows(counters.kernel, (p) => {
+    const t = arrTypes[p];
+    return (t === 'float64' || t === 'float32') && elemOf(p) === t ? t : undefined;
+  });
   const scalar = new ScalarLowering(simd.kernel, f, imports, views);
 
   const body = () => {
@@ -552,6 +564,6 @@ export function emitGufuncLoop(
     bytes,
     imports,
     text: moduleText(imports.list, [f]),
-    counters: `${names ? `i32 locals: ${names}` : 'no i32 locals'}, ${counters.unchecked} view index(es) proved in bounds, ${simd.rows} f64x2 row loop(s)`,
+    counters: `${names ? `i32 locals: ${names}` : 'no i32 locals'}, ${counters.unchecked} view index(es) proved in bounds, ${simd.rows} SIMD row loop(s)`,
   };
 }

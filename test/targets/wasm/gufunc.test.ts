@@ -56,10 +56,10 @@ const affine = guvectorize((x: View, k: number, o: View) => {
   }
 }, '(n),()->(n)');
 
-/** A float64 array of `shape` holding 0.5, 1.5, 2.5, … */
-function ndarrayOf(shape: number[]): NdArray {
-  const a = zeros(shape);
-  const d = a.data as Float64Array;
+/** A float64 (or float32) array of `shape` holding 0.5, 1.5, 2.5, … */
+function ndarrayOf(shape: number[], dtype: 'float64' | 'float32' = 'float64'): NdArray {
+  const a = zeros(shape, dtype);
+  const d = a.data as Float64Array | Float32Array;
   for (let i = 0; i < d.length; i++) d[i] = i + 0.5;
   return a;
 }
@@ -193,8 +193,8 @@ describe('gufuncs on wasm', () => {
           fc.tuple(
             arr([r, n], ['float64', 'float32', 'int32', 'uint8']),
             arr([r, n, 3]),
-            // Unit-stride float64 rows with NaN, ±Infinity and -0 (the f64x2 rows' input).
-            ndarrayArb({ dtype: 'float64', shape: [r, n], special: true }),
+            // Unit-stride float rows with NaN, ±Infinity and -0 (the SIMD rows' input).
+            ndarrayArb({ dtype: ['float64', 'float32'], shape: [r, n], special: true }),
           ),
         ),
         ([a, b, c]) => {
@@ -217,20 +217,36 @@ describe('gufuncs on wasm', () => {
     );
   });
 
-  it('f64x2 rows: unit-stride float64 rows of every length from 0 to 9, and a strided view', () => {
-    for (let n = 0; n <= 9; n++) {
-      const x = onHeapCopy(ndarrayOf([3, n]));
-      const [js, w] = both(() => LOOP_FORMS.scale(x) as NdArray);
-      expectSame(w, js, `scale, rows of ${n}`);
-      // Every other column: not unit-stride, the scalar loop runs the row.
-      const wide = onHeapCopy(ndarrayOf([3, 2 * n]));
-      const strided = ndarray(wide.data, [3, n], [2 * n, 2], 0) as NdArray;
-      const [js2, w2] = both(() => LOOP_FORMS.scale(strided) as NdArray);
-      expectSame(w2, js2, `scale, strided rows of ${n}`);
+  it('SIMD rows: unit-stride float64 and float32 rows of every length from 0 to 9, and strided views', () => {
+    for (const dt of ['float64', 'float32'] as const) {
+      for (let n = 0; n <= 9; n++) {
+        const x = onHeapCopy(ndarrayOf([3, n], dt));
+        const [js, w] = both(() => LOOP_FORMS.scale(x) as NdArray);
+        expectSame(w, js, `scale, ${dt} rows of ${n}`);
+        // Every other column: not unit-stride, the scalar loop runs the row.
+        const wide = onHeapCopy(ndarrayOf([3, 2 * n], dt));
+        const strided = ndarray(wide.data, [3, n], [2 * n, 2], 0) as NdArray;
+        const [js2, w2] = both(() => LOOP_FORMS.scale(strided) as NdArray);
+        expectSame(w2, js2, `scale, strided ${dt} rows of ${n}`);
+        // Rows of n inside rows of n + 4, in and out: a lane past a row's end would show in
+        // the output's spare columns (and reads past it in their values).
+        const [js3, w3] = both(() => {
+          const xw = onHeapCopy(ndarrayOf([3, n + 4], dt));
+          const ow = onHeapCopy(zeros([3, n + 4], dt));
+          (ow.data as Float64Array).fill(7);
+          const view = (a: NdArray) => ndarray(a.data, [3, n], [n + 4, 1], 0) as NdArray;
+          LOOP_FORMS.scale(view(xw), { out: view(ow) });
+          return ow;
+        });
+        expectSame(w3, js3, `scale, ${dt} rows of ${n} inside wider rows`);
+      }
+      const y = onHeapCopy(ndarrayOf([4, 3], dt));
+      const [js, w] = both(() => LOOP_FORMS.fixedRows(y) as NdArray);
+      expectSame(w, js, `fixed ${dt} rows`);
     }
-    const y = onHeapCopy(ndarrayOf([4, 3]));
-    const [js, w] = both(() => LOOP_FORMS.fixedRows(y) as NdArray);
-    expectSame(w, js, 'fixed rows');
+    const f32 = LOOP_FORMS.scale;
+    f32(onHeapCopy(ndarrayOf([2, 5], 'float32')));
+    expect(f32.inspect('float32->float32')).toContain('f32x4.sqrt');
   });
 
   it('inspect names the i32 locals and the view indices proved in bounds', () => {
@@ -251,7 +267,7 @@ describe('gufuncs on wasm', () => {
     expect(ahead.inspect()).toContain('i32 locals: n, i, i, 1 view index(es) proved in bounds');
     const scale = LOOP_FORMS.scale;
     scale(onHeapCopy(ndarrayOf([2, 5])));
-    expect(scale.inspect()).toContain('6 view index(es) proved in bounds, 1 f64x2 row loop(s)');
+    expect(scale.inspect()).toContain('6 view index(es) proved in bounds, 1 SIMD row loop(s)');
     expect(scale.inspect()).toContain('v128.store');
     const rev = LOOP_FORMS.reverse;
     rev(x.pick(0) as NdArray);
