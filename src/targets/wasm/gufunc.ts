@@ -5,8 +5,8 @@
  * kernel's core in scalar wasm at each step, views lowered to loads and stores at
  * `base + Σ index·stride`. Sizes and strides are parameters, so one module serves every
  * shape. Results equal the JS loop's bit for bit. The kernel is first rewritten to hold
- * provably-i32 loop variables as int32 (counters.ts) and to run float64 element rows in
- * f64x2 lanes (gufunc-simd.ts); `auto` mode picks this loop or the JS one by timing both
+ * provably-i32 loop variables as int32 (counters.ts) and to run float element rows in
+ * f64x2/f32x4 lanes (gufunc-simd.ts); `auto` mode picks this loop or the JS one by timing both
  * (gufunc-choice.ts).
  *
  * A view index the JS loop would send outside its TypedArray (where a read gives
