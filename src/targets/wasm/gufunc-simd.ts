@@ -26,7 +26,7 @@ export interface SimdRowData {
 
 declare module '../../compiler/ir.js' {
   interface ExtPayloads {
-    /** The f64x2 part of a row loop (gufunc wasm loops only; never lowered to JS). */
+    /** The SIMD part of a row loop (gufunc wasm loops only; never lowered to JS). */
     simdRow: SimdRowData;
   }
 }

@@ -428,10 +428,10 @@ export function emitGufuncLoop(
     return out;
   };
   /**
-   * A `simdRow` (gufunc-simd.ts): while `i + 1 < bound`, the write's element pair from
-   * f64x2 lanes, `i += 2`; only when every view it touches is unit-stride along its last
-   * dim in this call. `i` and the bound are non-negative (the indices are proved in
-   * bounds), so the unsigned compare of `i + 1` is exact.
+   * A `simdRow` (gufunc-simd.ts): while `i + lanes - 1 < bound`, the write's elements
+   * `i…i + lanes - 1` from one vector, `i += lanes`; only when every view it touches is
+   * unit-stride along its last dim in this call. `i` and the bound are non-negative (the
+   * indices are proved in bounds), so the unsigned compare of `i + lanes - 1` is exact.
    */
   const simdRow = (d: SimdRowData, sl: ScalarLowering) => {
     const i = sl.locals[d.id];
