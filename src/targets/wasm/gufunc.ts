@@ -4,12 +4,16 @@
  * broadcast dims, as the `cpu` target's JS loop (ufunc/gufunc/loops.ts) does, and runs the
  * kernel's core in scalar wasm at each step, views lowered to loads and stores at
  * `base + Σ index·stride`. Sizes and strides are parameters, so one module serves every
- * shape. Results equal the JS loop's bit for bit.
+ * shape. Results equal the JS loop's bit for bit. The kernel is first rewritten to hold
+ * provably-i32 loop variables as int32 (counters.ts) and to run float element rows in
+ * f64x2/f32x4 lanes (gufunc-simd.ts); `auto` mode picks this loop or the JS one by timing both
+ * (gufunc-choice.ts).
  *
  * A view index the JS loop would send outside its TypedArray (where a read gives
  * `undefined` and a write is dropped) would touch a neighbouring heap block here, so every
- * access is checked against the operand's buffer: such a call stops and the JS loop runs it
- * from the start, with its own semantics. That restart is only sound when the call can run
+ * index is checked against its view's extent (the runner checked that each view's whole
+ * span lies inside its buffer), except those the counter analysis proved inside: an index
+ * outside stops the call, and the JS loop runs it from the start, with its own semantics. That restart is only sound when the call can run
  * twice, so kernels that read their output views and calls whose outputs overlap their
  * inputs stay on the JS loop.
  *
@@ -17,6 +21,7 @@
  */
 
 import type { Expr, Stmt, Ty, TypedKernel } from '../../compiler/ir.js';
+import { castScalar } from '../../core/array.js';
 import { type DType, STORAGE, type TypedArray } from '../../core/dtypes.js';
 import { existingHeap } from '../../core/heap.js';
 import { OwnedCaches } from '../../core/spec-cache.js';
@@ -25,6 +30,7 @@ import { instantiateSync, wasmRefused } from './compile.js';
 import { type CheckedViewRef, withI32Counters } from './counters.js';
 import { encodeModule, FuncBuilder, moduleText, type ValType } from './encode.js';
 import { PathChoice, sizeClass, wasmGufuncConfig } from './gufunc-choice.js';
+import { type SimdRowData, withSimdRows } from './gufunc-simd.js';
 import { Imports, NotLowerable, ScalarLowering, valType } from './lower.js';
 import { LOAD, lastWasmPath, noteJsPath, notePath, STORE, wasmConfig } from './map.js';
 
@@ -374,7 +380,99 @@ export function emitGufuncLoop(
     });
   };
 
+  /** Pushes the lanes (`sh`: f64x2 or f32x4) of a `simdRow` value from the counter's element on. */
+  const lanes = (e: Expr, sl: ScalarLowering, sh: string): void => {
+    switch (e.k) {
+      case 'ext': {
+        const { p, inBounds } = e.data as CheckedViewRef;
+        address(sl, p, e.args, inBounds);
+        f.mem('v128.load', 0, sh === 'f64x2' ? 3 : 2);
+        return;
+      }
+      case 'local':
+        f.get(sl.locals[e.id]).op(`${sh}.splat`);
+        return;
+      case 'const':
+        if (sh === 'f64x2') f.f64(e.value);
+        else f.f32(e.value);
+        f.op(`${sh}.splat`);
+        return;
+      case 'cast':
+        // A constant (gufunc-simd.ts admits no other cast): its value as the lanes' type.
+        if (e.arg.k !== 'const') throw new Error('internal: a cast in a SIMD row');
+        lanes({ k: 'const', value: castScalar(e.arg.value, e.ty as DType), ty: e.ty }, sl, sh);
+        return;
+      case 'binary':
+        lanes(e.l, sl, sh);
+        lanes(e.r, sl, sh);
+        f.op(`${sh}.${{ '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' }[e.op as '+']}`);
+        return;
+      case 'unary':
+        lanes(e.arg, sl, sh);
+        if (e.op === '-') f.op(`${sh}.neg`);
+        return;
+      case 'math':
+        lanes(e.args[0], sl, sh);
+        f.op(`${sh}.${e.fn}`);
+        return;
+      default:
+        throw new Error(`internal: ${e.k} in a SIMD row`);
+    }
+  };
+  /** The views a SIMD row reads or writes. */
+  const rowViews = (e: Expr, out: Set<number>): Set<number> => {
+    if (e.k === 'ext' && (e.op === 'get' || e.op === 'set')) out.add(e.data.p);
+    if (e.k === 'binary') rowViews(e.r, rowViews(e.l, out));
+    if (e.k === 'unary' || e.k === 'cast') rowViews(e.arg, out);
+    if (e.k === 'math' || e.k === 'ext') for (const a of e.args) rowViews(a, out);
+    return out;
+  };
+  /**
+   * A `simdRow` (gufunc-simd.ts): while `i + lanes - 1 < bound`, the write's elements
+   * `i…i + lanes - 1` from one vector, `i += lanes`; only when every view it touches is
+   * unit-stride along its last dim in this call. `i` and the bound are non-negative (the
+   * indices are proved in bounds), so the unsigned compare of `i + lanes - 1` is exact.
+   */
+  const simdRow = (d: SimdRowData, sl: ScalarLowering) => {
+    const i = sl.locals[d.id];
+    const bytes = d.t === 'float64' ? 8 : 4;
+    const sh = d.t === 'float64' ? 'f64x2' : 'f32x4';
+    const ps = [...rowViews(d.write, new Set())];
+    ps.forEach((p, n) => {
+      f.get(coreStride(p, layout.operands[p].length - 1))
+        .i32(bytes)
+        .op('i32.eq');
+      if (n > 0) f.op('i32.and');
+    });
+    f.open('if');
+    f.open('block');
+    f.open('loop');
+    f.get(i)
+      .i32(16 / bytes - 1)
+      .op('i32.add');
+    sl.expr(d.bound);
+    f.op('i32.lt_u').op('i32.eqz').brIf(1);
+    const w = d.write;
+    const { p, inBounds } = w.data as CheckedViewRef;
+    address(sl, p, w.args.slice(0, -1), inBounds);
+    lanes(w.args[w.args.length - 1], sl, sh);
+    f.mem('v128.store', 0, bytes === 8 ? 3 : 2);
+    f.get(i)
+      .i32(16 / bytes)
+      .op('i32.add')
+      .set(i);
+    f.br(0);
+    f.op('end');
+    f.op('end');
+    f.op('end');
+    f.i32(0);
+  };
+
   const views = (e: Extract<Expr, { k: 'ext' }>, sl: ScalarLowering) => {
+    if (e.op === 'simdRow') {
+      simdRow(e.data, sl);
+      return;
+    }
     const { p, dim, inBounds } = e.data as CheckedViewRef & { dim?: number };
     const arrTy = arrTypes[p];
     const elemTy = elemOf(p);
@@ -418,7 +516,11 @@ export function emitGufuncLoop(
         throw new NotLowerable(`view construct '${e.op}'`);
     }
   };
-  const scalar = new ScalarLowering(counters.kernel, f, imports, views);
+  const simd = withSimdRows(counters.kernel, (p) => {
+    const t = arrTypes[p];
+    return (t === 'float64' || t === 'float32') && elemOf(p) === t ? t : undefined;
+  });
+  const scalar = new ScalarLowering(simd.kernel, f, imports, views);
 
   const body = () => {
     scalar.kernel((i) => {
@@ -462,6 +564,6 @@ export function emitGufuncLoop(
     bytes,
     imports,
     text: moduleText(imports.list, [f]),
-    counters: `${names ? `i32 locals: ${names}` : 'no i32 locals'}, ${counters.unchecked} view index(es) proved in bounds`,
+    counters: `${names ? `i32 locals: ${names}` : 'no i32 locals'}, ${counters.unchecked} view index(es) proved in bounds, ${simd.rows} SIMD row loop(s)`,
   };
 }

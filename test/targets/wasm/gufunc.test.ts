@@ -6,6 +6,7 @@
  * i32 (counters.ts) give the same bits in every loop form, at the i32 edges too.
  */
 import fc from 'fast-check';
+import ndarray from 'ndarray';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DType, guvectorize, type NdArray, type View, zeros } from '../../../src/index.js';
 import { wasmGufuncConfig } from '../../../src/targets/wasm/gufunc.js';
@@ -55,10 +56,10 @@ const affine = guvectorize((x: View, k: number, o: View) => {
   }
 }, '(n),()->(n)');
 
-/** A float64 array of `shape` holding 0.5, 1.5, 2.5, … */
-function ndarrayOf(shape: number[]): NdArray {
-  const a = zeros(shape);
-  const d = a.data as Float64Array;
+/** A float64 (or float32) array of `shape` holding 0.5, 1.5, 2.5, … */
+function ndarrayOf(shape: number[], dtype: 'float64' | 'float32' = 'float64'): NdArray {
+  const a = zeros(shape, dtype);
+  const d = a.data as Float64Array | Float32Array;
   for (let i = 0; i < d.length; i++) d[i] = i + 0.5;
   return a;
 }
@@ -126,9 +127,29 @@ const LOOP_FORMS = {
     for (let i = 2147483640; i < 2147483647; i++) s += i;
     let t = 0;
     for (let i = 2147483640; i < 2147483650; i++) t += i;
-    for (let i = 0; i < x.shape[0]; i++) o.set(i, x.get(i) + s - t);
+    // Down to the i32 minimum (it fits), and past it (`>=` would step below: doubles).
+    let u = 0;
+    for (let i = 0 - 2147483640; i > 0 - 2147483647 - 1; i--) u += i;
+    let w = 0;
+    for (let i = 0 - 2147483640; i >= 0 - 2147483647 - 1; i -= 1) w += i;
+    for (let i = 0; i < x.shape[0]; i++) o.set(i, x.get(i) + s - t + u - w);
+  }, '(n)->(n)'),
+  // f64x2 rows (float64 views): a row loop with view reads, a local, constants, `+ - * /`,
+  // negation, sqrt and abs, after a reduction (which stays scalar); odd sizes leave a tail.
+  scale: guvectorize((x: View, o: View) => {
+    const n = x.shape[0];
+    let s = 0;
+    for (let i = 0; i < n; i++) s += x.get(i) * x.get(i);
+    const r = 1 / Math.sqrt(s);
+    for (let i = 0; i < n; i++)
+      o.set(i, -Math.abs(x.get(i) * r - 0.5) / (r + 1) + Math.sqrt(x.get(i) * x.get(i)));
   }, '(n)->(n)'),
   // A 2-D core with a fixed dim: `(n,3)` read through a counter bounded by the literal.
+  // f64x2 rows along the fixed dim of a 2-D core (a pair and a tail in each row).
+  fixedRows: guvectorize((x: View, o: View) => {
+    for (let i = 0; i < x.shape[0]; i++)
+      for (let k = 0; k < x.shape[1]; k++) o.set(i, k, x.get(i, k) * 2 + x.get(i, 0));
+  }, '(n,3)->(n,3)'),
   fixed: guvectorize((x: View, o: View) => {
     for (let i = 0; i < x.shape[0]; i++) {
       let s = 0;
@@ -168,15 +189,23 @@ describe('gufuncs on wasm', () => {
   it('every loop form the counter analysis meets, sizes 0 and 1 included, bit for bit the JS loop', () => {
     fc.assert(
       fc.property(
-        fc
-          .tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 9 }))
-          .chain(([r, n]) =>
-            fc.tuple(arr([r, n], ['float64', 'float32', 'int32', 'uint8']), arr([r, n, 3])),
+        fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 9 })).chain(([r, n]) =>
+          fc.tuple(
+            arr([r, n], ['float64', 'float32', 'int32', 'uint8']),
+            arr([r, n, 3]),
+            // Unit-stride float rows with NaN, ±Infinity and -0 (the SIMD rows' input).
+            ndarrayArb({ dtype: ['float64', 'float32'], shape: [r, n], special: true }),
           ),
-        ([a, b]) => {
+        ),
+        ([a, b, c]) => {
           const x = onHeapCopy(a);
+          const rows = onHeapCopy(c);
           for (const [name, g] of Object.entries(LOOP_FORMS)) {
-            const input = name === 'fixed' ? onHeapCopy(b) : x;
+            const input = name.startsWith('fixed') ? onHeapCopy(b) : x;
+            if (name === 'scale') {
+              const [js, w] = both(() => g(rows) as NdArray);
+              expectSame(w, js, 'scale over unit-stride rows');
+            }
             const [js, w, path] = both(() => g(input) as NdArray);
             expectSame(w, js, name);
             // Empty operands stay on the JS loop (nothing to read).
@@ -186,6 +215,38 @@ describe('gufuncs on wasm', () => {
       ),
       runs(60),
     );
+  });
+
+  it('SIMD rows: unit-stride float64 and float32 rows of every length from 0 to 9, and strided views', () => {
+    for (const dt of ['float64', 'float32'] as const) {
+      for (let n = 0; n <= 9; n++) {
+        const x = onHeapCopy(ndarrayOf([3, n], dt));
+        const [js, w] = both(() => LOOP_FORMS.scale(x) as NdArray);
+        expectSame(w, js, `scale, ${dt} rows of ${n}`);
+        // Every other column: not unit-stride, the scalar loop runs the row.
+        const wide = onHeapCopy(ndarrayOf([3, 2 * n], dt));
+        const strided = ndarray(wide.data, [3, n], [2 * n, 2], 0) as NdArray;
+        const [js2, w2] = both(() => LOOP_FORMS.scale(strided) as NdArray);
+        expectSame(w2, js2, `scale, strided ${dt} rows of ${n}`);
+        // Rows of n inside rows of n + 4, in and out: a lane past a row's end would show in
+        // the output's spare columns (and reads past it in their values).
+        const [js3, w3] = both(() => {
+          const xw = onHeapCopy(ndarrayOf([3, n + 4], dt));
+          const ow = onHeapCopy(zeros([3, n + 4], dt));
+          (ow.data as Float64Array).fill(7);
+          const view = (a: NdArray) => ndarray(a.data, [3, n], [n + 4, 1], 0) as NdArray;
+          LOOP_FORMS.scale(view(xw), { out: view(ow) });
+          return ow;
+        });
+        expectSame(w3, js3, `scale, ${dt} rows of ${n} inside wider rows`);
+      }
+      const y = onHeapCopy(ndarrayOf([4, 3], dt));
+      const [js, w] = both(() => LOOP_FORMS.fixedRows(y) as NdArray);
+      expectSame(w, js, `fixed ${dt} rows`);
+    }
+    const f32 = LOOP_FORMS.scale;
+    f32(onHeapCopy(ndarrayOf([2, 5], 'float32')));
+    expect(f32.inspect('float32->float32')).toContain('f32x4.sqrt');
   });
 
   it('inspect names the i32 locals and the view indices proved in bounds', () => {
@@ -204,6 +265,10 @@ describe('gufuncs on wasm', () => {
     ahead(onHeapCopy(zeros([2, 4])));
     // Only o.set(i, …) in the first loop: `i + 1` and the `<=` loop keep their checks.
     expect(ahead.inspect()).toContain('i32 locals: n, i, i, 1 view index(es) proved in bounds');
+    const scale = LOOP_FORMS.scale;
+    scale(onHeapCopy(ndarrayOf([2, 5])));
+    expect(scale.inspect()).toContain('6 view index(es) proved in bounds, 1 SIMD row loop(s)');
+    expect(scale.inspect()).toContain('v128.store');
     const rev = LOOP_FORMS.reverse;
     rev(x.pick(0) as NdArray);
     expect(rev.inspect()).toContain('i32 locals: n, i, 0 view index(es)');
@@ -346,6 +411,11 @@ describe('gufuncs on wasm', () => {
             : /^js: the JS loop, faster for this loop and core size: measured wasm 500000.00 ns, JS 100000.00 ns per element/;
         expect(paths[6]).toMatch(kept);
         expect(paths[7]).toMatch(kept);
+        // Rows of 40 are another core size class: their trials start afresh.
+        g(onHeapCopy(ndarrayOf([2, 40])));
+        expect(g.inspect()).toContain(
+          'last call on heap arrays: js: the JS loop, timed against the wasm loop (auto)',
+        );
       }
     } finally {
       Object.assign(wasmGufuncConfig, saved);
