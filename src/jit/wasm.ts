@@ -14,6 +14,7 @@ import {
   builtWasmFunction,
   callWasmFunction,
   heapArg,
+  viewInside,
   wasmFunction,
 } from '../targets/wasm/function-module.js';
 import { wasmConfig } from '../targets/wasm/map.js';
@@ -85,7 +86,14 @@ export class WasmVersion {
         this.lastPath = `js: argument ${i + 1} is not on the numbats heap`;
         return ON_JS;
       }
-      args[i] = heapArg(data, t.dtype, a.offset, a.shape, a.stride, t.layout === 'C');
+      const arg = heapArg(data, t.dtype, a.offset, a.shape, a.stride, t.layout === 'C');
+      // A view reaching outside its TypedArray reads undefined on the JS path; on wasm it
+      // would reach a neighbouring block through the unchecked indices.
+      if (!viewInside(arg)) {
+        this.lastPath = `js: argument ${i + 1}'s view reaches outside its buffer`;
+        return ON_JS;
+      }
+      args[i] = arg;
     }
     const w = wasmFunction(this.plan);
     if (!w.run) {

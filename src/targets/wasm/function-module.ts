@@ -118,3 +118,19 @@ function fromWasm(v: number, t: FunctionValueType): unknown {
   if (t === 'uint32') return v >>> 0;
   return v;
 }
+
+/**
+ * Whether every element of a view lies inside its block (what lets the lowering skip the
+ * check of indices bounded by the view's own extents); an empty view always does.
+ */
+export function viewInside(a: HeapArrayArg): boolean {
+  let lo = a.offset;
+  let hi = a.offset;
+  for (let k = 0; k < a.shape.length; k++) {
+    if (a.shape[k] === 0) return true;
+    const span = (a.shape[k] - 1) * a.stride[k];
+    if (span < 0) lo += span;
+    else hi += span;
+  }
+  return lo >= 0 && hi < a.length;
+}

@@ -23,6 +23,7 @@ import type { FunctionValueType, WholeFunctionPlan } from '../../plan/function.j
 import type { FuncBuilder, ValType } from './encode.js';
 import {
   assignedIn,
+  dimLocals,
   explicitCasts,
   isI32Int,
   isInt,
@@ -42,6 +43,15 @@ interface Parts {
   readonly n: readonly number[];
   readonly s: readonly number[];
   readonly z: number;
+}
+
+/** An array local and one of its axes. */
+interface Within {
+  readonly arr: number;
+  readonly axis: number;
+  /** The counter stays in [lo, shape[axis] - slack). */
+  readonly lo: number;
+  readonly slack: number;
 }
 
 const isArray = (t: FunctionValueType): t is ArrayType => typeof t === 'object';
@@ -97,6 +107,15 @@ function kernelView(plan: WholeFunctionPlan): TypedKernel {
   };
 }
 
+/** `i`, `i + d` or `i - d` for a local `i` and an integer constant `d`. */
+function counterPlus(e: Expr): { id: number; d: number } | undefined {
+  if (e.k === 'local') return { id: e.id, d: 0 };
+  if (e.k !== 'binary' || (e.op !== '+' && e.op !== '-') || e.l.k !== 'local') return undefined;
+  if (e.r.k !== 'const' || !Number.isInteger(e.r.value) || Math.abs(e.r.value) > SMALL_INT)
+    return undefined;
+  return { id: e.l.id, d: e.op === '+' ? e.r.value : -e.r.value };
+}
+
 const noExt = (): never => {
   throw new NotLowerable('kernel extension nodes');
 };
@@ -122,7 +141,15 @@ export class FunctionLowering extends ScalarLowering {
   private readonly parts = new Map<number, Parts>();
   /** i64 locals of the loop counters in scope, by local id. */
   private readonly counters = new Map<number, number>();
+  /**
+   * Counters known to stay on an axis of an array local (a loop from 0 below `a.shape[k]`,
+   * `a` not rebound in it): indices that need no check, since every view argument lies
+   * inside its block (the caller checks that once per call).
+   */
+  private readonly within = new Map<number, Within>();
   private readonly stable: Set<number>;
+  /** Locals set once from an extent of an array that is never rebound. */
+  private readonly dimLocals: Map<number, { arr: number; axis: number }>;
   private readonly results: number[];
   private readonly flag: number;
 
@@ -133,6 +160,7 @@ export class FunctionLowering extends ScalarLowering {
   ) {
     super(kernelView(plan), f, imp, noExt);
     this.stable = stableIntegers(plan);
+    this.dimLocals = dimLocals(plan, this.stable);
     plan.localTypes.forEach((t, id) => {
       if (!isArray(t)) return;
       const dims = Array.from({ length: t.ndim }, () => f.local('i64'));
@@ -301,7 +329,7 @@ export class FunctionLowering extends ScalarLowering {
       }
       case 'load': {
         const a = this.parts.get(e.arr)!;
-        this.address(a, e.index, e.check);
+        this.address(e.arr, a, e.index, e.check);
         f.mem(LOAD[a.ty.dtype][0]);
         return;
       }
@@ -311,7 +339,7 @@ export class FunctionLowering extends ScalarLowering {
         const at = this.take('i32');
         const vt = valType(e.value.ty);
         const v = this.take(vt);
-        this.address(a, e.index, e.check);
+        this.address(e.arr, a, e.index, e.check);
         f.set(at);
         this.expr(e.value);
         f.set(v);
@@ -334,8 +362,12 @@ export class FunctionLowering extends ScalarLowering {
   }
 
   /** Pushes the byte address of element `index` of `a` (raising where the JS path reads undefined). */
-  private address(a: Parts, index: readonly Expr[], check: boolean): void {
+  private address(id: number, a: Parts, index: readonly Expr[], check: boolean): void {
     const f = this.f;
+    if (this.proven(id, index)) {
+      this.provenAddress(a, index);
+      return;
+    }
     const c = a.ty.layout === 'C';
     const last = a.ty.ndim - 1;
     const exact = index.every((ix) => isInt(ix, this.intLocal));
@@ -389,6 +421,47 @@ export class FunctionLowering extends ScalarLowering {
     f.op('i32.add');
     this.give(t, ix);
     this.give(t, off);
+  }
+
+  /** Whether every index is a counter known to stay on its axis of array local `id`. */
+  private proven(id: number, index: readonly Expr[]): boolean {
+    return index.every((e, k) => {
+      const c = counterPlus(e);
+      if (!c) return false;
+      const w = this.within.get(c.id);
+      return (
+        w !== undefined &&
+        this.counters.has(c.id) &&
+        w.arr === id &&
+        w.axis === k &&
+        w.lo + c.d >= 0 &&
+        c.d <= w.slack
+      );
+    });
+  }
+
+  /** The address of an element whose indices lie on their axes: no check needed. */
+  private provenAddress(a: Parts, index: readonly Expr[]): void {
+    const f = this.f;
+    const c = a.ty.layout === 'C';
+    const last = a.ty.ndim - 1;
+    let terms = 0;
+    if (!c) {
+      f.get(a.off);
+      terms++;
+    }
+    index.forEach((e, k) => {
+      const { id, d } = counterPlus(e)!;
+      f.get(this.counters.get(id)!);
+      if (d !== 0) f.i64(d).op('i64.add');
+      if (!(c && k === last)) f.get(a.s[k]).op('i64.mul');
+      if (terms++ > 0) f.op('i64.add');
+    });
+    if (terms === 0) f.i64(0);
+    f.op('i32.wrap_i64');
+    const shift = Math.log2(STORAGE[a.ty.dtype].BYTES_PER_ELEMENT);
+    if (shift) f.i32(shift).op('i32.shl');
+    f.get(a.base).op('i32.add');
   }
 
   /** `boundscheck`: the index on the stack must lie on axis `k`, else the JS path's IndexError. */
@@ -496,6 +569,7 @@ export class FunctionLowering extends ScalarLowering {
       f.set(cnt);
       this.int(s.stop);
       f.set(end);
+      const w = step > 0 ? this.upTo(s.start, s.stop, s.body) : undefined;
       this.counted(
         s.id,
         cnt,
@@ -506,6 +580,7 @@ export class FunctionLowering extends ScalarLowering {
             .op(step > 0 ? 'i64.lt_s' : 'i64.gt_s');
         },
         step,
+        w,
       );
       this.give('i64', end);
       this.give('i64', cnt);
@@ -563,13 +638,60 @@ export class FunctionLowering extends ScalarLowering {
   }
 
   /** A loop over the i64 counter `cnt` of local `id`, stepping by `step`. */
-  private counted(id: number, cnt: number, body: readonly Stmt[], test: () => void, step: number) {
+  private counted(
+    id: number,
+    cnt: number,
+    body: readonly Stmt[],
+    test: () => void,
+    step: number,
+    within?: Within,
+  ) {
     const f = this.f;
     this.counters.set(id, cnt);
+    if (within) this.within.set(id, within);
     this.loop(body, test, () => {
       f.get(cnt).i64(step).op('i64.add').set(cnt);
     });
     this.counters.delete(id);
+    this.within.delete(id);
+  }
+
+  /**
+   * The axis a rising counter stays on: from a constant >= 0 while below `a.shape[k]`,
+   * with `a` not rebound in the loop.
+   */
+  private upTo(start: Expr, stop: Expr, body: readonly Stmt[]): Within | undefined {
+    if (start.k !== 'const' || !(start.value >= 0)) return undefined;
+    let slack = 0;
+    let bound = stop;
+    if (stop.k === 'binary' && stop.op === '-' && stop.r.k === 'const' && stop.r.value >= 0) {
+      slack = stop.r.value;
+      bound = stop.l;
+    }
+    const dim = this.dimOf(bound);
+    if (!dim || assignedIn(body).arrays.has(dim.arr)) return undefined;
+    return { ...dim, lo: start.value, slack };
+  }
+
+  /** The array axis an extent expression reads: `a.shape[k]`, or a local set once from it. */
+  private dimOf(e: Expr): { arr: number; axis: number } | undefined {
+    if (e.k === 'dim') return e.axis >= 0 ? { arr: e.arr, axis: e.axis } : undefined;
+    if (e.k === 'local') return this.dimLocals.get(e.id);
+    return undefined;
+  }
+
+  /** The same for a falling counter: from `a.shape[k] - c` (c >= 1) while `>= 0` (or `> -1`). */
+  private downFrom(start: Expr, op: string, stop: Expr, body: readonly Stmt[]): Within | undefined {
+    if (start.k !== 'binary' || start.op !== '-') return undefined;
+    const dim = this.dimOf(start.l);
+    if (!dim || start.r.k !== 'const' || !(start.r.value >= 1)) return undefined;
+    if (
+      stop.k !== 'const' ||
+      !((op === '>=' && stop.value === 0) || (op === '>' && stop.value === -1))
+    )
+      return undefined;
+    if (assignedIn(body).arrays.has(dim.arr)) return undefined;
+    return { ...dim, lo: 0, slack: start.r.value - 1 };
   }
 
   /**
@@ -623,7 +745,13 @@ export class FunctionLowering extends ScalarLowering {
     f.set(cnt);
     this.int(test.r);
     f.set(end);
-    this.counted(id, cnt, s.body, () => f.get(cnt).get(end).op(cmp), step);
+    const w =
+      step > 0 && test.op === '<'
+        ? this.upTo(init.init, test.r, s.body)
+        : step < 0
+          ? this.downFrom(init.init, test.op, test.r, s.body)
+          : undefined;
+    this.counted(id, cnt, s.body, () => f.get(cnt).get(end).op(cmp), step, w);
     this.give('i64', end);
     this.give('i64', cnt);
     return true;

@@ -42,7 +42,7 @@ export function dispatcher(f: (...a: any[]) => unknown, options: JitOptions = {}
   return jit(f, options) as unknown as Jitted;
 }
 
-type Jitted = ((...a: unknown[]) => unknown) & { inspect(): string };
+type Jitted = ((...a: any[]) => unknown) & { inspect(): string };
 
 const attempt = (f: () => unknown): unknown => {
   try {
