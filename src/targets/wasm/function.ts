@@ -15,12 +15,13 @@
  * Loop counters of `for (let i = a; i < b; i++)` and counted loops whose bounds are small
  * exact integers (extents, constants, integer parameters) run as i64 locals.
  */
-import type { ArrayType, Expr, Stmt, Ty, TypedKernel } from '../../compiler/ir.js';
+import type { ArrayExpr, ArrayType, Expr, Stmt, Ty, TypedKernel } from '../../compiler/ir.js';
 import { isWeak } from '../../compiler/ir.js';
 import { STORAGE } from '../../core/dtypes.js';
 import { IndexError, ValueError } from '../../core/errors.js';
 import type { FunctionValueType, WholeFunctionPlan } from '../../plan/function.js';
 import type { FuncBuilder, ValType } from './encode.js';
+import { allocator, bytesOf, checkedDim } from './function-allocs.js';
 import {
   assignedIn,
   dimLocals,
@@ -43,6 +44,8 @@ interface Parts {
   readonly n: readonly number[];
   readonly s: readonly number[];
   readonly z: number;
+  /** Where the data comes from: the i-th allocation, or -1 - p for parameter p. */
+  readonly origin: number;
 }
 
 /** An array local and one of its axes. */
@@ -71,12 +74,17 @@ export function functionResults(plan: WholeFunctionPlan): ValType[] {
   const r = plan.ret;
   if (r.kind === 'none') return [];
   const tys = r.kind === 'one' ? [r.ty] : r.tys;
-  return ['i32', ...tys.map((t) => valType(scalarTy(t, 'returns an array')))];
+  return ['i32', ...tys.flatMap(resultTypes)];
 }
 
-function scalarTy(t: FunctionValueType, what: string): Ty {
-  if (isArray(t)) throw new NotLowerable(`the function ${what} (the JS path builds it)`);
-  return t;
+/**
+ * The wasm results of one returned value: a number as itself; an array as where its data
+ * comes from (`origin`: the i-th array allocated, or -1 - p for parameter p), its offset,
+ * extents and strides.
+ */
+export function resultTypes(t: FunctionValueType): ValType[] {
+  if (!isArray(t)) return [valType(t)];
+  return ['i32', 'f64', ...new Array<ValType>(2 * t.ndim).fill('f64')];
 }
 
 /** Checks what the lowering refuses up front, with the reason the JS path runs instead. */
@@ -152,6 +160,8 @@ export class FunctionLowering extends ScalarLowering {
   private readonly dimLocals: Map<number, { arr: number; axis: number }>;
   private readonly results: number[];
   private readonly flag: number;
+  /** How many arrays the call has allocated so far. */
+  private readonly allocs: number;
 
   constructor(
     private readonly plan: WholeFunctionPlan,
@@ -172,11 +182,13 @@ export class FunctionLowering extends ScalarLowering {
         n: dims,
         s: Array.from({ length: t.ndim }, () => f.local('i64')),
         z: f.local('i64'),
+        origin: f.local('i32'),
       });
     });
     const res = functionResults(plan);
     this.flag = res.length ? f.local('i32') : -1;
     this.results = res.slice(1).map((t) => f.local(t));
+    this.allocs = f.local('i32');
   }
 
   /** The whole body: parameters into locals, the statements, then the results. */
@@ -191,6 +203,7 @@ export class FunctionLowering extends ScalarLowering {
         return;
       }
       const a = this.parts.get(id)!;
+      f.i32(-1 - id).set(a.origin);
       f.get(p++).set(a.base);
       const i64 = (local: number) => f.get(p++).op('i64.trunc_f64_s').set(local);
       i64(a.len);
@@ -497,8 +510,10 @@ export class FunctionLowering extends ScalarLowering {
   protected override wholeStmt(s: Extract<Stmt, { k: 'aset' | 'range' | 'result' }>): void {
     switch (s.k) {
       case 'aset': {
-        if (s.value.k === 'alloc')
-          throw new NotLowerable('arrays allocated inside the function (zeros/empty/full)');
+        if (s.value.k === 'alloc') {
+          this.alloc(this.parts.get(s.id)!, s.value);
+          return;
+        }
         const src = this.parts.get(s.value.id)!;
         const dst = this.parts.get(s.id)!;
         const f = this.f;
@@ -507,6 +522,7 @@ export class FunctionLowering extends ScalarLowering {
           [src.len, dst.len],
           [src.off, dst.off],
           [src.z, dst.z],
+          [src.origin, dst.origin],
           ...src.n.map((n, k): [number, number] => [n, dst.n[k]]),
           ...src.s.map((x, k): [number, number] => [x, dst.s[k]]),
         ];
@@ -528,22 +544,93 @@ export class FunctionLowering extends ScalarLowering {
     if (values.length > 0 && r.kind !== 'none') {
       const tys = !tuple && r.kind === 'one' ? [r.ty] : r.kind === 'tuple' ? r.tys : null;
       if (!tys) throw new Error('internal: tuple result of a one-value function');
+      let slot = 0;
       tys.forEach((t, i) => {
         const v = values[i];
-        if (v.k === 'alocal' || v.k === 'alloc')
-          throw new NotLowerable('the function returns an array (the JS path builds it)');
-        const ty = scalarTy(t, 'returns an array');
+        if (v.k === 'alocal' || v.k === 'alloc') {
+          if (v.k === 'alloc') throw new Error('internal: returned allocation not in a local');
+          const a = this.parts.get(v.id)!;
+          f.get(a.origin).set(this.results[slot++]);
+          f.get(a.off).op('f64.convert_i64_s').set(this.results[slot++]);
+          for (const n of a.n) f.get(n).op('f64.convert_i64_s').set(this.results[slot++]);
+          for (const x of a.s) f.get(x).op('f64.convert_i64_s').set(this.results[slot++]);
+          return;
+        }
+        const ty = t as Ty;
         // A boolean result is the JS truthiness of the value (NaN is false), as `v ? true : false`.
         if (ty === 'bool') this.test(v);
         else {
           this.expr(v);
           this.convert(v.ty, ty);
         }
-        f.set(this.results[i]);
+        f.set(this.results[slot++]);
       });
       f.i32(1).set(this.flag);
     }
     f.br(this.depthOf('kernel'));
+  }
+
+  /**
+   * `zeros`/`empty`/`full` into the parts of `a`: the extents checked in order (before any
+   * part changes, as on the JS path), a zeroed heap block, then the fill value if any.
+   */
+  private alloc(a: Parts, v: Extract<ArrayExpr, { k: 'alloc' }>): void {
+    const f = this.f;
+    const dt = v.ty.dtype;
+    const dims = v.shape.map((e) => {
+      const t = this.take('f64');
+      this.expr(e);
+      this.convert(e.ty, 'float64');
+      f.call(this.imp.get('dim', ['f64'], ['f64'], checkedDim), 'ValueError');
+      f.set(t);
+      return t;
+    });
+    dims.forEach((t, k) => {
+      f.get(t).op('i64.trunc_f64_s').set(a.n[k]);
+      this.give('f64', t);
+    });
+    f.i64(1);
+    for (const n of a.n) f.get(n).op('i64.mul');
+    f.set(a.z);
+    f.get(a.z).op('f64.convert_i64_s');
+    f.call(this.imp.get(`alloc_${dt}`, ['f64'], ['i32'], allocator(dt)), `new ${dt} block`);
+    f.set(a.base);
+    f.get(a.z).set(a.len);
+    f.i64(0).set(a.off);
+    for (let k = v.ty.ndim - 1; k >= 0; k--) {
+      if (k === v.ty.ndim - 1) f.i64(1);
+      else
+        f.get(a.n[k + 1])
+          .get(a.s[k + 1])
+          .op('i64.mul');
+      f.set(a.s[k]);
+    }
+    f.get(this.allocs).tee(a.origin).i32(1).op('i32.add').set(this.allocs);
+    const fill = v.fill;
+    if (!fill || (fill.k === 'const' && fill.value === 0 && !Object.is(fill.value, -0))) return;
+    // TypedArray.fill converts the value as a store does.
+    const vt = valType(dt === 'bool' ? 'bool' : dt);
+    const x = this.take(vt);
+    const k = this.take('i64');
+    this.expr(fill);
+    this.convert(fill.ty, dt);
+    f.set(x);
+    f.i64(0).set(k);
+    this.loop(
+      [],
+      () => {
+        f.get(k).get(a.z).op('i64.lt_s');
+      },
+      () => {
+        f.get(k).op('i32.wrap_i64');
+        const shift = Math.log2(bytesOf(dt));
+        if (shift) f.i32(shift).op('i32.shl');
+        f.get(a.base).op('i32.add').get(x).mem(STORE[dt]);
+        f.get(k).i64(1).op('i64.add').set(k);
+      },
+    );
+    this.give('i64', k);
+    this.give(vt, x);
   }
 
   /** A counted loop: i64 counter when its bounds are small exact integers, else as in JS. */

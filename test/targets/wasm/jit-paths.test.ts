@@ -50,16 +50,6 @@ describe('jit paths', () => {
 
   const refused: [string, (...a: any[]) => unknown, object, RegExp][] = [
     [
-      'an allocation inside',
-      (a: NdArray) => {
-        const b = zeros(a.shape[0]);
-        for (let i = 0; i < a.shape[0]; i++) b.set(i, a.get(i));
-        return b.get(0);
-      },
-      {},
-      /arrays allocated inside the function/,
-    ],
-    [
       'a helper function',
       (a: NdArray) => twice(a.get(0)),
       { functions: { twice: jit((x: number) => 2 * x) } },
@@ -76,7 +66,6 @@ describe('jit paths', () => {
       /prange loops of a parallel function/,
     ],
     ['fastmath', sum1, { fastmath: true }, /fastmath/],
-    ['an array result', (a: NdArray) => a, {}, /returns an array/],
   ];
   for (const [what, fn, options, reason] of refused) {
     it(`${what} runs the JS path, with the reason in inspect()`, () => {
