@@ -2,12 +2,13 @@
  * jit functions on the wasm engine: whole functions whose array arguments live on the numbats
  * heap, timed side by side with the same dispatcher on its JS path (the wasm engine switched
  * off for that contender) and a hand-written JS loop; Numba's @njit runs the same programs in
- * jit_wasm_bench.py in the same run. Rows: a double-loop sum over 4000², go_fast on 1e6
- * elements (written into an array given, since arrays allocated inside a function run the
- * JS path), the three-loop matmul 512², and a 4096² 5-point Laplacian as a double loop.
+ * jit_wasm_bench.py in the same run. Rows: a double-loop sum over 4000², the tutorial's
+ * go_fast on 1e6 elements (its result allocated inside, on the heap), the three-loop matmul
+ * 512², and a 4096² 5-point Laplacian as a double loop.
  */
+import { goFast1d } from '../examples/jit/tutorials.js';
 import { jit, type NdArray, zeros } from '../src/index.js';
-import { type Row, runPython, SuiteArrays, sideBySide } from './harness.js';
+import { freeing, type Row, runPython, SuiteArrays, sideBySide } from './harness.js';
 import { filled, jsLoops } from './heap-contenders.js';
 
 /** The double-loop sum of a 2-d array. */
@@ -15,13 +16,6 @@ export const sum2d = jit((a: NdArray) => {
   let s = 0;
   for (let i = 0; i < a.shape[0]; i++) for (let j = 0; j < a.shape[1]; j++) s += a.get(i, j);
   return s;
-});
-
-/** go_fast on a 1-d array, into `out`. */
-export const goFastInto = jit((a: NdArray, out: NdArray) => {
-  let trace = 0;
-  for (let i = 0; i < a.shape[0]; i++) trace += Math.tanh(a.get(i));
-  for (let i = 0; i < a.shape[0]; i++) out.set(i, a.get(i) + trace);
 });
 
 /** The three-loop matrix product into C. */
@@ -57,7 +51,6 @@ export function jitWasmBenchmarks(rounds: number): Row[] {
   const bd = big.data as Float64Array;
   const x = arrays.keep(filled([1_000_000]));
   const xd = x.data as Float64Array;
-  const xo = arrays.keep(zeros([1_000_000]));
   const N = 512;
   const A = arrays.keep(filled([N, N]));
   const B = arrays.keep(filled([N, N]));
@@ -81,8 +74,8 @@ export function jitWasmBenchmarks(rounds: number): Row[] {
     ],
     [
       'jitWasmGoFast6',
-      'jit go_fast 1e6 (into out)',
-      () => goFastInto(x, xo),
+      'jit go_fast 1e6',
+      freeing(() => goFast1d(x)),
       () => {
         let t = 0;
         for (let i = 0; i < xd.length; i++) t += Math.tanh(xd[i]);
