@@ -38,6 +38,22 @@ describe('jit paths', () => {
     expect(text).toMatch(/f64\.load/);
   });
 
+  it('with the engine thresholds on, the first call runs the JS code and the second wasm', () => {
+    const saved = wasmConfig.minElements;
+    wasmConfig.minElements = 2048;
+    try {
+      const f = jit(sum1);
+      const a = ramp([6]);
+      expect(f(a)).toBe(28);
+      expect(lastJitPath()).toMatch(/^js: the first call runs the JS path/);
+      expect(f.inspect()).not.toMatch(/\(module/);
+      expect(f(a)).toBe(28);
+      expect(lastJitPath()).toBe('wasm');
+    } finally {
+      wasmConfig.minElements = saved;
+    }
+  });
+
   it('an array off the heap runs the JS path, with the reason', () => {
     const f = jit(sum1);
     const own = ndarray(new Float64Array([1, 2, 3])) as unknown as NdArray;
