@@ -6,7 +6,7 @@
  * has them. Prints a markdown table of medians and ratios (the README's performance table
  * comes from it) and, for a full run, writes bench/results.md and bench/results.svg.
  * `BENCH_ROUNDS` sets the rounds (default 7); `BENCH_ONLY=ufunc,stencil,jit`
- * (or `BENCH_ONLY=wasm` for the WebAssembly rows)
+ * (or `BENCH_ONLY=wasm,jitwasm` for the WebAssembly rows)
  * runs some suites only.
  */
 import os from 'node:os';
@@ -14,6 +14,7 @@ import { gpuBenchmarks } from './gpu.bench.js';
 import { gufuncBenchmarks } from './gufunc.bench.js';
 import type { Row } from './harness.js';
 import { jitBenchmarks } from './jit.bench.js';
+import { jitWasmBenchmarks } from './jit-wasm.bench.js';
 import { jitclassBenchmarks } from './jitclass.bench.js';
 import { parallelBenchmarks } from './parallel.bench.js';
 import { markdownTable, writeReport } from './report.js';
@@ -34,6 +35,7 @@ const suites: Record<string, (rounds: number) => Row[]> = {
   parallel: parallelBenchmarks,
   gpu: gpuBenchmarks,
   wasm: wasmBenchmarks,
+  jitwasm: jitWasmBenchmarks,
 };
 
 const machine = `${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${rounds} rounds`;

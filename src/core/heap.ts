@@ -215,7 +215,9 @@ export class Heap {
     this.zeroer = new Zeroer(this.memory);
     // A quarter of the limit, at most 64 MB: a collection is asked for well before the
     // heap is full, and not more often than V8's own external limit would.
-    this.pressure = new GcPressure(Math.max(PAGE, Math.min(64 * 1024 * 1024, maxBytes >> 2)));
+    this.pressure = new GcPressure(
+      Math.max(PAGE, Math.min(64 * 1024 * 1024, Math.floor(maxBytes / 4))),
+    );
   }
 
   /** Size of the memory in bytes. */

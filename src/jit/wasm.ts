@@ -14,6 +14,7 @@ import {
   builtWasmFunction,
   callWasmFunction,
   heapArg,
+  viewInside,
   wasmFunction,
 } from '../targets/wasm/function-module.js';
 import { wasmConfig } from '../targets/wasm/map.js';
@@ -34,6 +35,8 @@ export function lastJitPath(): string {
 export class WasmVersion {
   readonly plan: WholeFunctionPlan;
   private path = '';
+  /** Calls that could run on wasm so far. */
+  private eligibleCalls = 0;
 
   /** `wasm` or `js: <reason>`, for the last call (empty before the first). */
   get lastPath(): string {
@@ -85,7 +88,21 @@ export class WasmVersion {
         this.lastPath = `js: argument ${i + 1} is not on the numbats heap`;
         return ON_JS;
       }
-      args[i] = heapArg(data, t.dtype, a.offset, a.shape, a.stride, t.layout === 'C');
+      const arg = heapArg(data, t.dtype, a.offset, a.shape, a.stride, t.layout === 'C');
+      // A view reaching outside its TypedArray reads undefined on the JS path; on wasm it
+      // would reach a neighbouring block through the unchecked indices.
+      if (!viewInside(arg)) {
+        this.lastPath = `js: argument ${i + 1}'s view reaches outside its buffer`;
+        return ON_JS;
+      }
+      args[i] = arg;
+    }
+    // Like V8's own tiers: the first call runs the JS code already compiled, and the wasm
+    // module is built from the second on, so a function called once pays for one compiler
+    // only (under NUMBATS_HEAP=all, or with the engine's thresholds at 0, at once).
+    if (this.eligibleCalls++ === 0 && wasmConfig.minElements > 0) {
+      this.lastPath = 'js: the first call runs the JS path; the wasm module is built on the next';
+      return ON_JS;
     }
     const w = wasmFunction(this.plan);
     if (!w.run) {

@@ -5,6 +5,7 @@
  * from its `TypedFunction`; `targets/wasm/function.ts` lowers it. Nothing here names a kind.
  */
 import type { ArrayType, Stmt, Ty } from '../compiler/ir.js';
+import type { TypedArray } from '../core/dtypes.js';
 
 /** The type of a value of a whole function: a scalar or an array. */
 export type FunctionValueType = Ty | ArrayType;
@@ -31,6 +32,11 @@ export interface WholeFunctionPlan {
 
 /** How an array argument reaches a whole function on the heap: its parts, in elements. */
 export interface HeapArrayArg {
+  /**
+   * The data the function sees (a C-contiguous argument's rebased to its first element, as
+   * the JS path passes `data.subarray(offset)`): what a returned view of it is built over.
+   */
+  readonly data: TypedArray;
   /** Byte address of the block's element 0 on the heap. */
   readonly address: number;
   /** Elements in the block from element 0 (reads and writes stay inside it). */

@@ -173,3 +173,30 @@ function sameRepr(a: Ty, b: Ty): boolean {
     t === 'float64' || t === 'wint' || t === 'wfloat' ? 'f64' : t === 'float32' ? 'f32' : 'i32';
   return rep(a) === rep(b);
 }
+
+/**
+ * Stable integer locals set from an extent (`const [n, m] = a.shape`, `const n = a.shape[0]`)
+ * of an array local that is never rebound: the extent they hold is the array's for good.
+ */
+export function dimLocals(
+  plan: WholeFunctionPlan,
+  stable: ReadonlySet<number>,
+): Map<number, { arr: number; axis: number }> {
+  const rebound = new Set<number>();
+  const inits = new Map<number, Expr>();
+  forEachValue(
+    plan.body,
+    () => {},
+    (s) => {
+      if (s.k === 'aset' && !s.decl) rebound.add(s.id);
+      if (s.k === 'aset' && s.decl && s.value.k !== 'alloc') rebound.add(s.id);
+      if (s.k === 'let' && s.init) inits.set(s.id, s.init);
+    },
+  );
+  const out = new Map<number, { arr: number; axis: number }>();
+  for (const [id, init] of inits) {
+    if (!stable.has(id) || init.k !== 'dim' || init.axis < 0 || rebound.has(init.arr)) continue;
+    out.set(id, { arr: init.arr, axis: init.axis });
+  }
+  return out;
+}

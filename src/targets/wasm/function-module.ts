@@ -4,11 +4,14 @@
  * block's address and parts (see `function.ts`) and each number as itself. A version the
  * lowering refuses keeps the reason, and the caller runs the JS path.
  */
+
+import ndarray from 'ndarray';
 import { type DType, STORAGE, type TypedArray } from '../../core/dtypes.js';
 import { existingHeap, type Heap } from '../../core/heap.js';
 import type { FunctionValueType, HeapArrayArg, WholeFunctionPlan } from '../../plan/function.js';
 import { encodeModule, FuncBuilder, moduleText } from './encode.js';
 import { FunctionLowering, functionParams, functionResults } from './function.js';
+import { allocatedBlock, startCall } from './function-allocs.js';
 import { Imports, NotLowerable } from './lower.js';
 import { instantiateLoop } from './map.js';
 
@@ -82,6 +85,7 @@ export function heapArg(
   const bpe = STORAGE[dtype].BYTES_PER_ELEMENT;
   if (layoutC) {
     return {
+      data: offset === 0 ? data : data.subarray(offset),
       address: data.byteOffset + offset * bpe,
       length: Math.max(0, data.length - offset),
       offset: 0,
@@ -89,7 +93,7 @@ export function heapArg(
       stride,
     };
   }
-  return { address: data.byteOffset, length: data.length, offset, shape, stride };
+  return { data, address: data.byteOffset, length: data.length, offset, shape, stride };
 }
 
 /** Runs a compiled function on its arguments; the result as the JS path returns it. */
@@ -103,18 +107,47 @@ export function callWasmFunction(
     if (typeof a === 'number') flat.push(a);
     else flat.push(a.address, a.length, a.offset, ...a.shape, ...a.stride);
   });
+  startCall();
   const out = w.run!(...flat);
   const r = plan.ret;
   if (r.kind === 'none') return undefined;
   const vals = out as number[];
   if (vals[0] === 0) return undefined;
-  if (r.kind === 'one') return fromWasm(vals[1], r.ty);
-  return r.tys.map((t, i) => fromWasm(vals[i + 1], t));
+  let at = 1;
+  const next = (t: FunctionValueType): unknown => {
+    if (typeof t !== 'object') return fromWasm(vals[at++], t);
+    // An array: a view over the block it came from, as the JS path's ndarray(d, n, s, o).
+    const origin = vals[at++];
+    const offset = vals[at++];
+    const shape = vals.slice(at, at + t.ndim);
+    const stride = vals.slice(at + t.ndim, at + 2 * t.ndim);
+    at += 2 * t.ndim;
+    const data = origin >= 0 ? allocatedBlock(origin) : (args[-1 - origin] as HeapArrayArg).data;
+    return ndarray(data, shape, stride, offset);
+  };
+  if (r.kind === 'one') return next(r.ty);
+  return r.tys.map(next);
 }
 
-/** A returned value as the JS path gives it (booleans as booleans, uint32 unsigned). */
+/** A returned number as the JS path gives it (booleans as booleans, uint32 unsigned). */
 function fromWasm(v: number, t: FunctionValueType): unknown {
   if (t === 'bool') return v !== 0;
   if (t === 'uint32') return v >>> 0;
   return v;
+}
+
+/**
+ * Whether every element of a view lies inside its block (what lets the lowering skip the
+ * check of indices bounded by the view's own extents); an empty view always does.
+ */
+export function viewInside(a: HeapArrayArg): boolean {
+  let lo = a.offset;
+  let hi = a.offset;
+  for (let k = 0; k < a.shape.length; k++) {
+    if (a.shape[k] === 0) return true;
+    const span = (a.shape[k] - 1) * a.stride[k];
+    if (span < 0) lo += span;
+    else hi += span;
+  }
+  return lo >= 0 && hi < a.length;
 }

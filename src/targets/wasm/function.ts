@@ -1,50 +1,19 @@
 /**
  * Lowers a whole function (`jit`, see plan/function.ts) to one WebAssembly function, bit
  * for bit what the JS path (jit/emit.ts) computes. Scalars lower through
- * {@link ScalarLowering} (Numba's int64 is the IR's `wint`: an f64, as in JS). Each array
- * local is a set of wasm locals, as the JS path keeps an array in variables: the byte
- * address of its block's element 0 (i32), the block's length, the view's offset, extents
- * and strides (i64, in elements). An element access computes its element offset the way the
- * JS path does (in i64 when every index is a small exact integer, else in f64), checks it
- * lies in the block and is an integer, and loads or stores at `address + offset × size`.
- * A JS TypedArray read there gives `undefined`; here the access raises an IndexError (the
- * wasm function must never touch memory outside the array's block), which is the one place
- * the two paths differ. With `boundscheck`, each index is checked against its axis first,
- * with the JS path's IndexError.
- *
- * Loop counters of `for (let i = a; i < b; i++)` and counted loops whose bounds are small
- * exact integers (extents, constants, integer parameters) run as i64 locals.
+ * {@link ScalarLowering} (Numba's int64 is the IR's `wint`: an f64, as in JS); arrays
+ * through {@link ArrayLowering} (function-arrays.ts). Here: the parameters, the statements
+ * of a whole function (counted loops, results) and the loops. Loop counters of
+ * `for (let i = a; i < b; i++)` and counted loops whose bounds are small exact integers
+ * (extents, constants, integer parameters) run as i64 locals.
  */
-import type { ArrayType, Expr, Stmt, Ty, TypedKernel } from '../../compiler/ir.js';
-import { isWeak } from '../../compiler/ir.js';
-import { STORAGE } from '../../core/dtypes.js';
-import { IndexError, ValueError } from '../../core/errors.js';
+import type { Expr, Stmt, Ty } from '../../compiler/ir.js';
+import { ValueError } from '../../core/errors.js';
 import type { FunctionValueType, WholeFunctionPlan } from '../../plan/function.js';
 import type { FuncBuilder, ValType } from './encode.js';
-import {
-  assignedIn,
-  explicitCasts,
-  isI32Int,
-  isInt,
-  readsOf,
-  SMALL_INT,
-  stableIntegers,
-} from './function-ints.js';
-import { type Imports, NotLowerable, ScalarLowering, valType } from './lower.js';
-import { LOAD, STORE } from './map.js';
-
-/** The wasm locals of one array local. */
-interface Parts {
-  readonly ty: ArrayType;
-  readonly base: number;
-  readonly len: number;
-  readonly off: number;
-  readonly n: readonly number[];
-  readonly s: readonly number[];
-  readonly z: number;
-}
-
-const isArray = (t: FunctionValueType): t is ArrayType => typeof t === 'object';
+import { ArrayLowering, isArray, type Within } from './function-arrays.js';
+import { assignedIn, explicitCasts, isInt, readsOf, SMALL_INT } from './function-ints.js';
+import { type Imports, NotLowerable, valType } from './lower.js';
 
 /** The wasm parameters of a function: per array its address (i32), then f64 parts; scalars by type. */
 export function functionParams(plan: WholeFunctionPlan): ValType[] {
@@ -61,91 +30,30 @@ export function functionResults(plan: WholeFunctionPlan): ValType[] {
   const r = plan.ret;
   if (r.kind === 'none') return [];
   const tys = r.kind === 'one' ? [r.ty] : r.tys;
-  return ['i32', ...tys.map((t) => valType(scalarTy(t, 'returns an array')))];
+  return ['i32', ...tys.flatMap(resultTypes)];
 }
 
-function scalarTy(t: FunctionValueType, what: string): Ty {
-  if (isArray(t)) throw new NotLowerable(`the function ${what} (the JS path builds it)`);
-  return t;
-}
-
-/** Checks what the lowering refuses up front, with the reason the JS path runs instead. */
-function refuse(plan: WholeFunctionPlan): void {
-  if (plan.fastmath) throw new NotLowerable('fastmath reductions keep several accumulators in JS');
-  for (const t of plan.localTypes) {
-    if (isArray(t) && t.dtype === 'uint8_clamped') throw new NotLowerable('uint8_clamped arrays');
-  }
-}
-
-/** The typed kernel view of a function that {@link ScalarLowering} reads: arrays are special. */
-function kernelView(plan: WholeFunctionPlan): TypedKernel {
-  refuse(plan);
-  const special: number[] = [];
-  const localTypes = plan.localTypes.map((t, i): Ty => {
-    if (!isArray(t)) return t;
-    special.push(i);
-    return 'int32';
-  });
-  return {
-    paramTypes: [],
-    localTypes,
-    localNames: [],
-    body: [],
-    outTypes: [],
-    freeNames: [],
-    specialParams: special,
-  };
-}
-
-const noExt = (): never => {
-  throw new NotLowerable('kernel extension nodes');
-};
-
-function oob(off: number, len: number): never {
-  throw new IndexError(
-    `index out of range: element ${off} of a view lies outside its array's ${len}-element block (the WebAssembly path raises where the JS path reads undefined; boundscheck: true names the axis)`,
-  );
-}
-
-function boundsError(i: number, axis: number, shape: readonly number[]): never {
-  throw new IndexError(
-    `index ${i} is out of bounds for axis ${axis} with size ${shape[axis]} (array shape [${shape.join(', ')}])`,
-  );
+/**
+ * The wasm results of one returned value: a number as itself; an array as where its data
+ * comes from (`origin`: the i-th array allocated, or -1 - p for parameter p), its offset,
+ * extents and strides.
+ */
+export function resultTypes(t: FunctionValueType): ValType[] {
+  if (!isArray(t)) return [valType(t)];
+  return ['i32', 'f64', ...new Array<ValType>(2 * t.ndim).fill('f64')];
 }
 
 function zeroStep(): never {
   throw new ValueError('prange() step must not be zero');
 }
 
-/** Lowers one whole function into `f` (whose parameters are {@link functionParams}). */
-export class FunctionLowering extends ScalarLowering {
-  private readonly parts = new Map<number, Parts>();
-  /** i64 locals of the loop counters in scope, by local id. */
-  private readonly counters = new Map<number, number>();
-  private readonly stable: Set<number>;
+/** Lowers one whole function into `f` (whose parameters are {@link functionParams}). */ /** Lowers one whole function into `f` (whose parameters are {@link functionParams}). */
+export class FunctionLowering extends ArrayLowering {
   private readonly results: number[];
   private readonly flag: number;
 
-  constructor(
-    private readonly plan: WholeFunctionPlan,
-    f: FuncBuilder,
-    private readonly imp: Imports,
-  ) {
-    super(kernelView(plan), f, imp, noExt);
-    this.stable = stableIntegers(plan);
-    plan.localTypes.forEach((t, id) => {
-      if (!isArray(t)) return;
-      const dims = Array.from({ length: t.ndim }, () => f.local('i64'));
-      this.parts.set(id, {
-        ty: t,
-        base: f.local('i32'),
-        len: f.local('i64'),
-        off: f.local('i64'),
-        n: dims,
-        s: Array.from({ length: t.ndim }, () => f.local('i64')),
-        z: f.local('i64'),
-      });
-    });
+  constructor(plan: WholeFunctionPlan, f: FuncBuilder, imp: Imports) {
+    super(plan, f, imp);
     const res = functionResults(plan);
     this.flag = res.length ? f.local('i32') : -1;
     this.results = res.slice(1).map((t) => f.local(t));
@@ -163,6 +71,7 @@ export class FunctionLowering extends ScalarLowering {
         return;
       }
       const a = this.parts.get(id)!;
+      f.i32(-1 - id).set(a.origin);
       f.get(p++).set(a.base);
       const i64 = (local: number) => f.get(p++).op('i64.trunc_f64_s').set(local);
       i64(a.len);
@@ -194,228 +103,6 @@ export class FunctionLowering extends ScalarLowering {
     }
   }
 
-  private intLocal = (id: number) => this.counters.has(id) || this.stable.has(id);
-
-  /** Pushes an integer `e` (see {@link isInt}) as i64. */
-  private int(e: Expr): void {
-    const f = this.f;
-    if (isI32Int(e.ty)) {
-      this.expr(e);
-      f.op(
-        e.ty === 'int8' || e.ty === 'int16' || e.ty === 'int32'
-          ? 'i64.extend_i32_s'
-          : 'i64.extend_i32_u',
-      );
-      return;
-    }
-    switch (e.k) {
-      case 'const':
-        f.i64(e.value);
-        return;
-      case 'dim': {
-        const a = this.parts.get(e.arr)!;
-        f.get(e.axis < 0 ? a.z : a.n[e.axis]);
-        return;
-      }
-      case 'local': {
-        const c = this.counters.get(e.id);
-        if (c !== undefined) f.get(c);
-        else f.get(this.locals[e.id]).op('i64.trunc_f64_s');
-        return;
-      }
-      case 'cast':
-        this.int(e.arg);
-        return;
-      case 'binary':
-        this.int(e.l);
-        this.int(e.r);
-        f.op(e.op === '+' ? 'i64.add' : 'i64.sub');
-        return;
-      default:
-        throw new Error(`internal: ${e.k} is not an i64 integer`);
-    }
-  }
-
-  override expr(e: Expr): void {
-    const f = this.f;
-    if (e.k === 'local' && this.counters.has(e.id)) {
-      f.get(this.counters.get(e.id)!).op('f64.convert_i64_s');
-      return;
-    }
-    if (e.k === 'binary' && isWeak(e.ty) && this.weakBinary(e)) return;
-    if (e.k === 'unary' && e.op === '~' && isWeak(e.ty)) {
-      this.expr(e.arg);
-      this.convert(e.arg.ty, 'int32');
-      f.i32(-1).op('i32.xor').op('f64.convert_i32_s');
-      return;
-    }
-    super.expr(e);
-  }
-
-  /** Int64 bit operations (JS's on doubles: ToInt32, the i32 operation) and `%` by a power of two. */
-  private weakBinary(e: Extract<Expr, { k: 'binary' }>): boolean {
-    const f = this.f;
-    const op = e.op;
-    if (op === '%' && e.ty === 'wint' && e.r.k === 'const') {
-      const c = e.r.value;
-      if (!(c >= 2 && c <= 2 ** 52 && Number.isInteger(Math.log2(c)))) return false;
-      // The JS path's form: l - trunc(l * (1/c)) * c (exact for integers, sign of l).
-      const m = this.take('f64');
-      this.expr(e.l);
-      f.tee(m)
-        .get(m)
-        .f64(1 / c)
-        .op('f64.mul')
-        .op('f64.trunc')
-        .f64(c)
-        .op('f64.mul');
-      f.op('f64.sub');
-      this.give('f64', m);
-      return true;
-    }
-    const ops: Record<string, string> = {
-      '&': 'i32.and',
-      '|': 'i32.or',
-      '^': 'i32.xor',
-      '<<': 'i32.shl',
-      '>>': 'i32.shr_s',
-      '>>>': 'i32.shr_u',
-    };
-    if (!ops[op]) return false;
-    this.expr(e.l);
-    this.convert(e.l.ty, 'int32');
-    this.expr(e.r);
-    this.convert(e.r.ty, 'int32');
-    f.op(ops[op]).op(op === '>>>' ? 'f64.convert_i32_u' : 'f64.convert_i32_s');
-    return true;
-  }
-
-  protected override arrayNode(e: Extract<Expr, { k: 'load' | 'store' | 'dim' | 'call' }>): void {
-    const f = this.f;
-    switch (e.k) {
-      case 'dim': {
-        const a = this.parts.get(e.arr)!;
-        f.get(e.axis < 0 ? a.z : a.n[e.axis]).op('f64.convert_i64_s');
-        this.convert('wint', e.ty);
-        return;
-      }
-      case 'load': {
-        const a = this.parts.get(e.arr)!;
-        this.address(a, e.index, e.check);
-        f.mem(LOAD[a.ty.dtype][0]);
-        return;
-      }
-      case 'store': {
-        const a = this.parts.get(e.arr)!;
-        const dt = a.ty.dtype;
-        const at = this.take('i32');
-        const vt = valType(e.value.ty);
-        const v = this.take(vt);
-        this.address(a, e.index, e.check);
-        f.set(at);
-        this.expr(e.value);
-        f.set(v);
-        f.get(at).get(v);
-        this.convert(e.value.ty, dt);
-        f.mem(STORE[dt]);
-        // The expression's value: what was stored (a bool array stores 0/1).
-        f.get(v);
-        if (dt === 'bool' && e.value.ty !== 'bool') {
-          this.convert(e.value.ty, 'bool');
-          this.convert('bool', e.value.ty);
-        }
-        this.give('i32', at);
-        this.give(vt, v);
-        return;
-      }
-      case 'call':
-        throw new NotLowerable('calls of helper functions (functions: { … }) run on the JS path');
-    }
-  }
-
-  /** Pushes the byte address of element `index` of `a` (raising where the JS path reads undefined). */
-  private address(a: Parts, index: readonly Expr[], check: boolean): void {
-    const f = this.f;
-    const c = a.ty.layout === 'C';
-    const last = a.ty.ndim - 1;
-    const exact = index.every((ix) => isInt(ix, this.intLocal));
-    const t = exact ? 'i64' : 'f64';
-    const off = this.take(t);
-    const ix = this.take(t);
-    let terms = 0;
-    if (!c) {
-      f.get(a.off);
-      if (!exact) f.op('f64.convert_i64_s');
-      terms++;
-    }
-    index.forEach((e, k) => {
-      if (exact) this.int(e);
-      else {
-        this.expr(e);
-        this.convert(e.ty, 'float64');
-      }
-      if (check) this.checkAxis(a, k, ix, exact);
-      if (!(c && k === last)) {
-        f.get(a.s[k]);
-        if (exact) f.op('i64.mul');
-        else f.op('f64.convert_i64_s').op('f64.mul');
-      }
-      if (terms++ > 0) f.op(exact ? 'i64.add' : 'f64.add');
-    });
-    if (terms === 0) {
-      if (exact) f.i64(0);
-      else f.f64(0);
-    }
-    f.set(off);
-    // Inside the block (and, in f64, an integer): else the JS path reads undefined.
-    if (exact) f.get(off).get(a.len).op('i64.lt_u');
-    else {
-      f.get(off).f64(0).op('f64.ge');
-      f.get(off).get(a.len).op('f64.convert_i64_s').op('f64.lt').op('i32.and');
-      f.get(off).op('f64.trunc').get(off).op('f64.eq').op('i32.and');
-    }
-    f.op('i32.eqz');
-    f.open('if');
-    f.get(off);
-    if (exact) f.op('f64.convert_i64_s');
-    f.get(a.len).op('f64.convert_i64_s');
-    f.call(this.imp.get('oob', ['f64', 'f64'], [], oob), 'IndexError');
-    f.op('end');
-    f.get(a.base).get(off);
-    if (!exact) f.op('i64.trunc_f64_s');
-    f.op('i32.wrap_i64');
-    const shift = Math.log2(STORAGE[a.ty.dtype].BYTES_PER_ELEMENT);
-    if (shift) f.i32(shift).op('i32.shl');
-    f.op('i32.add');
-    this.give(t, ix);
-    this.give(t, off);
-  }
-
-  /** `boundscheck`: the index on the stack must lie on axis `k`, else the JS path's IndexError. */
-  private checkAxis(a: Parts, k: number, ix: number, exact: boolean): void {
-    const f = this.f;
-    f.tee(ix);
-    if (exact) f.get(a.n[k]).op('i64.lt_u');
-    else {
-      f.f64(0).op('f64.ge');
-      f.get(ix).get(a.n[k]).op('f64.convert_i64_s').op('f64.lt').op('i32.and');
-    }
-    f.op('i32.eqz');
-    f.open('if');
-    f.get(ix);
-    if (exact) f.op('f64.convert_i64_s');
-    f.i32(k);
-    for (const n of a.n) f.get(n).op('f64.convert_i64_s');
-    const nd = a.ty.ndim;
-    const fail = (i: number, axis: number, ...shape: number[]) => boundsError(i, axis, shape);
-    f.call(
-      this.imp.get(`bounds${nd}`, ['f64', 'i32', ...new Array<ValType>(nd).fill('f64')], [], fail),
-      'IndexError',
-    );
-    f.op('end');
-    f.get(ix);
-  }
-
   protected override stmt(s: Stmt): void {
     if (s.k === 'for' && this.counterFor(s)) return;
     super.stmt(s);
@@ -424,8 +111,10 @@ export class FunctionLowering extends ScalarLowering {
   protected override wholeStmt(s: Extract<Stmt, { k: 'aset' | 'range' | 'result' }>): void {
     switch (s.k) {
       case 'aset': {
-        if (s.value.k === 'alloc')
-          throw new NotLowerable('arrays allocated inside the function (zeros/empty/full)');
+        if (s.value.k === 'alloc') {
+          this.alloc(this.parts.get(s.id)!, s.value);
+          return;
+        }
         const src = this.parts.get(s.value.id)!;
         const dst = this.parts.get(s.id)!;
         const f = this.f;
@@ -434,6 +123,7 @@ export class FunctionLowering extends ScalarLowering {
           [src.len, dst.len],
           [src.off, dst.off],
           [src.z, dst.z],
+          [src.origin, dst.origin],
           ...src.n.map((n, k): [number, number] => [n, dst.n[k]]),
           ...src.s.map((x, k): [number, number] => [x, dst.s[k]]),
         ];
@@ -455,18 +145,26 @@ export class FunctionLowering extends ScalarLowering {
     if (values.length > 0 && r.kind !== 'none') {
       const tys = !tuple && r.kind === 'one' ? [r.ty] : r.kind === 'tuple' ? r.tys : null;
       if (!tys) throw new Error('internal: tuple result of a one-value function');
+      let slot = 0;
       tys.forEach((t, i) => {
         const v = values[i];
-        if (v.k === 'alocal' || v.k === 'alloc')
-          throw new NotLowerable('the function returns an array (the JS path builds it)');
-        const ty = scalarTy(t, 'returns an array');
+        if (v.k === 'alocal' || v.k === 'alloc') {
+          if (v.k === 'alloc') throw new Error('internal: returned allocation not in a local');
+          const a = this.parts.get(v.id)!;
+          f.get(a.origin).set(this.results[slot++]);
+          f.get(a.off).op('f64.convert_i64_s').set(this.results[slot++]);
+          for (const n of a.n) f.get(n).op('f64.convert_i64_s').set(this.results[slot++]);
+          for (const x of a.s) f.get(x).op('f64.convert_i64_s').set(this.results[slot++]);
+          return;
+        }
+        const ty = t as Ty;
         // A boolean result is the JS truthiness of the value (NaN is false), as `v ? true : false`.
         if (ty === 'bool') this.test(v);
         else {
           this.expr(v);
           this.convert(v.ty, ty);
         }
-        f.set(this.results[i]);
+        f.set(this.results[slot++]);
       });
       f.i32(1).set(this.flag);
     }
@@ -496,6 +194,7 @@ export class FunctionLowering extends ScalarLowering {
       f.set(cnt);
       this.int(s.stop);
       f.set(end);
+      const w = step > 0 ? this.upTo(s.start, s.stop, s.body) : undefined;
       this.counted(
         s.id,
         cnt,
@@ -506,6 +205,7 @@ export class FunctionLowering extends ScalarLowering {
             .op(step > 0 ? 'i64.lt_s' : 'i64.gt_s');
         },
         step,
+        w,
       );
       this.give('i64', end);
       this.give('i64', cnt);
@@ -545,31 +245,61 @@ export class FunctionLowering extends ScalarLowering {
     this.give('f64', end);
   }
 
-  /** `block { loop { test or break; block { body } update; continue } }`. */
-  private loop(body: readonly Stmt[], test: () => void, update: () => void): void {
-    const f = this.f;
-    this.open('block', 'brk');
-    this.open('loop', 'other');
-    test();
-    f.op('i32.eqz');
-    f.brIf(this.depthOf('brk'));
-    this.open('block', 'cont');
-    this.stmts(body);
-    this.close();
-    update();
-    f.br(0);
-    this.close();
-    this.close();
-  }
-
   /** A loop over the i64 counter `cnt` of local `id`, stepping by `step`. */
-  private counted(id: number, cnt: number, body: readonly Stmt[], test: () => void, step: number) {
+  private counted(
+    id: number,
+    cnt: number,
+    body: readonly Stmt[],
+    test: () => void,
+    step: number,
+    within?: Within,
+  ) {
     const f = this.f;
     this.counters.set(id, cnt);
+    if (within) this.within.set(id, within);
     this.loop(body, test, () => {
       f.get(cnt).i64(step).op('i64.add').set(cnt);
     });
     this.counters.delete(id);
+    this.within.delete(id);
+  }
+
+  /**
+   * The axis a rising counter stays on: from a constant >= 0 while below `a.shape[k]`,
+   * with `a` not rebound in the loop.
+   */
+  private upTo(start: Expr, stop: Expr, body: readonly Stmt[]): Within | undefined {
+    if (start.k !== 'const' || !(start.value >= 0)) return undefined;
+    let slack = 0;
+    let bound = stop;
+    if (stop.k === 'binary' && stop.op === '-' && stop.r.k === 'const' && stop.r.value >= 0) {
+      slack = stop.r.value;
+      bound = stop.l;
+    }
+    const dim = this.dimOf(bound);
+    if (!dim || assignedIn(body).arrays.has(dim.arr)) return undefined;
+    return { ...dim, lo: start.value, slack };
+  }
+
+  /** The array axis an extent expression reads: `a.shape[k]`, or a local set once from it. */
+  private dimOf(e: Expr): { arr: number; axis: number } | undefined {
+    if (e.k === 'dim') return e.axis >= 0 ? { arr: e.arr, axis: e.axis } : undefined;
+    if (e.k === 'local') return this.dimLocals.get(e.id);
+    return undefined;
+  }
+
+  /** The same for a falling counter: from `a.shape[k] - c` (c >= 1) while `>= 0` (or `> -1`). */
+  private downFrom(start: Expr, op: string, stop: Expr, body: readonly Stmt[]): Within | undefined {
+    if (start.k !== 'binary' || start.op !== '-') return undefined;
+    const dim = this.dimOf(start.l);
+    if (!dim || start.r.k !== 'const' || !(start.r.value >= 1)) return undefined;
+    if (
+      stop.k !== 'const' ||
+      !((op === '>=' && stop.value === 0) || (op === '>' && stop.value === -1))
+    )
+      return undefined;
+    if (assignedIn(body).arrays.has(dim.arr)) return undefined;
+    return { ...dim, lo: 0, slack: start.r.value - 1 };
   }
 
   /**
@@ -623,7 +353,13 @@ export class FunctionLowering extends ScalarLowering {
     f.set(cnt);
     this.int(test.r);
     f.set(end);
-    this.counted(id, cnt, s.body, () => f.get(cnt).get(end).op(cmp), step);
+    const w =
+      step > 0 && test.op === '<'
+        ? this.upTo(init.init, test.r, s.body)
+        : step < 0
+          ? this.downFrom(init.init, test.op, test.r, s.body)
+          : undefined;
+    this.counted(id, cnt, s.body, () => f.get(cnt).get(end).op(cmp), step, w);
     this.give('i64', end);
     this.give('i64', cnt);
     return true;

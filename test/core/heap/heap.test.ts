@@ -301,3 +301,13 @@ describe('in a fresh process', () => {
     expect(r.reason).toMatch(/NUMBATS_HEAP=off/);
   });
 });
+
+describe('garbage-collection pressure', () => {
+  it('a 2 GiB limit (the default) paces nudges by 64 MB, not by every block over 64 KiB', () => {
+    // `maxBytes >> 2` wrapped to a negative number at 2 GiB: every allocation then nudged V8
+    // with a 128 MB ballast buffer (milliseconds each).
+    const h = new Heap(65536, 2 * 1024 ** 3);
+    for (let k = 0; k < 50; k++) h.free(h.alloc('float64', 10_000));
+    expect(h.pressure.nudges).toBe(0);
+  });
+});

@@ -42,7 +42,7 @@ export function dispatcher(f: (...a: any[]) => unknown, options: JitOptions = {}
   return jit(f, options) as unknown as Jitted;
 }
 
-type Jitted = ((...a: unknown[]) => unknown) & { inspect(): string };
+type Jitted = ((...a: any[]) => unknown) & { inspect(): string };
 
 const attempt = (f: () => unknown): unknown => {
   try {
@@ -74,9 +74,11 @@ export function wasmEqualsJs(d: Jitted, args: readonly unknown[]): string {
   const wArgs = args.map((a) => (isNdarray(a) ? onHeapCopy(a) : a));
   wasmConfig.enabled = false;
   const js = attempt(() => d(...jsArgs));
+  // A call that failed before choosing a path (a compile error) leaves an older path.
+  const called = lastJitPath() === 'js: the wasm engine is off';
   wasmConfig.enabled = true;
   const w = attempt(() => d(...wArgs));
-  const path = lastJitPath();
+  const path = called ? lastJitPath() : `not called: ${String(js)}`;
   expectSameResult(w, js, 'result');
   jsArgs.forEach((a, i) => {
     if (isNdarray(a)) expectSameBits(wArgs[i] as NdArray, a, `argument ${i + 1} after the call`);
