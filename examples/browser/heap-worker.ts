@@ -43,9 +43,10 @@ function compareLife(n = 512, gens = 8): Comparison {
   return comparison(cpu, par, parallelStatus().jobs - jobs, lifeOn, cpuMs, parMs);
 }
 
-self.onmessage = async () => {
+self.onmessage = async (e: MessageEvent<{ n?: number; side?: number }>) => {
+  const { n = 1_000_000, side = 512 } = e.data;
   setParallelOptions({ workers: 2 });
-  const x = input(1_000_000);
+  const x = input(n);
   const jobs = parallelStatus().jobs;
   const first = compareWave(x);
   const firstJobs = parallelStatus().jobs - jobs;
@@ -53,17 +54,19 @@ self.onmessage = async () => {
   for (let t = 0; t < 500 && parallelStatus().available && parallelStatus().ready < 2; t++)
     await tick();
   const wave = compareWave(x);
-  const life = compareLife();
+  const life = compareLife(side);
   // Grow the heap while the pool is alive; the newest array lies in the grown part.
   const kept: NdArray[] = [];
   const before = heapStatus().size;
-  while (heapStatus().size === before && kept.length < 64) kept.push(zeros([1 << 20], 'float64'));
+  // (without a heap there is nothing to grow)
+  while (heapStatus().enabled && heapStatus().size === before && kept.length < 64)
+    kept.push(zeros([1 << 20], 'float64'));
   const after = heapStatus().size;
   const grown = {
     before,
     after,
     wave: compareWave(input(1 << 20, kept[kept.length - 1])),
-    life: compareLife(),
+    life: compareLife(side),
   };
   self.postMessage({
     heap: heapStatus(),

@@ -58,11 +58,12 @@ async function grow() {
 }
 
 /**
- * Runs heap-worker.ts and resolves with what it reports. A worker's script brings its own
+ * Runs heap-worker.ts (a ufunc over `n` elements, Life on `side`² boards) and resolves
+ * with what it reports. A worker's script brings its own
  * Content-Security-Policy (it does not inherit the page's), so the page's `?csp=` preset
  * is passed on to the worker's request.
  */
-function inWorker(): Promise<unknown> {
+function inWorker(n?: number, side?: number): Promise<unknown> {
   const csp = new URLSearchParams(location.search).get('csp');
   const url = new URL(`./heap-worker.ts${csp ? `?csp=${csp}` : ''}`, import.meta.url);
   const w = new Worker(url, { type: 'module' });
@@ -72,7 +73,7 @@ function inWorker(): Promise<unknown> {
       w.terminate();
     };
     w.onerror = (e) => reject(new Error(e.message));
-    w.postMessage({});
+    w.postMessage({ n, side });
   });
 }
 
@@ -100,7 +101,7 @@ declare global {
       status: () => Promise<ReturnType<typeof status>>;
       runWave: (n?: number) => ReturnType<typeof runWave>;
       grow: () => ReturnType<typeof grow>;
-      inWorker: () => ReturnType<typeof inWorker>;
+      inWorker: (n?: number, side?: number) => ReturnType<typeof inWorker>;
       tryWave: (n?: number) => Promise<ReturnType<typeof tryWave>>;
     };
   }

@@ -3,8 +3,8 @@
  * isolated page numbats' arrays live on the shared WebAssembly heap, and `parallel` calls
  * on them run the wasm loops on two Web Workers with results equal to `cpu`'s bit for bit
  * — on the page's main thread through `.async`, in a module worker synchronously (a float64
- * ufunc over 1e6 elements, and a Life stencil) — also after the heap grew while the pool
- * was alive. A page that is not isolated has no heap and no pool, says why, and gives the
+ * ufunc over 1e6 elements, and a Life stencil whose SIMD interior runs by row bands) —
+ * also after the heap grew while the pool was alive. A page that is not isolated has no heap and no pool, says why, and gives the
  * same bits on the JS loops.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,9 +73,12 @@ describe.skipIf(skipBrowserTests('heap'))(
       expect(r.wave).toMatchObject({ jobs: 1, differing: 0, shared: true });
       expect(r.wave.parallelPath).toMatch(WASM_ON_WORKERS);
       // Life, 8 generations on 512²: cpu runs the interior as SIMD wasm; each parallel
-      // generation is one job on the workers; both on heap boards, the same bits.
+      // generation is one job, the same SIMD module over row bands on both workers (their
+      // border rows on the JS loop); both on heap boards, the same bits.
       expect(r.life.cpuPath).toMatch(/wasm interior: SIMD i8x16/);
-      expect(r.life.parallelPath).toMatch(/parallel target, last call: ran on the workers/);
+      expect(r.life.parallelPath).toMatch(
+        /parallel target, last call: ran on the workers[^\n]*\n.*wasm interior on 2 worker\(s\), 8 band\(s\): SIMD i8x16/,
+      );
       expect(r.life).toMatchObject({ jobs: 8, differing: 0, shared: true });
       expect(r.life.parallel).toBe(r.life.cpu);
       // the heap grew with the pool alive; both kernels still right on the workers
@@ -83,6 +86,7 @@ describe.skipIf(skipBrowserTests('heap'))(
       expect(r.grown.wave).toMatchObject({ jobs: 1, differing: 0 });
       expect(r.grown.wave.parallelPath).toMatch(WASM_ON_WORKERS);
       expect(r.grown.life).toMatchObject({ jobs: 8, differing: 0 });
+      expect(r.grown.life.parallelPath).toMatch(/wasm interior on 2 worker\(s\)/);
       expect(bp.errors).toEqual([]);
     });
 
