@@ -49,21 +49,6 @@ export interface StencilCallPlan {
  * operands that live on the numbats heap. Everything is in elements; levels are the loop's
  * axes, outermost first (the `cpu` loop's order).
  */
-/**
- * A call's interior compiled to a wasm loop module, for the `parallel` target to run by
- * bands of rows of the outermost loop level on its workers (next to the border loop).
- */
-export interface WasmStencilInterior {
-  /** The compiled module and its `js` import names (posted to each worker once). */
-  readonly code: { readonly module: object; readonly imports: readonly string[] };
-  /** The heap's shared memory the module imports. */
-  readonly memory: object;
-  /** The module's `run` arguments for the interior cells of rows `lo..hi-1` (null: none). */
-  argsFor(lo: number, hi: number): number[] | null;
-  /** Records the call's path for `inspect()`. */
-  note(workers: number, bands: number): void;
-}
-
 export interface WasmStencilPlan {
   /** The kernel typed with integer wraps after every operation (not the deferred-wrap form). */
   readonly typed: TypedKernel;

@@ -9,7 +9,7 @@ import { targetFor } from '../targets/registry.js';
 import type { Layout, LoopSpec } from './codegen.js';
 import type { StencilCore, Typing } from './dispatcher.js';
 import type { Boundary } from './types.js';
-import { interiorForWorkers, interiorOnWasm } from './wasm.js';
+import { interiorOnWasm } from './wasm.js';
 
 /** A call's operands after validation. */
 export interface StencilRun {
@@ -108,14 +108,9 @@ export function runStencil(core: StencilCore, r: StencilRun): void {
   const P = all.map((x) => x.offset);
   const target = targetFor(core.target);
   if (target.workersFor?.(core, core.name, sizeOf(shape))) {
-    // The workers run the body of the loop compiled under `key`, or, when the interior runs
-    // on wasm there too, the border-only loop beside the interior module.
-    const interior = target.runStencilLoop
-      ? interiorForWorkers(r, perm, D as TypedArray[], P, N, S, R, A)
-      : undefined;
-    const k = interior ? `${key}|border` : key;
-    core.loop(k, spec(interior !== undefined));
-    if (target.runStencilLoop?.(core, k, D as TypedArray[], P, N, S, R, A, C, interior)) return;
+    // The workers run the body of the loop compiled under `key`.
+    core.loop(key, spec(false));
+    if (target.runStencilLoop?.(core, key, D as TypedArray[], P, N, S, R, A, C)) return;
   } else if (interiorOnWasm(r, perm, D as TypedArray[], P, N, S, R, A)) {
     // The interior ran on wasm; the border bands stay on the JS loop.
     core.loop(`${key}|border`, spec(true))(D, P, N, S, R, A, C);

@@ -7,10 +7,9 @@
 import { dtypeOf, sizeOf } from '../core/array.js';
 import type { TypedArray } from '../core/dtypes.js';
 import { existingHeap } from '../core/heap.js';
-import type { WasmStencilInterior, WasmStencilPlan } from '../plan/stencil.js';
 import { engineOffReason } from '../targets/wasm/compile.js';
 import { wasmConfig } from '../targets/wasm/map.js';
-import { noteJsStencil, runWasmStencil, wasmStencilInterior } from '../targets/wasm/stencil.js';
+import { noteJsStencil, runWasmStencil } from '../targets/wasm/stencil.js';
 import type { StencilRun } from './run.js';
 
 /**
@@ -27,51 +26,18 @@ export function interiorOnWasm(
   R: readonly number[],
   A: readonly number[],
 ): boolean {
-  const p = wasmPlan(r, perm, D, P, N, S, R, A);
-  return p !== undefined && runWasmStencil(p);
-}
-
-/**
- * The call's interior as a wasm module for the `parallel` workers, or undefined (they then
- * run the whole JS loop); the same conditions as {@link interiorOnWasm}.
- */
-export function interiorForWorkers(
-  r: StencilRun,
-  perm: readonly number[],
-  D: readonly TypedArray[],
-  P: readonly number[],
-  N: readonly number[],
-  S: readonly number[],
-  R: readonly number[],
-  A: readonly number[],
-): WasmStencilInterior | undefined {
-  const p = wasmPlan(r, perm, D, P, N, S, R, A);
-  return p && wasmStencilInterior(p);
-}
-
-/** The wasm engine's plan of the call, or undefined when it cannot run (reason recorded). */
-function wasmPlan(
-  r: StencilRun,
-  perm: readonly number[],
-  D: readonly TypedArray[],
-  P: readonly number[],
-  N: readonly number[],
-  S: readonly number[],
-  R: readonly number[],
-  A: readonly number[],
-): WasmStencilPlan | undefined {
   // Small calls take the JS loop without a word (recording it would cost them time).
-  if (sizeOf(r.result.shape) < wasmConfig.minElements) return undefined;
+  if (sizeOf(r.result.shape) < wasmConfig.minElements) return false;
   if (!wasmConfig.enabled || existingHeap() === undefined) {
     noteJsStencil(r.typing.wrapped, engineOffReason());
-    return undefined;
+    return false;
   }
   const typed = r.typing.wrapped;
   const scalarOf = new Map<number, number>();
   r.ops.forEach((op, p) => {
     if (op.kind === 'scalar') scalarOf.set(p, scalarOf.size);
   });
-  return {
+  return runWasmStencil({
     typed,
     sites: r.typing.sites.map((s) => s.data),
     operandOf: new Map(r.arrayParams.map((p, o) => [p, o])),
@@ -85,5 +51,5 @@ function wasmPlan(
     S,
     R,
     A,
-  };
+  });
 }

@@ -3,17 +3,12 @@
  * per worker. Each band runs the `cpu` loop with the band appended to its bounds array `R`
  * (the loop then visits only those rows, still reading neighbours and applying the
  * boundary mode against the whole array), so every worker handles the border rows that
- * fall in its own band and the result is identical to `cpu`. When the operands live on the
- * heap and the interior lowers to wasm (`interior`), each band is two chunks, as `cpu` runs
- * the whole call: the border-only JS loop over the band's rows, and the interior module
- * over the band's interior rows (the same module `cpu` runs, on the same memory).
+ * fall in its own band and the result is identical to `cpu`.
  */
 import type { TypedArray } from '../../core/dtypes.js';
-import type { StencilLoopSource, WasmStencilInterior } from '../../plan/stencil.js';
+import type { StencilLoopSource } from '../../plan/stencil.js';
 import { type Chunk, dispatch, loopRef } from './map.js';
-import { poolSize } from './pool.js';
 import { chunkRanges, touchedRange } from './split.js';
-import { codeRef } from './wasm.js';
 
 /** Runs a compiled stencil loop over row bands; false when there is nothing to split. */
 export function runStencilParallel(
@@ -26,7 +21,6 @@ export function runStencilParallel(
   R: number[],
   A: number[],
   C: number[],
-  interior?: WasmStencilInterior,
 ): boolean {
   const nd = N.length;
   if (nd === 0 || N[0] < 2) return false;
@@ -35,23 +29,13 @@ export function runStencilParallel(
     key,
     () => `'use strict';return function numbatsStencil(D,P,N,S,R,A,C){\n${core.loopSource(key)}\n}`,
   );
-  const bands = chunkRanges(N[0]);
-  const chunks: Chunk[] = bands.map(([lo, hi]) => ({
+  const chunks: Chunk[] = chunkRanges(N[0]).map(([lo, hi]) => ({
     ref,
     P,
     args: [N, S, [...R.slice(0, 2 * nd), lo, hi], A, C],
   }));
-  if (interior) {
-    const wasm = codeRef(interior.code);
-    for (const [lo, hi] of bands) {
-      const args = interior.argsFor(lo, hi);
-      if (args) chunks.push({ ref: wasm, P: [], args });
-    }
-    interior.note(Math.min(poolSize(), chunks.length), bands.length);
-  }
   // Every operand may be touched anywhere in its extent (neighbours, boundary remaps).
   const { lo, hi } = touchedRange(P, N, S);
-  const job = interior && { chunks: [], memory: interior.memory, after: () => {} };
-  dispatch(D, lo, hi, D.length - 1, 1, chunks, job);
+  dispatch(D, lo, hi, D.length - 1, 1, chunks);
   return true;
 }

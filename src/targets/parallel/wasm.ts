@@ -60,22 +60,6 @@ function refOf(loop: WasmLoop): LoopRef {
   return r;
 }
 
-/** Worker-side ids of wasm modules posted as they are (a stencil's interior module). */
-const codeRefs = new WeakMap<object, LoopRef>();
-
-/** The loop reference of a posted module (`code` is one object per module). */
-export function codeRef(code: {
-  readonly module: object;
-  readonly imports: readonly string[];
-}): LoopRef {
-  let r = codeRefs.get(code);
-  if (!r) {
-    r = { id: newLoopId(), src: { module: code.module, imports: code.imports } };
-    codeRefs.set(code, r);
-  }
-  return r;
-}
-
 const strideOf = (S: readonly number[], nd: number, o: number, l: number) =>
   S.length === 0 ? 1 : S[o * nd + l];
 

@@ -19,7 +19,7 @@ import type { TypedKernel } from '../../compiler/ir.js';
 import { type DType, STORAGE } from '../../core/dtypes.js';
 import { existingHeap, type Heap } from '../../core/heap.js';
 import { OwnedCaches } from '../../core/spec-cache.js';
-import type { RelData, WasmStencilInterior, WasmStencilPlan } from '../../plan/stencil.js';
+import type { RelData, WasmStencilPlan } from '../../plan/stencil.js';
 import { encodeModule, FuncBuilder, moduleText, type ValType } from './encode.js';
 import {
   type ExtExpr,
@@ -53,9 +53,6 @@ export interface WasmStencilLoop {
   readonly emitMs: number;
   compileMs: number;
   readonly bytes: number;
-  /** The compiled module (the `parallel` workers instantiate it too) and its import names. */
-  module?: WebAssembly.Module;
-  readonly importNames?: readonly string[];
 }
 
 const cache = new OwnedCaches<TypedKernel, string, WasmStencilLoop>();
@@ -134,15 +131,7 @@ function buildStencilLoop(
     return { key, reason: why, simd: null, text: '', emitMs: 0, compileMs: 0, bytes: 0 };
   }
   const { bytes, imports, text, simd } = emitted;
-  const importNames = imports.list.map((i) => i.name);
-  const base = {
-    key,
-    simd,
-    text,
-    emitMs: performance.now() - t0,
-    bytes: bytes.length,
-    importNames,
-  };
+  const base = { key, simd, text, emitMs: performance.now() - t0, bytes: bytes.length };
   return instantiateLoop<typeof base, (...a: number[]) => void>(base, bytes, imports, heap);
 }
 
@@ -497,70 +486,6 @@ export function emitStencil(
  * recording why. On true, the caller runs the border bands only.
  */
 export function runWasmStencil(p: WasmStencilPlan): boolean {
-  const c = interiorCall(p);
-  if (!c) return false;
-  // An empty interior (an axis no longer than the neighborhood) leaves every cell to the
-  // border loop; the module is not called (its bases may point past the array).
-  if (!c.empty) c.loop.run!(...c.args);
-  record(
-    p.typed,
-    `wasm interior: ${c.loop.simd ? `SIMD ${c.loop.simd}` : 'scalar'} loop ${c.loop.key}; border bands on the JS loop`,
-  );
-  return true;
-}
-
-/** The posted form of each loop (one object per loop, so workers cache it by identity). */
-const codeOf = new WeakMap<WasmStencilLoop, WasmStencilInterior['code']>();
-
-/**
- * The interior of a call for the `parallel` target, which runs it by row bands of the
- * outermost level on its workers (each band's rows clipped to the interior), or undefined
- * (the reason recorded) when the call's interior cannot run on wasm.
- */
-export function wasmStencilInterior(p: WasmStencilPlan): WasmStencilInterior | undefined {
-  const c = interiorCall(p);
-  if (!c) return undefined;
-  const { loop, args, empty } = c;
-  if (!loop.module) {
-    note(p.typed, 'the interior module is not available to the workers');
-    return undefined;
-  }
-  let code = codeOf.get(loop);
-  if (!code) {
-    code = { module: loop.module, imports: loop.importNames ?? [] };
-    codeOf.set(loop, code);
-  }
-  const nd = p.N.length;
-  const nops = p.nin + 1;
-  const bpe = p.dtypes.map((d) => STORAGE[d].BYTES_PER_ELEMENT);
-  return {
-    code,
-    memory: existingHeap()!.memory,
-    argsFor(lo, hi) {
-      const a = Math.max(lo, p.R[0]);
-      const b = Math.min(hi, p.R[1]);
-      if (empty || b <= a) return null;
-      const band = args.slice();
-      for (let o = 0; o < nops; o++) band[o] += (a - p.R[0]) * p.S[o * nd] * bpe[o];
-      band[nops] = b - a;
-      return band;
-    },
-    note(workers, bands) {
-      record(
-        p.typed,
-        `wasm interior on ${workers} worker(s), ${bands} band(s): ${loop.simd ? `SIMD ${loop.simd}` : 'scalar'} loop ${loop.key}; border bands on the JS loop`,
-      );
-    },
-  };
-}
-
-/**
- * The interior's loop and `run` arguments for a call, or false when it cannot run on wasm
- * (the reason recorded). `empty`: some level has no interior rows.
- */
-function interiorCall(
-  p: WasmStencilPlan,
-): { loop: WasmStencilLoop; args: number[]; empty: boolean } | false {
   const heap = existingHeap();
   if (!heap) return false;
   const nd = p.N.length;
@@ -613,7 +538,14 @@ function interiorCall(
     args.push(delta * STORAGE[p.dtypes[o]].BYTES_PER_ELEMENT);
   }
   for (const [, j] of [...p.scalarOf.entries()].sort((x, y) => x[1] - y[1])) args.push(p.A[j]);
-  return { loop, args, empty };
+  // An empty interior (an axis no longer than the neighborhood) leaves every cell to the
+  // border loop; the module is not called (its bases may point past the array).
+  if (!empty) loop.run(...args);
+  record(
+    p.typed,
+    `wasm interior: ${loop.simd ? `SIMD ${loop.simd}` : 'scalar'} loop ${loop.key}; border bands on the JS loop`,
+  );
+  return true;
 }
 
 function record(k: TypedKernel, path: string): void {
