@@ -15,6 +15,7 @@ import { HELPERS } from '../../compiler/emit-js.js';
 import { existingHeap } from '../../core/heap.js';
 import type { StencilOnWasm, WasmStencilPlan } from '../../plan/stencil.js';
 import { recordStencilPath, type WasmStencilLoop, wasmStencilCall } from '../wasm/stencil.js';
+import { noteEngine } from './last-call.js';
 import type { Chunk, LoopRef } from './map.js';
 import { newLoopId } from './pool.js';
 import type { WasmJob } from './wasm.js';
@@ -90,14 +91,20 @@ export function stencilWasmJob(
       args: [js.N, js.S, [...js.R.slice(0, 2 * nd), lo, hi], js.A, js.C],
     });
   }
-  recordStencilPath(
-    plan.typed,
+  record(
+    plan,
     `wasm on ${Math.min(workers, bands.length)} worker(s), ${bands.length} band(s): ${loop.simd ? `SIMD ${loop.simd}` : 'scalar'} interior loop ${loop.key}; border rows on the JS worker loops`,
   );
   return { chunks, memory: heap.memory, after() {} };
 }
 
 function note(plan: WasmStencilPlan, reason: string): string {
-  recordStencilPath(plan.typed, `js on the workers: ${reason}`);
+  record(plan, `js on the workers: ${reason}`);
   return reason;
+}
+
+/** The path, for the kernel's `inspect()` and `parallelStatus().lastCall.engine`. */
+function record(plan: WasmStencilPlan, path: string): void {
+  recordStencilPath(plan.typed, path);
+  noteEngine(path);
 }

@@ -183,7 +183,7 @@ for (const workers of [2, 3, 4]) {
           `^wasm on ${workers} worker\\(s\\), \\d+ band\\(s\\): SIMD f64x2 interior loop .*border rows on the JS worker loops$`,
         ),
       );
-      expect(parallelStatus().lastCall?.path).toBe('workers');
+      expect(parallelStatus().lastCall).toMatchObject({ path: 'workers', engine: path });
     });
   });
 }
@@ -212,6 +212,7 @@ describe('parallel stencil: which path, and why', () => {
     const plain = ndarray(new Uint8Array(g.data as Uint8Array), [40, 50]) as NdArray;
     const path = fourWays(life, (s) => s(plain), 'life off heap');
     expect(path).toBe('js on the workers: input 0 is outside the heap');
+    expect(parallelStatus().lastCall?.engine).toBe(path);
     const out = zeros([40, 50], 'uint8');
     const plainOut = ndarray(new Uint8Array(2000), [40, 50]) as NdArray;
     life.par(g, { out: plainOut });
@@ -233,6 +234,7 @@ describe('parallel stencil: which path, and why', () => {
     });
     const path = fourWays(p, (s) => s(u, -2), 'computed offset');
     expect(path).toMatch(/^js on the workers: a read at a computed offset/);
+    expect(parallelStatus().lastCall?.engine).toBe(path);
   });
 
   it('the engine switched off: the JS worker loops, with the reason', () => {
@@ -241,6 +243,7 @@ describe('parallel stencil: which path, and why', () => {
       life.par(grid());
       expect(lastStencilPathOfAnyCall()).toMatch(/^js on the workers: /);
       expect(parallelStatus().lastCall?.path).toBe('workers');
+      expect(parallelStatus().lastCall?.engine).toBeUndefined();
     } finally {
       wasmConfig.enabled = true;
     }
@@ -250,5 +253,6 @@ describe('parallel stencil: which path, and why', () => {
     const g = zeros([1, 64], 'float64');
     const path = fourWays(pairOf(KERNELS[1], 'nearest', 0), (s) => s(g), 'one row');
     expect(path).toMatch(/^wasm interior: /);
+    expect(parallelStatus().lastCall?.engine).toBeUndefined();
   });
 });
