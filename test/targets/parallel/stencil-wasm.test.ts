@@ -13,6 +13,8 @@ import {
   type Boundary,
   closePool,
   type DType,
+  free,
+  heapStatus,
   type NdArray,
   parallelStatus,
   type Rel,
@@ -246,6 +248,43 @@ describe('parallel stencil: which path, and why', () => {
       expect(parallelStatus().lastCall?.engine).toBeUndefined();
     } finally {
       wasmConfig.enabled = true;
+    }
+  });
+
+  it('the workers keep their module instances after the heap grows under them', () => {
+    const lap = pairOf(KERNELS[1], 'nearest', 0);
+    const small = zeros([30, 40]);
+    (small.data as Float64Array).forEach((_, i, a) => {
+      a[i] = Math.cos(i);
+    });
+    expect(fourWays(lap, (s) => s(small), 'before growth')).toMatch(ON_WASM);
+    const before = heapStatus().size;
+    // Rows past the current end of the memory: the heap must grow to hold them.
+    const cols = 64;
+    const rows = Math.ceil(before / 8 / cols) + 64;
+    const big = zeros([rows, cols]);
+    try {
+      const d = big.data as Float64Array;
+      expect(d.byteOffset + d.byteLength).toBeGreaterThan(before);
+      for (let i = 0; i < d.length; i++) d[i] = Math.sin(i) + i * 1e-6;
+      const out = zeros([rows, cols]);
+      try {
+        const path = fourWays(
+          lap,
+          (s) => {
+            out.data.fill(0);
+            s(big, { out });
+            // A copy: the four paths write the same `out`.
+            return ndarray(Float64Array.from(out.data as Float64Array), [rows, cols]) as NdArray;
+          },
+          'after growth',
+        );
+        expect(path).toMatch(ON_WASM);
+      } finally {
+        free(out);
+      }
+    } finally {
+      free(big);
     }
   });
 
