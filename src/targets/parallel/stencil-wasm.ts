@@ -82,6 +82,8 @@ export function stencilWasmJob(
   const border = jsLoop(on.borderKey);
   const chunks: Chunk[] = [];
   for (const [lo, hi] of bands) {
+    // A band has the whole call's module key (levels, stride classes, dtypes, inner axis),
+    // so `ref` is its module too.
     const band = wasmStencilCall(bandPlan(plan, lo, hi));
     if (typeof band === 'string') return note(plan, band);
     if (band.args) chunks.push({ ref, P: [], args: band.args });
