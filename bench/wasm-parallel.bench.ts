@@ -5,7 +5,16 @@
  * "hand loop" column, so numbats/hand below 1 is the threads' speedup), and `parallel` with
  * the wasm engine switched off (the JS worker loops; its time is in the row's note).
  */
-import { parallelStatus, vectorize, zeros } from '../src/index.js';
+import { lifeRule } from '../examples/game-of-life.js';
+import {
+  free,
+  type NdArray,
+  parallelStatus,
+  type Rel,
+  stencil,
+  vectorize,
+  zeros,
+} from '../src/index.js';
 import { type Row, sideBySide } from './harness.js';
 import { filled, jsLoops } from './heap-contenders.js';
 
@@ -29,7 +38,8 @@ export function wasmParallelBenchmarks(rounds: number): Row[] {
   const M = 4000;
   const Mm = filled([M, M]);
   const o1 = zeros([M]);
-  const workloads: [string, string, () => unknown, () => unknown][] = [
+  const sten = stencilWorkloads();
+  const workloads: Workload[] = [
     [
       'heapParAdd',
       'heap: add 2×1e7 f64, parallel',
@@ -60,7 +70,54 @@ export function wasmParallelBenchmarks(rounds: number): Row[] {
       () => addPar.reduce(Mm, { axis: null }),
       () => addCpu.reduce(Mm, { axis: null }),
     ],
+    ...sten.workloads,
   ];
+  const rows = timeWorkloads(workloads, rounds, st.workers);
+  for (const a of sten.arrays) free(a);
+  return rows;
+}
+
+/** A row: key, label, the `parallel` call and the same call on `cpu`. */
+type Workload = [string, string, () => unknown, () => unknown];
+
+/**
+ * The 4096² float64 Laplacian ('skip') and uint8 Life step ('wrap') of wasm.bench.ts, on
+ * `parallel` and on `cpu`: each worker's row band runs its interior on the wasm module.
+ */
+export function stencilWorkloads(): { workloads: Workload[]; arrays: NdArray[] } {
+  const G = 4096;
+  const lapFn = (u: Rel) => u(-1, 0) + u(1, 0) + u(0, -1) + u(0, 1) - 4 * u(0, 0);
+  const lapPar = stencil(lapFn, { name: 'laplacian', target: 'parallel' });
+  const lapCpu = stencil(lapFn, { name: 'laplacian' });
+  const lifePar = stencil(lifeRule, { boundary: 'wrap', name: 'life', target: 'parallel' });
+  const lifeCpu = stencil(lifeRule, { boundary: 'wrap', name: 'life' });
+  const grid = filled([G, G]);
+  const lapOut = zeros([G, G]);
+  const board = zeros([G, G], 'uint8');
+  const bd = board.data as Uint8Array;
+  for (let i = 0; i < bd.length; i++) bd[i] = Math.random() < 0.3 ? 1 : 0;
+  const next = zeros([G, G], 'uint8');
+  return {
+    workloads: [
+      [
+        'heapParLaplacian',
+        'heap: Laplacian 4096² f64, parallel',
+        () => lapPar(grid, { out: lapOut }),
+        () => lapCpu(grid, { out: lapOut }),
+      ],
+      [
+        'heapParLife',
+        'heap: Life step 4096² u8, parallel',
+        () => lifePar(board, { out: next }),
+        () => lifeCpu(board, { out: next }),
+      ],
+    ],
+    arrays: [grid, lapOut, board, next],
+  };
+}
+
+/** Times each workload: `parallel` on wasm, `cpu` on wasm, `parallel` on its JS worker loops. */
+export function timeWorkloads(workloads: Workload[], rounds: number, workers: number): Row[] {
   const rows: Row[] = [];
   for (const [key, workload, par, cpu] of workloads) {
     const t = sideBySide(
@@ -80,7 +137,7 @@ export function wasmParallelBenchmarks(rounds: number): Row[] {
       workload,
       numbats: p,
       hand: c,
-      note: `${st.workers} workers; hand loop column = the same ufunc on cpu (wasm, one thread); parallel on the JS worker loops: ${js.toFixed(2)} ms (wasm workers ${(js / p).toFixed(1)}× faster)`,
+      note: `${workers} workers; hand loop column = the same kernel on cpu (wasm, one thread); parallel on the JS worker loops: ${js.toFixed(2)} ms (wasm workers ${(js / p).toFixed(1)}× faster)`,
     });
   }
   return rows;

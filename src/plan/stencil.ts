@@ -76,3 +76,13 @@ export interface WasmStencilPlan {
   /** Values of the number parameters. */
   readonly A: readonly number[];
 }
+
+/**
+ * A `parallel` stencil call over heap operands: each worker's row band runs the interior
+ * with the wasm module of `plan` (cut to the band) and its border rows with the JS loop
+ * compiled under `borderKey` (generated without its interior).
+ */
+export interface StencilOnWasm {
+  readonly plan: WasmStencilPlan;
+  readonly borderKey: string;
+}

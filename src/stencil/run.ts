@@ -9,7 +9,7 @@ import { targetFor } from '../targets/registry.js';
 import type { Layout, LoopSpec } from './codegen.js';
 import type { StencilCore, Typing } from './dispatcher.js';
 import type { Boundary } from './types.js';
-import { interiorOnWasm } from './wasm.js';
+import { interiorOnWasm, wasmStencilPlan } from './wasm.js';
 
 /** A call's operands after validation. */
 export interface StencilRun {
@@ -108,10 +108,17 @@ export function runStencil(core: StencilCore, r: StencilRun): void {
   const P = all.map((x) => x.offset);
   const target = targetFor(core.target);
   if (target.workersFor?.(core, core.name, sizeOf(shape))) {
-    // The workers run the body of the loop compiled under `key`.
+    // The workers run the body of the loop compiled under `key`; on the heap, the interior
+    // of each row band on wasm and its border rows with the loop compiled under `border`.
     core.loop(key, spec(false));
-    if (target.runStencilLoop?.(core, key, D as TypedArray[], P, N, S, R, A, C)) return;
-  } else if (interiorOnWasm(r, perm, D as TypedArray[], P, N, S, R, A)) {
+    const wasm = wasmStencilPlan(r, perm, D as TypedArray[], P, N, S, R, A, true);
+    const border = `${key}|border`;
+    if (wasm) core.loop(border, spec(true));
+    const onWasm = wasm && { plan: wasm, borderKey: border };
+    if (target.runStencilLoop?.(core, key, D as TypedArray[], P, N, S, R, A, C, onWasm)) return;
+  }
+  // On the calling thread (a call the workers do not take runs like a `cpu` call).
+  if (interiorOnWasm(r, perm, D as TypedArray[], P, N, S, R, A)) {
     // The interior ran on wasm; the border bands stay on the JS loop.
     core.loop(`${key}|border`, spec(true))(D, P, N, S, R, A, C);
     return;

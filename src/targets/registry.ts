@@ -10,7 +10,7 @@ import { describe, type TypedArray } from '../core/dtypes.js';
 import type { GufuncLayout, ShapePlan, TypedGufunc } from '../plan/gufunc.js';
 import type { MapCallOperands } from '../plan/map.js';
 import type { RecordLoopSource } from '../plan/records.js';
-import type { StencilCallPlan, StencilLoopSource } from '../plan/stencil.js';
+import type { StencilCallPlan, StencilLoopSource, StencilOnWasm } from '../plan/stencil.js';
 import { cpuTarget } from './cpu/target.js';
 import { gpuTarget } from './gpu/target.js';
 import { parallelTarget } from './parallel/target.js';
@@ -85,6 +85,7 @@ export interface Target {
     R: number[],
     A: number[],
     C: number[],
+    wasm?: StencilOnWasm,
   ): boolean;
   runRecords?(
     call: RecordLoopSource,

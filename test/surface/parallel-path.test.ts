@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   closePool,
   guvectorize,
+  heapStatus,
   parallelStatus,
   type Rel,
   stencil,
@@ -40,7 +41,12 @@ describe('which path a parallel call took', () => {
           reason: `100000 elements >= threshold ${st.threshold}: split over ${st.workers} worker(s)`,
         }
       : { path: 'inline', reason: `no worker pool here: ${st.reason}` };
-    expect(big).toEqual({ name: 'dbl', elements: 100000, ...expected });
+    const { engine, ...rest } = big!;
+    expect(rest).toEqual({ name: 'dbl', elements: 100000, ...expected });
+    // On the workers: which engine ran the loops (wasm modules on the heap, or JS), and why.
+    if (st.available && heapStatus().enabled)
+      expect(engine).toMatch(new RegExp(`^wasm on ${st.workers} worker\\(s\\)`));
+    else expect(engine).toBeUndefined();
     expect(dbl.inspect()).toContain(big?.reason);
   });
 

@@ -22,6 +22,12 @@ export interface ParallelCallReport {
   elements: number;
   /** Why it took that path, and how to change it. */
   reason: string;
+  /**
+   * On the workers, over operands the WebAssembly engine could take (on the numbats heap):
+   * whether they ran its modules (`wasm on 2 worker(s), …`) or their JS loops, and why
+   * (`js on the workers: input 0 is outside the heap`). Absent otherwise.
+   */
+  engine?: string;
 }
 
 /** `parallelStatus()` with the path of the last parallel call. */
@@ -37,6 +43,7 @@ interface Note {
   async: boolean;
   /** The id of the call's first job (see `lastRescuedJob`). */
   firstJob: number;
+  engine?: string;
 }
 
 let last: Note | null = null;
@@ -60,6 +67,11 @@ export function decideWorkers(kernel: object, name: string, elements: number): b
   return workers;
 }
 
+/** Records which engine the workers run the current call on (see `ParallelCallReport.engine`). */
+export function noteEngine(engine: string): void {
+  if (last) last.engine = engine;
+}
+
 function report(n: Note): ParallelCallReport {
   const st = poolStatus();
   let reason: string;
@@ -78,7 +90,9 @@ function report(n: Note): ParallelCallReport {
     reason =
       'the pool was still starting (a nested worker starts between calls); the next call uses it';
   const path = n.workers && !rescued ? 'workers' : 'inline';
-  return { name: n.name, path, elements: n.elements, reason };
+  const r: ParallelCallReport = { name: n.name, path, elements: n.elements, reason };
+  if (n.engine !== undefined && path === 'workers') r.engine = n.engine;
+  return r;
 }
 
 /** The path of the last parallel call of `kernel` (null when it has not run on `parallel`). */

@@ -3,12 +3,16 @@
  * per worker. Each band runs the `cpu` loop with the band appended to its bounds array `R`
  * (the loop then visits only those rows, still reading neighbours and applying the
  * boundary mode against the whole array), so every worker handles the border rows that
- * fall in its own band and the result is identical to `cpu`.
+ * fall in its own band and the result is identical to `cpu`. With every operand on the
+ * numbats heap, each band's interior runs the `cpu` target's wasm module instead and its
+ * border rows the JS loop generated without the interior (./stencil-wasm.ts).
  */
 import type { TypedArray } from '../../core/dtypes.js';
-import type { StencilLoopSource } from '../../plan/stencil.js';
+import type { StencilLoopSource, StencilOnWasm } from '../../plan/stencil.js';
 import { type Chunk, dispatch, loopRef } from './map.js';
+import { poolSize } from './pool.js';
 import { chunkRanges, touchedRange } from './split.js';
+import { stencilWasmJob } from './stencil-wasm.js';
 
 /** Runs a compiled stencil loop over row bands; false when there is nothing to split. */
 export function runStencilParallel(
@@ -21,21 +25,32 @@ export function runStencilParallel(
   R: number[],
   A: number[],
   C: number[],
+  wasm?: StencilOnWasm,
 ): boolean {
   const nd = N.length;
   if (nd === 0 || N[0] < 2) return false;
-  const ref = loopRef(
-    core,
-    key,
-    () => `'use strict';return function numbatsStencil(D,P,N,S,R,A,C){\n${core.loopSource(key)}\n}`,
-  );
-  const chunks: Chunk[] = chunkRanges(N[0]).map(([lo, hi]) => ({
+  const bands = chunkRanges(N[0]);
+  // Every operand may be touched anywhere in its extent (neighbours, boundary remaps).
+  const { lo, hi } = touchedRange(P, N, S);
+  const jsLoop = (k: string) =>
+    loopRef(
+      core,
+      k,
+      () => `'use strict';return function numbatsStencil(D,P,N,S,R,A,C){\n${core.loopSource(k)}\n}`,
+    );
+  if (wasm) {
+    const job = stencilWasmJob(jsLoop, wasm, bands, poolSize(), { P, N, S, R, A, C });
+    if (typeof job !== 'string') {
+      dispatch(D, lo, hi, D.length - 1, 1, job.chunks, job);
+      return true;
+    }
+  }
+  const ref = jsLoop(key);
+  const chunks: Chunk[] = bands.map(([lo, hi]) => ({
     ref,
     P,
     args: [N, S, [...R.slice(0, 2 * nd), lo, hi], A, C],
   }));
-  // Every operand may be touched anywhere in its extent (neighbours, boundary remaps).
-  const { lo, hi } = touchedRange(P, N, S);
   dispatch(D, lo, hi, D.length - 1, 1, chunks);
   return true;
 }

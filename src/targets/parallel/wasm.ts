@@ -26,6 +26,7 @@ import {
   wasmConfig,
   wasmLoop,
 } from '../wasm/map.js';
+import { noteEngine } from './last-call.js';
 import type { Chunk, LoopRef } from './map.js';
 import { currentAsyncSink, newLoopId } from './pool.js';
 import { wasmImport } from './wasm-imports.js';
@@ -121,7 +122,7 @@ export function wasmChunks(
     args: runArgs(data, plans[i], c),
   }));
   const l0 = loops[0];
-  notePath(
+  record(
     typed,
     `wasm on ${Math.min(workers, chunks.length)} worker(s), ${chunks.length} chunk(s): ${l0.simd ? `SIMD ${l0.simd}` : 'scalar'}${l0.pairwise ? ' pairwise' : ''} loop ${l0.key}`,
   );
@@ -142,8 +143,14 @@ export function wasmChunks(
 }
 
 function note(typed: TypedKernel, reason: string): string {
-  notePath(typed, `js on the workers: ${reason}`);
+  record(typed, `js on the workers: ${reason}`);
   return reason;
+}
+
+/** The path, for the kernel's `inspect()` and `parallelStatus().lastCall.engine`. */
+function record(typed: TypedKernel, path: string): void {
+  notePath(typed, path);
+  noteEngine(path);
 }
 
 /** Whether a worker can build every import of the module (the same function resolves them there). */

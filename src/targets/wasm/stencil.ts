@@ -49,6 +49,8 @@ export interface WasmStencilLoop {
   /** The SIMD shape of the innermost loop, or null for a scalar wasm loop. */
   readonly simd: string | null;
   readonly text: string;
+  /** The compiled module (the `parallel` workers instantiate it on the same memory). */
+  module?: WebAssembly.Module;
   /** Milliseconds to emit the binary and to compile + instantiate it. */
   readonly emitMs: number;
   compileMs: number;
@@ -480,20 +482,28 @@ export function emitStencil(
   };
 }
 
+/** The interior of a call as its module runs it: the loop and `run`'s arguments. */
+export interface WasmStencilCall {
+  readonly loop: WasmStencilLoop;
+  /** `run`'s arguments; null when the interior is empty (the module must not be called). */
+  readonly args: number[] | null;
+}
+
 /**
- * Runs the interior of a stencil call on wasm when every operand lives on the heap and the
- * kernel lowers; returns false (the caller's JS loop then runs the whole call) otherwise,
- * recording why. On true, the caller runs the border bands only.
+ * The loop and arguments of a call's interior when every operand lives on the heap and the
+ * kernel lowers, or why the JS loop must run the whole call. The `parallel` target calls it
+ * once per row band (a plan whose rows are the band's), so every band runs the very module
+ * the `cpu` target runs.
  */
-export function runWasmStencil(p: WasmStencilPlan): boolean {
+export function wasmStencilCall(p: WasmStencilPlan): WasmStencilCall | string {
   const heap = existingHeap();
-  if (!heap) return false;
+  if (!heap) return 'no heap';
   const nd = p.N.length;
   const nops = p.nin + 1;
-  if (nd === 0) return note(p.typed, 'a 0-d call has no loop');
+  if (nd === 0) return 'a 0-d call has no loop';
   for (let o = 0; o < nops; o++) {
     if (!heap.owns(p.D[o]))
-      return note(p.typed, `${o === p.nin ? 'the output' : `input ${o}`} is outside the heap`);
+      return `${o === p.nin ? 'the output' : `input ${o}`} is outside the heap`;
     // A view reaching outside its TypedArray reads undefined (NaN) in JS and drops its
     // writes; on wasm it would touch a neighbouring heap block.
     let lo = p.P[o];
@@ -503,11 +513,10 @@ export function runWasmStencil(p: WasmStencilPlan): boolean {
       if (span < 0) lo += span;
       else hi += span;
     }
-    if (lo < 0 || hi >= p.D[o].length)
-      return note(p.typed, `operand ${o}'s view reaches outside its buffer`);
+    if (lo < 0 || hi >= p.D[o].length) return `operand ${o}'s view reaches outside its buffer`;
   }
   const loop = wasmStencilLoop(p);
-  if (!loop.run) return note(p.typed, loop.reason ?? 'no wasm loop');
+  if (!loop.run) return loop.reason ?? 'no wasm loop';
   const sites = distinctSites(p);
   const levelOf: number[] = [];
   p.perm.forEach((a, l) => {
@@ -540,12 +549,30 @@ export function runWasmStencil(p: WasmStencilPlan): boolean {
   for (const [, j] of [...p.scalarOf.entries()].sort((x, y) => x[1] - y[1])) args.push(p.A[j]);
   // An empty interior (an axis no longer than the neighborhood) leaves every cell to the
   // border loop; the module is not called (its bases may point past the array).
-  if (!empty) loop.run(...args);
+  return { loop, args: empty ? null : args };
+}
+
+/**
+ * Runs the interior of a stencil call on wasm when every operand lives on the heap and the
+ * kernel lowers; returns false (the caller's JS loop then runs the whole call) otherwise,
+ * recording why. On true, the caller runs the border bands only.
+ */
+export function runWasmStencil(p: WasmStencilPlan): boolean {
+  if (!existingHeap()) return false;
+  const call = wasmStencilCall(p);
+  if (typeof call === 'string') return note(p.typed, call);
+  const { loop, args } = call;
+  if (args) loop.run!(...args);
   record(
     p.typed,
     `wasm interior: ${loop.simd ? `SIMD ${loop.simd}` : 'scalar'} loop ${loop.key}; border bands on the JS loop`,
   );
   return true;
+}
+
+/** Records the path a call of `k` took (the `parallel` target's stencil calls record theirs). */
+export function recordStencilPath(k: TypedKernel, path: string): void {
+  record(k, path);
 }
 
 function record(k: TypedKernel, path: string): void {

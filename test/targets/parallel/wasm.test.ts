@@ -214,7 +214,7 @@ describe('parallel target on wasm: small operands off the heap', () => {
   });
 });
 
-describe('parallel target on wasm: the path, in inspect()', () => {
+describe('parallel target on wasm: the path, in inspect() and parallelStatus()', () => {
   it('names the wasm path, and why the JS worker loops ran otherwise', () => {
     const p = pair('inspected', (a, b) => a * b + 1);
     const x = zeros([5000]);
@@ -225,11 +225,15 @@ describe('parallel target on wasm: the path, in inspect()', () => {
     expect(p.par.inspect('float64,float64->float64')).toMatch(
       /last call on \d+\+ elements: wasm on 3 worker\(s\), \d+ chunk\(s\): SIMD f64x2 loop/,
     );
+    expect(parallelStatus().lastCall?.engine).toBe(lastPathOfAnyCall());
     // A large operand off the heap: the JS worker loops, and why.
     const plain = view(new Float64Array(5000), [5000], [1], 0) as NdArray;
     expectSame(p.par(plain, x), p.cpu(plain, x), 'off the heap');
     expect(p.par.inspect('float64,float64->float64')).toMatch(
       /js on the workers: operand 0 is a 5000-element array outside the numbats heap/,
+    );
+    expect(parallelStatus().lastCall?.engine).toBe(
+      'js on the workers: operand 0 is a 5000-element array outside the numbats heap',
     );
     // A dtype the wasm engine does not lower.
     const c = zeros([5000], 'uint8_clamped');
