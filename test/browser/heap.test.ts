@@ -77,7 +77,9 @@ describe.skipIf(skipBrowserTests('heap'))(
       // border rows on the JS loop); both on heap boards, the same bits.
       expect(r.life.cpuPath).toMatch(/wasm interior: SIMD i8x16/);
       expect(r.life.parallelPath).toMatch(/parallel target, last call: ran on the workers/);
-      expect(r.life.parallelPath).toMatch(/wasm on 2 worker\(s\), 8 band\(s\): SIMD i8x16 interior loop/);
+      expect(r.life.parallelPath).toMatch(
+        /wasm on 2 worker\(s\), 8 band\(s\): SIMD i8x16 interior loop/,
+      );
       expect(r.life).toMatchObject({ jobs: 8, differing: 0, shared: true });
       expect(r.life.parallel).toBe(r.life.cpu);
       // the heap grew with the pool alive; both kernels still right on the workers
