@@ -27,7 +27,7 @@ const FILL_MODULE = new Uint8Array([
   0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfc, 0x0b, 0x00, 0x0b,
 ]);
 
-/** Below this many bytes a plain byte fill is as fast as anything else. */
+/** Ranges shorter than this take a plain byte fill and skip the call into wasm. */
 const SHORT = 4096;
 
 /** Zeroes byte ranges of one shared WebAssembly memory. */

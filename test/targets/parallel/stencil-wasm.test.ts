@@ -27,7 +27,7 @@ import { wasmConfig } from '../../../src/targets/wasm/map.js';
 import { lastStencilPathOfAnyCall } from '../../../src/targets/wasm/stencil.js';
 import { ndarrayArb, shapeArb } from '../../../src/testing/index.js';
 import { runs } from '../../support.js';
-import { expectSameBits, onHeapCopy, useWasmForEveryCall } from '../wasm/helpers.js';
+import { expectSameBits, onHeapCopy, SIMD_DTYPES, useWasmForEveryCall } from '../wasm/helpers.js';
 
 useWasmForEveryCall();
 afterAll(() => {
@@ -37,17 +37,8 @@ afterAll(() => {
 
 const ON_WASM = /^wasm on \d+ worker\(s\), \d+ band\(s\): /;
 const MODES: readonly Boundary[] = ['skip', 'constant', 'nearest', 'reflect', 'mirror', 'wrap'];
-const DTYPES: DType[] = [
-  'float64',
-  'float32',
-  'int32',
-  'uint32',
-  'int16',
-  'uint16',
-  'int8',
-  'uint8',
-  'bool',
-];
+/** Every SIMD lane dtype, and bool (scalar loops). */
+const DTYPES: DType[] = [...SIMD_DTYPES, 'bool'];
 
 type Fn = (...a: any[]) => number;
 /** A stencil as these tests call it. */

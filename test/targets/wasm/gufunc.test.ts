@@ -13,7 +13,7 @@ import { wasmGufuncConfig } from '../../../src/targets/wasm/gufunc.js';
 import { wasmConfig } from '../../../src/targets/wasm/map.js';
 import { ndarrayArb } from '../../../src/testing/index.js';
 import { runs } from '../../support.js';
-import { both, expectSame, onHeapCopy, useWasmForEveryCall } from './helpers.js';
+import { both, expectSame, onHeapCopy, SIMD_DTYPES, useWasmForEveryCall } from './helpers.js';
 
 useWasmForEveryCall();
 beforeAll(() => {
@@ -23,17 +23,8 @@ afterAll(() => {
   wasmGufuncConfig.mode = 'auto';
 });
 
-const DTYPES: DType[] = [
-  'float64',
-  'float32',
-  'int32',
-  'uint32',
-  'int16',
-  'uint16',
-  'int8',
-  'uint8',
-  'bool',
-];
+/** Every SIMD lane dtype, and bool (scalar loops). */
+const DTYPES: DType[] = [...SIMD_DTYPES, 'bool'];
 
 const matmul = guvectorize((a: View, b: View, c: View) => {
   for (let i = 0; i < a.shape[0]; i++)
