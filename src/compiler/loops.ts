@@ -17,7 +17,20 @@ import type { DType } from '../core/dtypes.js';
 import type { ExtNode, TypedKernel } from './ir.js';
 
 /** Binary operators of index and control arithmetic. */
-export type LoopOp = '+' | '-' | '*' | '<' | '<=' | '>' | '>=' | '===' | '!==' | '&&' | '||';
+export type LoopOp =
+  | '+'
+  | '-'
+  | '*'
+  | '%'
+  | '>>'
+  | '<'
+  | '<='
+  | '>'
+  | '>='
+  | '==='
+  | '!=='
+  | '&&'
+  | '||';
 
 /** Index and control expressions: integer positions, extents, flags and helper calls. */
 export type LExpr =
@@ -76,14 +89,15 @@ export type LStmt =
   | { k: 'decl'; kind: 'const' | 'let'; vars: readonly { name: string; init: LExpr | null }[] }
   /**
    * `for (counter = from; counter < to; counter++)`; `from` null continues a counter
-   * declared outside (an interior segment picking up where the border stopped).
+   * declared outside (an interior segment picking up where the border stopped); `step`
+   * (default 1) is the counter's increment.
    */
-  | { k: 'for'; counter: string; from: LExpr | null; to: LExpr; body: LStmt[] }
+  | { k: 'for'; counter: string; from: LExpr | null; to: LExpr; body: LStmt[]; step?: number }
   | { k: 'if'; test: LExpr; cons: LStmt[]; alt?: LStmt[] }
   /** A scope of its own. */
   | { k: 'block'; body: LStmt[] }
-  /** `name = value` or `name += value` (a position advanced by a stride). */
-  | { k: 'assign'; name: string; op: '=' | '+='; value: LExpr }
+  /** `name = value`, `name += value` (a position advanced by a stride), `name -= value`. */
+  | { k: 'assign'; name: string; op: '=' | '+=' | '-='; value: LExpr }
   | { k: 'expr'; e: LExpr }
   | KernelLeaf
   | { k: 'break' }

@@ -1,12 +1,18 @@
 /**
  * The spec of an elementwise loop (a ufunc call, a reduction, a scan): operand dtypes, the
- * layout class and the kernel's code. Kinds build it; the `cpu` target generates a loop
- * from it (targets/cpu/loops.ts) and the `parallel` target runs that loop in chunks.
+ * layout class and the kernel. The ufunc kind builds its loop nest from it
+ * (`ufunc/loop-nest.ts`), the `cpu` target compiles the nest (`targets/cpu/loops.ts`) and the
+ * `parallel` target runs that loop in chunks.
  */
+import type { TypedKernel } from '../compiler/ir.js';
 import type { DType } from '../core/dtypes.js';
 
-/** Writes the code that computes outputs `outVars` from input value expressions. */
-export type KernelCode = (inputs: readonly string[], outVars: readonly string[]) => string;
+/** The kernel a loop inlines. */
+export interface LoopKernel {
+  readonly typed: TypedKernel;
+  /** The kernel reads free variables: the loop calls the user's function per element. */
+  readonly callsFunction: boolean;
+}
 
 export interface LoopSpec {
   /** dtypes of the input arrays. */
@@ -17,7 +23,7 @@ export interface LoopSpec {
   readonly outArrays: readonly DType[];
   /** Types the kernel produces. */
   readonly outKernel: readonly DType[];
-  readonly kernel: KernelCode;
+  readonly kernel: LoopKernel;
   /** Number of loop dims (after layout planning). */
   readonly ndim: number;
   /** Flat loop with stride 1 for every operand. */

@@ -4,7 +4,7 @@
  */
 
 import type { KernelFunctions } from '../compiler/callable.js';
-import { castCode, HELPERS, JsEmitter } from '../compiler/emit-js.js';
+import { HELPERS } from '../compiler/emit-js.js';
 import { type Constants, inferKernel } from '../compiler/infer.js';
 import type { TypedKernel } from '../compiler/ir.js';
 import { kernelMayThrow } from '../compiler/may-throw.js';
@@ -16,15 +16,18 @@ import { SpecCache } from '../core/spec-cache.js';
 import type { MapKernel } from '../plan/map.js';
 import {
   buildLoop,
-  type KernelCode,
   type LoopFn,
+  type LoopKernel,
   type LoopSpec,
-  loopFunctionSource,
+  loopFunctionsSource,
 } from '../targets/cpu/loops.js';
+import { printLoops } from '../targets/cpu/lower-loops.js';
+import { elementwiseLoop } from './loop-nest.js';
 
 export class CompiledKernel implements MapKernel {
   readonly typed: TypedKernel;
-  readonly code: KernelCode;
+  /** The kernel as the loop nests inline it. */
+  readonly body: LoopKernel;
   /** True when the kernel reads free variables and is called as a function per element. */
   readonly callsFunction: boolean;
   /** True when a loop of this kernel can throw part-way (see `kernelMayThrow`). */
@@ -53,17 +56,7 @@ export class CompiledKernel implements MapKernel {
     this.typed = typed;
     this.callsFunction = typed.freeNames.length > 0;
     this.mayThrow = kernelMayThrow(typed);
-    if (this.callsFunction) {
-      const outs = typed.outTypes;
-      this.code = (inputs, outVars) => {
-        const call = `F(${inputs.join(',')})`;
-        if (outs.length === 1)
-          return `${outVars[0]}=${castCode('float64', outs[0], `(+${call})`)};`;
-        return `{const t$=${call};${outs.map((t, j) => `${outVars[j]}=${castCode('float64', t, `(+t$[${j}])`)};`).join('')}}`;
-      };
-    } else {
-      this.code = (inputs, outVars) => new JsEmitter(typed).body(inputs, outVars);
-    }
+    this.body = { typed, callsFunction: this.callsFunction };
   }
 
   get outTypes(): readonly DType[] {
@@ -72,12 +65,14 @@ export class CompiledKernel implements MapKernel {
 
   /** The loop for a layout key, generated from `spec()` on first use. */
   loopByKey(key: string, spec: () => Omit<LoopSpec, 'kernel'>): LoopFn {
-    return this.loops.get(key, () => buildLoop({ ...spec(), kernel: this.code }, this.fn));
+    return this.loops.get(key, () =>
+      buildLoop(elementwiseLoop({ ...spec(), kernel: this.body }), this.fn),
+    );
   }
 
   /** Source of a loop (for `inspect`). */
   source(spec: Omit<LoopSpec, 'kernel'>): string {
-    return loopFunctionSource({ ...spec, kernel: this.code });
+    return loopFunctionsSource(elementwiseLoop({ ...spec, kernel: this.body }));
   }
 
   /** The kernel as a plain function of typed scalars returning output 0 (for `at`). */
@@ -85,7 +80,16 @@ export class CompiledKernel implements MapKernel {
     if (!this.scalar) {
       const params = this.inTypes.map((_, i) => `a${i}`);
       const outs = this.outTypes.map((_, j) => `r${j}`);
-      const src = `'use strict';return function(${params.join(',')}){let ${outs.join(',')};${this.code(params, outs)}return r0;}`;
+      const body = printLoops([
+        {
+          k: 'kernel',
+          kernel: this.typed,
+          inputs: params.map((name) => ({ k: 'name', name })),
+          outs,
+          callsFunction: this.callsFunction,
+        },
+      ]);
+      const src = `'use strict';return function(${params.join(',')}){let ${outs.join(',')};${body}return r0;}`;
       this.scalar = compileGenerated('H', 'F', src)(HELPERS, this.fn);
     }
     return this.scalar!;

@@ -13,8 +13,10 @@ import { conversion } from '../../compiler/numeric.js';
 /** Binding strength of each operator (higher binds tighter), as in JavaScript. */
 const PREC: Record<LoopOp, number> = {
   '*': 13,
+  '%': 13,
   '+': 12,
   '-': 12,
+  '>>': 11,
   '<': 10,
   '<=': 10,
   '>': 10,
@@ -120,7 +122,8 @@ function stmt(s: LStmt): string {
       return `${s.kind} ${s.vars.map((d) => (d.init ? `${d.name}=${p.print(d.init)}` : d.name)).join(',')};`;
     case 'for': {
       const init = s.from ? `let ${s.counter}=${p.print(s.from)}` : '';
-      return `for(${init};${s.counter}<${p.print(s.to, 11)};${s.counter}++){${printLoops(s.body)}}`;
+      const step = s.step === undefined || s.step === 1 ? '++' : `+=${s.step}`;
+      return `for(${init};${s.counter}<${p.print(s.to, 11)};${s.counter}${step}){${printLoops(s.body)}}`;
     }
     case 'if': {
       const alt = s.alt ? `else{${printLoops(s.alt)}}` : '';
