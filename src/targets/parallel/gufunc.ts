@@ -3,8 +3,10 @@
  * like a ufunc's (chunks along a loop dim where no output repeats), each worker running
  * whole kernel calls (core dims are never split), so results equal `cpu`'s.
  */
+
 import { extent, type NdArray } from '../../core/array.js';
 import type { TypedArray } from '../../core/dtypes.js';
+import { declined } from './last-call.js';
 import { type Chunk, dispatch, loopRef } from './map.js';
 import { chunkRanges, cutLoop, operandRange, splitDim } from './split.js';
 
@@ -25,7 +27,7 @@ export function runGufuncParallel(
   C: number[],
 ): boolean {
   const d = splitDim(N, S, operandRange(nin, all.length));
-  if (d < 0 || N[d] < 2) return false;
+  if (d < 0 || N[d] < 2) return declined('no loop dim of 2 or more writes distinct outputs');
   const ref = loopRef(owner, key, () => `'use strict';\n${loopSource()}`);
   const chunks: Chunk[] = chunkRanges(N[d]).map(([lo, hi]) => {
     const cut = cutLoop(P, N, S, d, lo, hi);

@@ -44,6 +44,8 @@ interface Note {
   /** The id of the call's first job (see `lastRescuedJob`). */
   firstJob: number;
   engine?: string;
+  /** Set when the pool would have taken the call but its loop could not be cut (see `declined`). */
+  unsplit?: string;
 }
 
 let last: Note | null = null;
@@ -72,6 +74,15 @@ export function noteEngine(engine: string): void {
   if (last) last.engine = engine;
 }
 
+/**
+ * The current call was meant for the workers, but its loop cannot be cut into chunks
+ * (`why`): the kind runs it inline. Returns false, the splitters' "not split" answer.
+ */
+export function declined(why: string): false {
+  if (last?.workers) last.unsplit = why;
+  return false;
+}
+
 function report(n: Note): ParallelCallReport {
   const st = poolStatus();
   let reason: string;
@@ -79,6 +90,8 @@ function report(n: Note): ParallelCallReport {
   const rescued = n.workers && lastRescuedJob() >= n.firstJob;
   if (rescued) {
     reason = `the pool's workers could not start, so the calling thread ran the call: ${st.reason}`;
+  } else if (n.unsplit !== undefined) {
+    reason = `${n.elements} elements >= threshold ${st.threshold}, but ${n.unsplit}: ran inline`;
   } else if (n.workers) {
     reason = `${n.elements} elements >= threshold ${st.threshold}: split over ${st.workers} worker(s)`;
   } else if (n.elements === 0) reason = 'no elements';
@@ -89,7 +102,7 @@ function report(n: Note): ParallelCallReport {
   else
     reason =
       'the pool was still starting (a nested worker starts between calls); the next call uses it';
-  const path = n.workers && !rescued ? 'workers' : 'inline';
+  const path = n.workers && !rescued && n.unsplit === undefined ? 'workers' : 'inline';
   const r: ParallelCallReport = { name: n.name, path, elements: n.elements, reason };
   if (n.engine !== undefined && path === 'workers') r.engine = n.engine;
   return r;

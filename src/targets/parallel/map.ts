@@ -11,11 +11,13 @@
  * - Data on a SharedArrayBuffer is used in place. Other data is copied into shared scratch
  *   first (only the byte range the call touches) and outputs are copied back afterwards.
  */
+
 import { allocData, castScalar, dtypeOfData, type NdArray, view } from '../../core/array.js';
 import type { TypedArray } from '../../core/dtypes.js';
 import { existingHeap } from '../../core/heap.js';
 import { OwnedCaches } from '../../core/spec-cache.js';
 import type { MapKernel, MapPlan, ScanSplit } from '../../plan/map.js';
+import { declined } from './last-call.js';
 import {
   callHasTimeout,
   chunkCount,
@@ -79,7 +81,8 @@ export function runParallel(
     let d = -1;
     for (let i = 0; i < scan.shape.length; i++)
       if (i !== scan.axis && (d < 0 || scan.shape[i] > scan.shape[d])) d = i;
-    if (d < 0 || scan.shape[d] < 2) return false;
+    if (d < 0 || scan.shape[d] < 2)
+      return declined('the scan has no other axis of 2 or more to cut');
     for (const [lo, hi] of chunkRanges(scan.shape[d])) {
       const sub = scan.arrays.map((a) => sliceView(a, d, lo, hi));
       const shape = scan.shape.slice();
@@ -95,7 +98,7 @@ export function runParallel(
     if (d < 0 || plan.N[d] < 2) {
       // Unsplittable. A call with its own timeout still goes to a worker, as one chunk, so
       // that it can be stopped; any other runs inline.
-      if (!callHasTimeout()) return false;
+      if (!callHasTimeout()) return declined('every dim of 2 or more repeats an output element');
       chunks.push({ plan, P: plan.P, N: plan.N });
     } else {
       for (const [lo, hi] of chunkRanges(plan.N[d])) {
@@ -212,7 +215,7 @@ function reduceByPartials(
   const nd = plan.N.length;
   const S = stridesOf(plan);
   const d = splitDim(plan.N, S, []);
-  if (d < 0 || plan.N[d] < 2) return false;
+  if (d < 0 || plan.N[d] < 2) return declined('the reduction has no dim of 2 or more to cut');
   const t = dtypeOfData(plan.D[plan.nin])!;
   const n = plan.N[d];
   // A one-dim pairwise reduction is cut at the nodes of the pairwise tree itself, and the

@@ -3,8 +3,10 @@
  * record, so the records are cut into contiguous ranges and each worker instantiates the
  * class's loop factory over its range of every column (`subarray` views) and runs it.
  */
+
 import type { TypedArray } from '../../core/dtypes.js';
 import type { RecordLoopSource } from '../../plan/records.js';
+import { declined } from './last-call.js';
 import { type Chunk, dispatch, loopRef } from './map.js';
 import { chunkRanges } from './split.js';
 
@@ -16,7 +18,7 @@ export function runRecordsParallel(
   values: readonly number[],
   R: TypedArray | undefined,
 ): boolean {
-  if (n < 2) return false;
+  if (n < 2) return declined('one record cannot be cut');
   const nc = cols.length;
   const ref = loopRef(
     call,

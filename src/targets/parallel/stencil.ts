@@ -7,8 +7,10 @@
  * numbats heap, each band's interior runs the `cpu` target's wasm module instead and its
  * border rows the JS loop generated without the interior (./stencil-wasm.ts).
  */
+
 import type { TypedArray } from '../../core/dtypes.js';
 import type { StencilLoopSource, StencilOnWasm } from '../../plan/stencil.js';
+import { declined } from './last-call.js';
 import { type Chunk, dispatch, loopRef } from './map.js';
 import { poolSize } from './pool.js';
 import { chunkRanges, touchedRange } from './split.js';
@@ -28,7 +30,7 @@ export function runStencilParallel(
   wasm?: StencilOnWasm,
 ): boolean {
   const nd = N.length;
-  if (nd === 0 || N[0] < 2) return false;
+  if (nd === 0 || N[0] < 2) return declined('the outermost axis has fewer than 2 rows');
   const bands = chunkRanges(N[0]);
   // Every operand may be touched anywhere in its extent (neighbours, boundary remaps).
   const { lo, hi } = touchedRange(P, N, S);
