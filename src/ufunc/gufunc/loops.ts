@@ -136,7 +136,7 @@ export function gufuncNest(k: TypedGufunc, s: GufuncLoopSpec, boundscheck = fals
       else consts.push([`t${o}_${d}`, num(lit.strides[o][d])]);
     });
   }
-  const body: LStmt[] = consts.length ? [decl('const', consts), line] : [];
+  const body: LStmt[] = consts.length ? [line, decl('const', consts), line] : [line];
   const extent = (label: number): LExpr => {
     const d = layout.dims[label];
     return d.fixed !== undefined ? num(d.fixed) : s.missing[label] ? num(1) : v(`z${label}`);
@@ -226,7 +226,7 @@ export function gufuncNest(k: TypedGufunc, s: GufuncLoopSpec, boundscheck = fals
   }
   const level = (l: number): LStmt[] =>
     l === nd ? inner : [loop(`i${l}`, num(0), v(`n${l}`), [baseDecl(l), line, ...level(l + 1)])];
-  body.push(...(nd === 0 ? [{ k: 'block', body: inner } as const] : level(0)));
+  body.push(...(nd === 0 ? [{ k: 'block', body: inner } as const] : level(0)), line);
   return [
     { k: 'function', name: 'numbatsGufunc', params, body },
     line,
