@@ -63,7 +63,9 @@ export type LExpr =
   /** An array literal (a view's core shape in a bounds check). */
   | { k: 'list'; items: LExpr[] }
   /** Inside `KernelLeaf.ext`: the extension node's argument `index`, lowered. */
-  | { k: 'arg'; index: number };
+  | { k: 'arg'; index: number }
+  /** An anonymous function expression (the entry point a loop factory returns). */
+  | { k: 'fn'; params: readonly string[]; body: LStmt[] };
 
 /** The kernel inlined at one point of the nest. */
 export interface KernelLeaf {

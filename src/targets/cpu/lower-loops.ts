@@ -89,6 +89,9 @@ class ExprPrinter {
         return [e.items.map((x) => this.print(x)).join(','), 1];
       case 'list':
         return [`[${e.items.map((x) => this.print(x)).join(',')}]`, ATOM];
+      case 'fn':
+        // Never printed at the start of a statement (it would read as a declaration).
+        return [`function(${e.params.join(',')}){${printLoops(e.body)}}`, ATOM];
       case 'arg': {
         const code = this.args[e.index];
         if (code === undefined) throw new Error(`internal: extension argument ${e.index} missing`);

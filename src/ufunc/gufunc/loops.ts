@@ -9,12 +9,26 @@
  * needs lives in locals, so an iteration allocates nothing.
  */
 
-import { castCode, HELPERS, JsEmitter, numberLiteral } from '../../compiler/emit-js.js';
+import { HELPERS } from '../../compiler/emit-js.js';
+import {
+  call,
+  decl,
+  index,
+  type LExpr,
+  type LStmt,
+  line,
+  loop,
+  mul,
+  num,
+  sum,
+  v,
+} from '../../compiler/loops.js';
 import { compileGenerated } from '../../core/codegen.js';
 import type { DType } from '../../core/dtypes.js';
 import { IndexError } from '../../core/errors.js';
 import type { GufuncLayout, TypedGufunc } from '../../plan/gufunc.js';
-import { storeCode, type ViewPlace, viewLowering } from './views.js';
+import { printLoops } from '../../targets/cpu/lower-loops.js';
+import { type ViewPlace, viewLowering } from './views.js';
 
 /** How a core stride is indexed: `0` adds nothing (stride 0, or extent ≤ 1), `1` adds `i`, `n` adds `i*t`. */
 export type StrideClass = '0' | '1' | 'n';
@@ -82,117 +96,149 @@ export function strideSlot(layout: GufuncLayout, op: number, dim: number): numbe
  * feedback makes the optimised loop deoptimise on every later call.
  */
 export function gufuncLoopSource(k: TypedGufunc, s: GufuncLoopSpec, boundscheck = false): string {
+  return printLoops(gufuncNest(k, s, boundscheck));
+}
+
+/** The loop nest of {@link gufuncLoopSource} in the loop IR. */
+export function gufuncNest(k: TypedGufunc, s: GufuncLoopSpec, boundscheck = false): LStmt[] {
   const { layout, ndim: nd } = s;
   const nin = layout.nin;
   const nop = layout.operands.length;
   const ops = Array.from({ length: nop }, (_, o) => o);
   const params: string[] = [];
-  const args: string[] = [];
-  const param = (name: string, arg: string) => {
+  const args: LExpr[] = [];
+  const param = (name: string, arg: LExpr) => {
     params.push(name);
     args.push(arg);
   };
   const lit = s.literal;
-  for (const o of ops) param(`d${o}`, `D[${o}]`);
+  for (const o of ops) param(`d${o}`, index('D', o));
   const own = ops.filter((o) => s.alias[o] === o);
-  for (const o of own) if (!s.zeroOffsets[o]) param(`p${o}`, `P[${o}]`);
-  for (let l = 0; l < nd; l++) param(`n${l}`, `N[${l}]`);
+  for (const o of own) if (!s.zeroOffsets[o]) param(`p${o}`, index('P', o));
+  for (let l = 0; l < nd; l++) param(`n${l}`, index('N', l));
   if (!lit) {
     for (const o of own) {
       for (let l = 0; l < nd; l++) {
-        if (s.loopStrides[o][l] === 'n') param(`s${o}_${l}`, `S[${o * nd + l}]`);
+        if (s.loopStrides[o][l] === 'n') param(`s${o}_${l}`, index('S', o * nd + l));
       }
     }
   }
-  const consts: string[] = [];
+  const consts: [string, LExpr][] = [];
   layout.dims.forEach((d, l) => {
     if (d.fixed !== undefined || s.missing[l]) return;
-    if (lit) consts.push(`z${l}=${lit.sizes[l]}`);
-    else param(`z${l}`, `C[${l}]`);
+    if (lit) consts.push([`z${l}`, num(lit.sizes[l])]);
+    else param(`z${l}`, index('C', l));
   });
   for (const o of ops) {
     s.strides[o].forEach((c, d) => {
       if (c !== 'n') return;
-      if (!lit) param(`t${o}_${d}`, `C[${strideSlot(layout, o, d)}]`);
-      else consts.push(`t${o}_${d}=${numberLiteral(lit.strides[o][d])}`);
+      if (!lit) param(`t${o}_${d}`, index('C', strideSlot(layout, o, d)));
+      else consts.push([`t${o}_${d}`, num(lit.strides[o][d])]);
     });
   }
-  const lines: string[] = consts.length ? [`const ${consts.join(',')};`] : [];
-  const extent = (label: number) => {
+  const body: LStmt[] = consts.length ? [line, decl('const', consts), line] : [line];
+  const extent = (label: number): LExpr => {
     const d = layout.dims[label];
-    return d.fixed !== undefined ? String(d.fixed) : s.missing[label] ? '1' : `z${label}`;
+    return d.fixed !== undefined ? num(d.fixed) : s.missing[label] ? num(1) : v(`z${label}`);
   };
   // Each level's base offsets derive from its counter (b = outer base + i*stride) rather
   // than being bumped: V8 then bounds the index arithmetic and drops overflow checks.
-  const start = (o: number) => (s.zeroOffsets[o] ? '' : `p${o}`);
-  const base = (o: number) => {
+  const start = (o: number): LExpr | null => (s.zeroOffsets[o] ? null : v(`p${o}`));
+  const base = (o: number): LExpr => {
     const a = s.alias[o];
-    return nd === 0 ? start(a) || '0' : `b${a}_${nd - 1}`;
+    return nd === 0 ? (start(a) ?? num(0)) : v(`b${a}_${nd - 1}`);
   };
-  /** Source of operand o's loop stride at level l, or a number when it is known here. */
-  const loopStride = (o: number, l: number): string | number => {
-    if (lit) return lit.loopStrides[o][l];
+  /** Operand o's loop stride at level l. */
+  const loopStride = (o: number, l: number): LExpr => {
+    if (lit) return num(lit.loopStrides[o][l]);
     const cl = s.loopStrides[o][l];
-    if (cl === '0' || cl === '1') return Number(cl);
-    if (cl === 'n') return `s${o}_${l}`;
+    if (cl === '0' || cl === '1') return num(Number(cl));
+    if (cl === 'n') return v(`s${o}_${l}`);
+    // The core block: the product of the core extents, grouped as one factor.
     const ext = layout.operands[o].filter((lb) => !s.missing[lb]).map(extent);
-    return ext.length === 1 ? ext[0] : `(${ext.join('*')})`;
+    return ext.length === 0 ? num(1) : ext.reduce((a, b) => mul(a, b));
   };
-  const baseDecl = (l: number) =>
-    own
-      .map((o) => {
-        const outer = l === 0 ? start(o) : `b${o}_${l - 1}`;
+  const baseDecl = (l: number): LStmt =>
+    decl(
+      'const',
+      own.map((o) => {
+        const outer = l === 0 ? start(o) : v(`b${o}_${l - 1}`);
         const st = loopStride(o, l);
+        const i = v(`i${l}`);
         const step =
-          st === 0
-            ? ''
-            : st === 1
-              ? `i${l}`
-              : `i${l}*${typeof st === 'number' ? numberLiteral(st) : st}`;
-        return `b${o}_${l}=${outer && step ? `${outer}+${step}` : outer || step || '0'}`;
-      })
-      .join(',');
+          st.k === 'num' && st.value === 0
+            ? null
+            : st.k === 'num' && st.value === 1
+              ? i
+              : mul(i, st);
+        return [`b${o}_${l}`, outer && step ? sum(outer, step) : (outer ?? step ?? num(0))];
+      }),
+    );
   const places = ops.map((o): ViewPlace | null => {
     if (!k.views[o]) return null;
     return {
       data: `d${o}`,
       base: base(o),
-      strides: s.strides[o].map((c, d) => (c === '0' ? null : c === '1' ? '1' : `t${o}_${d}`)),
+      strides: s.strides[o].map((c, d) =>
+        c === '0' ? null : c === '1' ? num(1) : v(`t${o}_${d}`),
+      ),
       extents: layout.operands[o].map(extent),
       arrTy: s.arrTypes[o],
       elemTy: o < nin ? k.inTypes[o] : k.outTypes[o - nin],
     };
   });
-  const inputs = k.typed.paramTypes.map((_, p) =>
-    k.views[p] ? '' : castCode(s.arrTypes[p], k.inTypes[p], `d${p}[${base(p)}]`),
+  const inputs = k.typed.paramTypes.map(
+    (_, p): LExpr =>
+      k.views[p]
+        ? num(0) // a view: the extension reads it
+        : { k: 'load', data: `d${p}`, at: base(p), from: s.arrTypes[p], to: k.inTypes[p] },
   );
-  const emitter = new JsEmitter(
-    k.typed,
-    viewLowering(places, boundscheck ? { names: k.typed.localNames } : undefined),
-  );
-  let body: string;
+  const ext = viewLowering(places, boundscheck ? { names: k.typed.localNames } : undefined);
+  let inner: LStmt[];
   if (k.views.length === nin) {
     // Returned outputs: the kernel assigns r<j>, stored at the output's element.
-    const outVars = k.outTypes.map((_, j) => `r${j}`);
-    lines.push(`let ${outVars.join(',')};`);
-    const stores = k.outTypes
-      .map((t, j) => `d${nin + j}[${base(nin + j)}]=${storeCode(t, s.arrTypes[nin + j], `r${j}`)};`)
-      .join('');
-    body = emitter.body(inputs, outVars) + stores;
+    const outs = k.outTypes.map((_, j) => `r${j}`);
+    body.push(
+      decl(
+        'let',
+        outs.map((r) => [r, null]),
+      ),
+      line,
+    );
+    inner = [
+      { k: 'kernel', kernel: k.typed, inputs, outs, ext },
+      ...k.outTypes.map(
+        (t, j): LStmt => ({
+          k: 'expr',
+          e: {
+            k: 'store',
+            data: `d${nin + j}`,
+            at: base(nin + j),
+            value: v(`r${j}`),
+            from: t,
+            to: s.arrTypes[nin + j],
+          },
+        }),
+      ),
+    ];
   } else {
-    body = emitter.body(inputs, []);
+    inner = [{ k: 'kernel', kernel: k.typed, inputs, outs: [], ext }];
   }
-  const level = (l: number): string => {
-    if (l === nd) return body;
-    return `for(let i${l}=0;i${l}<n${l};i${l}++){const ${baseDecl(l)};\n${level(l + 1)}}`;
-  };
-  lines.push(nd === 0 ? `{${body}}` : level(0));
+  const level = (l: number): LStmt[] =>
+    l === nd ? inner : [loop(`i${l}`, num(0), v(`n${l}`), [baseDecl(l), line, ...level(l + 1)])];
+  body.push(...(nd === 0 ? [{ k: 'block', body: inner } as const] : level(0)), line);
   return [
-    `function numbatsGufunc(${params.join(',')}){`,
-    ...lines,
-    '}',
-    `return function(D,P,N,S,C){numbatsGufunc(${args.join(',')});};`,
-  ].join('\n');
+    { k: 'function', name: 'numbatsGufunc', params, body },
+    line,
+    {
+      k: 'return',
+      value: {
+        k: 'fn',
+        params: ['D', 'P', 'N', 'S', 'C'],
+        body: [{ k: 'expr', e: call('numbatsGufunc', ...args) }],
+      },
+    },
+  ];
 }
 
 /** Compiles a loop. */

@@ -1,21 +1,19 @@
 /**
  * The kernel language's core-dim views: `x.shape[k]` (constant k), `x.shape.length`,
  * `x.get(i, j)` and `c.set(i, j, value)`. Typing is a KernelExtension producing `ext` IR
- * nodes; lowering turns them into index arithmetic on the operand's TypedArray with the
- * base offset and core strides held in locals of the generated loop, so a loop iteration
- * allocates nothing: `x.get(i, j)` becomes `d0[b0_0+i*t0_0+j]`. Indices are not
+ * nodes; lowering turns them into loads and stores of the loop IR (compiler/loops.ts) on
+ * the operand's TypedArray, with the base offset and core strides held in locals of the
+ * nest, so a loop iteration allocates nothing: `x.get(i, j)` becomes `d0[b0_0+i*t0_0+j]`. Indices are not
  * bounds-checked (Numba's default too).
  */
 
-import { castCode, type ExtLowering, wrapTo } from '../../compiler/emit-js.js';
 import { cast, type ExtContext, type KernelExtension } from '../../compiler/infer.js';
-import type { Expr, Ty } from '../../compiler/ir.js';
+import type { Expr, ExtNode, Ty } from '../../compiler/ir.js';
+import { call, type LExpr, mul, num, op } from '../../compiler/loops.js';
 import type { AstNode } from '../../compiler/parse.js';
 import { isIntTy, join } from '../../compiler/types.js';
 import type { DType } from '../../core/dtypes.js';
 import type { ViewParam } from '../../plan/gufunc.js';
-
-type ExtNode = Extract<Expr, { k: 'ext' }>;
 
 /**
  * The extension typing `views` (indexed by parameter; `null` for number parameters).
@@ -154,63 +152,83 @@ function badMember(n: AstNode, cx: ExtContext): never {
   );
 }
 
-/** Where a view's elements are in the generated loop. */
+/** Where a view's elements are in the generated loop nest (expressions of the nest). */
 export interface ViewPlace {
   /** Variable holding the TypedArray. */
   readonly data: string;
-  /** Expression of the element offset of the view's origin in this iteration. */
-  readonly base: string;
-  /** Per core dim: `null` (stride 0 or extent ≤ 1: the index adds nothing), `'1'`, or a variable. */
-  readonly strides: readonly (string | null)[];
-  /** Per core dim: the extent's expression (a literal for fixed and missing dims). */
-  readonly extents: readonly string[];
+  /** The element offset of the view's origin in this iteration. */
+  readonly base: LExpr;
+  /** Per core dim: `null` (stride 0 or extent ≤ 1: the index adds nothing), or the stride. */
+  readonly strides: readonly (LExpr | null)[];
+  /** Per core dim: the extent (a literal for fixed and missing dims). */
+  readonly extents: readonly LExpr[];
   /** dtype of the array behind the view. */
   readonly arrTy: DType;
   /** Element type the kernel sees. */
   readonly elemTy: DType;
 }
 
-/** A value of kernel type `from` as stored into an array of `to` (TypedArray stores convert the rest). */
-export function storeCode(from: DType, to: DType, code: string): string {
-  return to === 'bool' && from !== 'bool' ? wrapTo('bool', code) : code;
-}
-
-/** The lowering of view nodes for views placed at `places` (indexed by parameter). */
+/**
+ * The lowering of view nodes for views placed at `places` (indexed by parameter): element
+ * loads and stores of the loop IR, for the kernel leaf's `ext`.
+ */
 export function viewLowering(
   places: readonly (ViewPlace | null)[],
   boundscheck?: { readonly names: readonly string[] },
-): ExtLowering {
-  const offset = (v: ViewPlace, idx: readonly string[], p: number) => {
-    let code = v.base;
-    idx.forEach((i0, d) => {
+): (e: ExtNode) => LExpr {
+  /** The element offset of `v` at the node's arguments `0 … n-1`. */
+  const offset = (v: ViewPlace, n: number, p: number): LExpr => {
+    let at = v.base;
+    for (let d = 0; d < n; d++) {
+      const arg: LExpr = { k: 'arg', index: d };
       // boundscheck: every index goes through H.bc, which returns it or throws IndexError.
-      // The view's name is quoted with JSON.stringify (a parsed identifier, but never trusted).
+      // The view's name is a `str` literal, which the lowering quotes (never trusted).
       const i = boundscheck
-        ? `H.bc(${i0},${d},${JSON.stringify(boundscheck.names[p] ?? `argument ${p}`)},[${v.extents.join(',')}])`
-        : i0;
+        ? call(
+            'H.bc',
+            arg,
+            num(d),
+            { k: 'str', value: boundscheck.names[p] ?? `argument ${p}` },
+            {
+              k: 'list',
+              items: [...v.extents],
+            },
+          )
+        : arg;
       const s = v.strides[d];
-      const term = /^[\w$.]+$/.test(i) ? i : `(${i})`;
-      if (s === '1') code += `+${term}`;
-      else if (s !== null) code += `+${term}*${s}`;
-    });
-    return code;
+      if (s === null) continue;
+      at = op('+', at, s.k === 'num' && s.value === 1 ? i : mul(i, s));
+    }
+    return at;
   };
-  return (e, args) => {
+  return (e) => {
     switch (e.op) {
       case 'shape':
         return places[e.data.p]!.extents[e.data.dim];
       case 'get': {
         const { p } = e.data;
         const v = places[p]!;
-        return castCode(v.arrTy, v.elemTy, `${v.data}[${offset(v, args, p)}]`);
+        return {
+          k: 'load',
+          data: v.data,
+          at: offset(v, e.args.length, p),
+          from: v.arrTy,
+          to: v.elemTy,
+        };
       }
       case 'set': {
         const { p } = e.data;
         const v = places[p]!;
-        const value = args[args.length - 1];
         // The value already has the kernel's element type; a TypedArray store converts it
         // to the array's dtype exactly as NumPy's cast would (bool needs its 0/1).
-        return `(${v.data}[${offset(v, args.slice(0, -1), p)}]=${storeCode(v.elemTy, v.arrTy, value)})`;
+        return {
+          k: 'store',
+          data: v.data,
+          at: offset(v, e.args.length - 1, p),
+          value: { k: 'arg', index: e.args.length - 1 },
+          from: v.elemTy,
+          to: v.arrTy,
+        };
       }
       default:
         throw new Error(`internal: unknown view construct '${e.op}'`);
