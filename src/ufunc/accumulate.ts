@@ -9,6 +9,7 @@ import {
   dtypeOf,
   mayShareMemory,
   type NdArray,
+  sizeOf,
   toNdarray,
   zeros,
 } from '../core/array.js';
@@ -50,6 +51,8 @@ export function accumulateUfunc(core: UfuncCore, x: unknown, rawOpts: unknown): 
     if (n > 1) {
       const prev = sliceAxis(acc, axis, 0, n - 1);
       const next = sliceAxis(acc, axis, 1, n);
+      // The same decision runMap makes, recorded for parallelStatus() and inspect().
+      targetFor(core.target).workersFor?.(core, core.name, sizeOf(next.shape));
       runMap(kernel, {
         inputs: [prev, sliceAxis(a, axis, 1, n)],
         outputs: [next],

@@ -11,6 +11,7 @@ import {
   dtypeOf,
   mayShareMemory,
   type NdArray,
+  sizeOf,
   toNdarray,
   view,
   zeros,
@@ -140,6 +141,8 @@ export function reduceUfunc(core: UfuncCore, x: unknown, rawOpts: unknown): NdAr
   if (outSize > 0) {
     if (initial !== undefined) {
       fill(accKept, castScalar(initial, t));
+      // The same decision runMap makes, recorded for parallelStatus() and inspect().
+      targetFor(core.target).workersFor?.(core, core.name, sizeOf(a.shape));
       runMap(kernel, {
         inputs: [accKept, a],
         outputs: [accKept],
@@ -245,6 +248,7 @@ function foldNoInitial(
     copyInto(dst, first);
     const rest = sliceAxis(src, ax, 1, src.shape[ax]);
     const dstStrides = dst.stride.map((s, i) => (i === ax ? 0 : s));
+    targetFor(core.target).workersFor?.(core, core.name, sizeOf(rest.shape));
     runMap(kernel, {
       inputs: [dst, rest],
       outputs: [dst],

@@ -76,4 +76,25 @@ describe('which path a parallel call took', () => {
     expect(parallelStatus().lastCall?.name).toBe('lap');
     expect(cpu.inspect()).not.toMatch(/parallel target/);
   });
+
+  it('a large call whose loop cannot be cut runs inline and says why', () => {
+    const add = vectorize((a: number, b: number) => a + b, { target: 'parallel', name: 'cumadd' });
+    const st = parallelStatus();
+    // A 1-d scan has no axis but its own to cut: the pool would take the size, the loop not.
+    const a = zeros([st.threshold + 1000]);
+    add.accumulate(a);
+    const r = parallelStatus().lastCall;
+    expect(r).toMatchObject({ name: 'cumadd', path: 'inline', elements: st.threshold + 999 });
+    if (st.available) {
+      expect(r?.reason).toBe(
+        `${st.threshold + 999} elements >= threshold ${st.threshold}, but the scan has no other axis of 2 or more to cut: ran inline`,
+      );
+      expect(r?.engine).toBeUndefined();
+    }
+    expect(add.inspect()).toContain(r?.reason);
+    // A reduction is recorded too: without `initial`, row 0 starts the result and the loop
+    // folds in the other 3 rows.
+    add.reduce(zeros([4, st.threshold]), { axis: 0 });
+    expect(parallelStatus().lastCall).toMatchObject({ name: 'cumadd', elements: 3 * st.threshold });
+  });
 });
