@@ -64,6 +64,11 @@ describe.skipIf(skipBrowserTests('heap-refused'))(
         expect(first.parallelPath).toMatch(
           /ran inline on the calling thread \(the pool's workers could not start, so the calling thread ran the call/,
         );
+        // The kernel's engine line says where the wasm chunks ran: not on the workers.
+        expect(first.parallelPath).not.toMatch(/wasm on \d+ worker\(s\)/);
+        expect(first.parallelPath).toMatch(
+          /wasm on the calling thread \(the pool's workers could not start\), \d+ chunk\(s\)/,
+        );
         const st = await call(page, 'status');
         expect(st.parallel).toMatchObject({ available: false, host: 'none', started: 0 });
         expect(st.parallel.reason).toMatch(

@@ -24,6 +24,7 @@ import {
   currentAsyncSink,
   type Job,
   type JobData,
+  lastRescuedJob,
   newLoopId,
   poolSize,
   post,
@@ -160,11 +161,12 @@ export function dispatch(
     P: c.P,
     args: c.args,
   }));
+  let job: Job | undefined;
   const release = (ok: boolean) => {
     shared.release(ok);
-    wasm?.after(ok);
+    // Rescued: the workers could not start, and the calling thread ran the chunks.
+    wasm?.after(ok, job !== undefined && lastRescuedJob() === job.id);
   };
-  let job: Job;
   try {
     job = post({ D: shared.D, tasks, memory: wasm?.memory });
   } catch (e) {
@@ -173,7 +175,7 @@ export function dispatch(
   }
   if (asyncSink) {
     asyncSink.push(
-      waitAsync(job).then(
+      waitAsync(job as Job).then(
         () => release(true),
         (e) => {
           release(false);
@@ -187,7 +189,7 @@ export function dispatch(
   // a plain output keeps its old content. Shared outputs were written in place.
   let ok = false;
   try {
-    waitSync(job);
+    waitSync(job as Job);
     ok = true;
   } finally {
     release(ok);

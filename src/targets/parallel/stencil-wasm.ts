@@ -18,7 +18,7 @@ import { recordStencilPath, type WasmStencilLoop, wasmStencilCall } from '../was
 import { noteEngine } from './last-call.js';
 import type { Chunk, LoopRef } from './map.js';
 import { newLoopId } from './pool.js';
-import type { WasmJob } from './wasm.js';
+import { onCallingThread, type WasmJob } from './wasm.js';
 import { wasmImport } from './wasm-imports.js';
 
 /** Worker-side ids of stencil modules, one per compiled module. */
@@ -93,11 +93,15 @@ export function stencilWasmJob(
       args: [js.N, js.S, [...js.R.slice(0, 2 * nd), lo, hi], js.A, js.C],
     });
   }
-  record(
-    plan,
-    `wasm on ${Math.min(workers, bands.length)} worker(s), ${bands.length} band(s): ${loop.simd ? `SIMD ${loop.simd}` : 'scalar'} interior loop ${loop.key}; border rows on the JS worker loops`,
-  );
-  return { chunks, memory: heap.memory, after() {} };
+  const path = `wasm on ${Math.min(workers, bands.length)} worker(s), ${bands.length} band(s): ${loop.simd ? `SIMD ${loop.simd}` : 'scalar'} interior loop ${loop.key}; border rows on the JS worker loops`;
+  record(plan, path);
+  return {
+    chunks,
+    memory: heap.memory,
+    after(_ok, rescued) {
+      if (rescued) record(plan, onCallingThread(path));
+    },
+  };
 }
 
 function note(plan: WasmStencilPlan, reason: string): string {

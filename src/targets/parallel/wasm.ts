@@ -45,8 +45,12 @@ export interface PlannedChunk {
 export interface WasmJob {
   chunks: Chunk[];
   memory: object;
-  /** Copies small outputs back from their heap copies (when the job succeeded) and frees them. */
-  after(ok: boolean): void;
+  /**
+   * Copies small outputs back from their heap copies (when the job succeeded) and frees
+   * them; `rescued`: the pool's workers could not start and the calling thread ran the
+   * chunks (the recorded path then says so).
+   */
+  after(ok: boolean, rescued: boolean): void;
 }
 
 /** Worker-side ids of wasm loop modules, one per compiled loop. */
@@ -122,14 +126,13 @@ export function wasmChunks(
     args: runArgs(data, plans[i], c),
   }));
   const l0 = loops[0];
-  record(
-    typed,
-    `wasm on ${Math.min(workers, chunks.length)} worker(s), ${chunks.length} chunk(s): ${l0.simd ? `SIMD ${l0.simd}` : 'scalar'}${l0.pairwise ? ' pairwise' : ''} loop ${l0.key}`,
-  );
+  const path = `wasm on ${Math.min(workers, chunks.length)} worker(s), ${chunks.length} chunk(s): ${l0.simd ? `SIMD ${l0.simd}` : 'scalar'}${l0.pairwise ? ' pairwise' : ''} loop ${l0.key}`;
+  record(typed, path);
   return {
     chunks: out,
     memory: heap.memory,
-    after(ok) {
+    after(ok, rescued) {
+      if (rescued) record(typed, onCallingThread(path));
       if (!temps) return;
       if (ok) {
         for (let o = nin; o < nin + nout; o++) {
@@ -145,6 +148,14 @@ export function wasmChunks(
 function note(typed: TypedKernel, reason: string): string {
   record(typed, `js on the workers: ${reason}`);
   return reason;
+}
+
+/** A `wasm on N worker(s), …` path as it reads when the calling thread ran the chunks. */
+export function onCallingThread(path: string): string {
+  return path.replace(
+    /^wasm on \d+ worker\(s\)/,
+    "wasm on the calling thread (the pool's workers could not start)",
+  );
 }
 
 /** The path, for the kernel's `inspect()` and `parallelStatus().lastCall.engine`. */
