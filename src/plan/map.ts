@@ -3,6 +3,7 @@
  * runs it: the operands' data, offsets, extents and strides, plus what is needed to build
  * its loop spec. Targets import these types; the kind produces them.
  */
+import type { TypedKernel } from '../compiler/ir.js';
 import type { NdArray } from '../core/array.js';
 import type { DType, TypedArray } from '../core/dtypes.js';
 import type { LoopSpec } from './loop-spec.js';
@@ -19,10 +20,46 @@ export interface MapCallOperands {
 export interface MapKernel {
   readonly inTypes: readonly DType[];
   readonly outTypes: readonly DType[];
+  /** The kernel's typed IR (what the wasm engine lowers). */
+  readonly typed: TypedKernel;
+  /** The kernel reads free variables: its loops call the user's function per element. */
+  readonly callsFunction: boolean;
+  /** The JS loop of a plan, compiled once per plan key. */
+  loop(plan: MapPlan): MapLoop;
   /** Source of the kernel's loop for a spec. */
   source(spec: Omit<LoopSpec, 'kernel'>): string;
   /** The kernel as a plain function of typed scalars returning output 0. */
   scalarFn(): (...args: number[]) => number;
+}
+
+/** A compiled elementwise loop, called with the plan's (D, P, N, S). */
+export type MapLoop = (
+  D: readonly ArrayLike<number>[],
+  P: readonly number[],
+  N: readonly number[],
+  S: readonly number[],
+) => void;
+
+/** What the whole call is, whatever loop form its plan took (what the wasm engine needs). */
+export interface MapCallFlags {
+  /** A reduction: input 0 is output 0, the accumulator. */
+  readonly accumulate: boolean;
+  /** The ufunc has an identity: a reduction may combine elements in another order. */
+  readonly reorderable: boolean;
+  /** Float runs of the reduction are summed pairwise, in NumPy's order. */
+  readonly pairwise: boolean;
+  /** An accumulate (scan). */
+  readonly scan: boolean;
+}
+
+/** How a target may split a planned call (see `Target.runMap`). */
+export interface MapSplit {
+  /** The call was planned for chunks (the target's `splitsMap` said so). */
+  readonly split: boolean;
+  /** A scan, split along another axis than its own. */
+  readonly scan?: ScanSplit;
+  /** A reduction's numeric identity (reduces into one element through partials). */
+  readonly identity?: number;
 }
 
 /** A loop call planned by `planMap` (src/ufunc/execute.ts). */
@@ -52,6 +89,8 @@ export interface MapPlan {
   /** Operand count split: inputs, outputs (then an optional mask). */
   nin: number;
   nout: number;
+  /** What the call is (the same for every plan of one call). */
+  call: MapCallFlags;
 }
 
 /** How a scan (`accumulate`) is split: along an axis other than the scan axis. */

@@ -8,7 +8,7 @@ import type { TypedKernel } from '../compiler/ir.js';
 import type { NdArray } from '../core/array.js';
 import { describe, type TypedArray } from '../core/dtypes.js';
 import type { GufuncLayout, ShapePlan, TypedGufunc } from '../plan/gufunc.js';
-import type { MapCallOperands } from '../plan/map.js';
+import type { MapCallOperands, MapKernel, MapPlan, MapSplit } from '../plan/map.js';
 import type { RecordLoopSource } from '../plan/records.js';
 import type { StencilCallPlan, StencilLoopSource, StencilOnWasm } from '../plan/stencil.js';
 import { cpuTarget } from './cpu/target.js';
@@ -38,8 +38,16 @@ export interface Target {
    * versions live in this thread, so only a target running loops here can call them.
    */
   readonly callsFunctions?: true;
-  /** Elementwise calls, reductions and scans run the `cpu` loops split over workers (`runMap`). */
-  readonly splitsMapLoops?: true;
+  /**
+   * Elementwise calls, reductions and scans: whether a call over `elements` elements is
+   * planned for chunks (`runMap` then may split it). Absent: never.
+   */
+  splitsMap?(elements: number): boolean;
+  /**
+   * Runs a planned elementwise call, choosing the engine (wasm or the JS loop) and, for a
+   * target with workers, whether to split it. Absent: as on `cpu` (the calling thread).
+   */
+  runMap?(k: MapKernel, plan: MapPlan, how: MapSplit): void;
 
   // Compile-time checks: a kernel this target cannot run fails at construction.
   checkUfuncKernel?(typed: TypedKernel, name: string): void;
@@ -116,6 +124,9 @@ const BY_NAME = new Map<string, Target>(TARGETS.map((t) => [t.name, t]));
 export function targetFor(name: TargetName): Target {
   return BY_NAME.get(name)!;
 }
+
+/** The reference target: where hooks a target leaves out run. */
+export const CPU: Target = cpuTarget;
 
 /** `text` with the target's `inspect()` note on `kernel` above it, if it has one. */
 export function withInspectNote(name: TargetName, kernel: object, text: string): string {

@@ -59,7 +59,7 @@ export function accumulateUfunc(core: UfuncCore, x: unknown, rawOpts: unknown): 
         shape: next.shape,
         scan: true,
         scanAxis: axis,
-        parallel: targetFor(core.target).splitsMapLoops === true,
+        target: targetFor(core.target),
       });
     }
   }

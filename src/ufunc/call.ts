@@ -131,7 +131,7 @@ export function execute(
     outputs: staged ?? outs,
     mask: where,
     shape,
-    parallel: target.splitsMapLoops === true,
+    target,
   });
   if (staged) for (let j = 0; j < staged.length; j++) copyInto(outs[j], staged[j]);
   return outs;

@@ -4,17 +4,13 @@
  * per-call work is kept small: C-contiguous operands of the full shape skip layout
  * planning, and loops are looked up by a short string key.
  */
-import { dtypeOf, dtypeOfData, type NdArray, sizeOf } from '../core/array.js';
+import { dtypeOf, type NdArray, sizeOf } from '../core/array.js';
 import { broadcastStrides } from '../core/broadcast.js';
 import { DTYPES, type DType, type TypedArray } from '../core/dtypes.js';
-import { existingHeap } from '../core/heap.js';
 import { planLayout } from '../core/layout.js';
-import type { MapKernel, MapPlan, ScanSplit } from '../plan/map.js';
-import type { LoopSpec } from '../targets/cpu/loops.js';
-import { runParallel } from '../targets/parallel/map.js';
-import { useWorkers } from '../targets/parallel/pool.js';
-import { engineOffReason } from '../targets/wasm/compile.js';
-import { noteJsPath, runWasmMap, wasmConfig } from '../targets/wasm/map.js';
+import type { LoopSpec } from '../plan/loop-spec.js';
+import type { MapCallFlags, MapKernel, MapPlan, ScanSplit } from '../plan/map.js';
+import { CPU, type Target } from '../targets/registry.js';
 import type { CompiledKernel } from './kernel.js';
 
 export interface MapOperands {
@@ -33,8 +29,8 @@ export interface MapOperands {
   readonly scan?: boolean;
   /** The scan's axis in `shape` (lets the `parallel` target split along the others). */
   readonly scanAxis?: number;
-  /** Run on the `parallel` target's workers when the call is large enough. */
-  readonly parallel?: boolean;
+  /** The target running the call (its `runMap` chooses engine and split); default `cpu`. */
+  readonly target?: Target;
   /**
    * A reduction's numeric identity (the ufunc is reorderable): lets the parallel target
    * reduce into one element through per-worker partials.
@@ -67,56 +63,18 @@ function isFullC(a: NdArray, shape: readonly number[]): boolean {
   return true;
 }
 
-/** Runs `k` over the operands. Callers have validated shapes, dtypes and overlap. */
+/**
+ * Runs `k` over the operands: plans the call and hands the plan to the target, which
+ * chooses the engine (wasm or the JS loop) and whether to split it. Callers have validated
+ * shapes, dtypes and overlap.
+ */
 export function runMap(k: CompiledKernel, ops: MapOperands): void {
-  const par = ops.parallel === true && useWorkers(sizeOf(ops.shape));
-  const plan = planMap(ops, par);
+  const target = ops.target ?? CPU;
+  const split = target.splitsMap?.(sizeOf(ops.shape)) === true;
+  const plan = planMap(ops, split);
   if (!plan) return;
-  const wasm = wasmConfig.enabled && existingHeap() !== undefined;
-  // Where the engine cannot run at all, a large call records why (for inspect()).
-  if (!wasm && sizeOfPlan(plan.N) >= wasmConfig.minElements) noteJsPath(k.typed, engineOffReason());
-  if (par) {
-    const scan = ops.scan && ops.scanAxis !== undefined ? scanSplit(ops) : undefined;
-    // The workers run the wasm loop modules when every operand is on the heap.
-    const route = wasm && !k.callsFunction ? (p: MapPlan) => wasmPlan(k, p, ops) : undefined;
-    if (runParallel(k, plan, scan, ops.identity, route)) return;
-  }
-  // Inline: a call below the parallel threshold, or one the workers cannot split.
-  if (wasm) {
-    // Small calls take the JS loop without a word (recording it would cost them time).
-    if (sizeOfPlan(plan.N) >= wasmConfig.minElements) {
-      if (k.callsFunction) noteJsPath(k.typed, 'the kernel calls the original function');
-      else if (runWasmMap(wasmPlan(k, plan, ops))) return;
-    }
-  }
-  k.loopByKey(plan.key, () => specOfPlan(k, plan))(plan.D, plan.P, plan.N, plan.S);
-}
-
-function sizeOfPlan(N: readonly number[]): number {
-  let n = 1;
-  for (let i = 0; i < N.length; i++) n *= N[i];
-  return n;
-}
-
-/** The plan as the wasm target takes it (dtypes and the loop nest; no kind types). */
-function wasmPlan(k: CompiledKernel, p: MapPlan, ops: MapOperands) {
-  const dtypes = p.D.map((d) => dtypeOfData(d)!);
-  return {
-    typed: k.typed,
-    dtypes,
-    nin: p.nin,
-    nout: p.nout,
-    hasMask: p.hasMask,
-    D: p.D,
-    P: p.P,
-    N: p.N,
-    S: p.S,
-    accumulate: !!ops.accumulate,
-    reorderable: ops.reorderable === true,
-    pairwise: !!ops.pairwise && !!ops.accumulate && !ops.mask,
-    scan: !!ops.scan,
-    scanRegister: p.scan,
-  };
+  const scan = split && ops.scan && ops.scanAxis !== undefined ? scanSplit(ops) : undefined;
+  (target.runMap ?? CPU.runMap!)(k, plan, { split, scan, identity: ops.identity });
 }
 
 function scanSplit(ops: MapOperands): ScanSplit {
@@ -149,6 +107,7 @@ function scanSplit(ops: MapOperands): ScanSplit {
  */
 export function planMap(ops: MapOperands, split = false): MapPlan | null {
   const { inputs, outputs, mask, shape } = ops;
+  const call = callFlags(ops);
   const nin = inputs.length;
   const nout = outputs.length;
   const arrays: NdArray[] = mask ? [...inputs, ...outputs, mask] : [...inputs, ...outputs];
@@ -172,7 +131,7 @@ export function planMap(ops: MapOperands, split = false): MapPlan | null {
     for (let i = 0; i < shape.length; i++) n *= shape[i];
     if (n === 0) return null;
     key += zero ? '|cz' : '|c';
-    return flatPlan(key, D, P, [n], ops, zero, false);
+    return flatPlan(key, D, P, [n], ops, zero, false, call);
   }
   const strides = arrays.map((a, i) => {
     const o = i - nin;
@@ -185,7 +144,7 @@ export function planMap(ops: MapOperands, split = false): MapPlan | null {
   if (nd === 0) {
     // A single element: a one-iteration flat loop.
     key += '|1';
-    return flatPlan(key, D, P, ONE, ops, false, !!ops.accumulate);
+    return flatPlan(key, D, P, ONE, ops, false, !!ops.accumulate, call);
   }
   const innerZero = layout.strides.map((s) => s[nd - 1] === 0);
   const innerOne = layout.strides.map((s) => s[nd - 1] === 1);
@@ -233,6 +192,17 @@ export function planMap(ops: MapOperands, split = false): MapPlan | null {
     innerBase0,
     scan,
     pairwise,
+    call,
+  };
+}
+
+/** What the call is, for every plan of it. */
+function callFlags(ops: MapOperands): MapCallFlags {
+  return {
+    accumulate: !!ops.accumulate,
+    reorderable: ops.reorderable === true,
+    pairwise: !!ops.pairwise && !!ops.accumulate && !ops.mask,
+    scan: !!ops.scan,
   };
 }
 
@@ -245,6 +215,7 @@ function flatPlan(
   ops: MapOperands,
   zeroOffsets: boolean,
   accumulate: boolean,
+  call: MapCallFlags,
 ): MapPlan {
   return {
     key,
@@ -267,6 +238,7 @@ function flatPlan(
     innerBase0: EMPTY_FLAGS,
     scan: false,
     pairwise: false,
+    call,
   };
 }
 

@@ -13,7 +13,7 @@ import { compileGenerated } from '../core/codegen.js';
 import type { DType } from '../core/dtypes.js';
 import { CompileError } from '../core/errors.js';
 import { SpecCache } from '../core/spec-cache.js';
-import type { MapKernel } from '../plan/map.js';
+import type { MapKernel, MapPlan } from '../plan/map.js';
 import {
   buildLoop,
   type LoopFn,
@@ -68,6 +68,11 @@ export class CompiledKernel implements MapKernel {
     return this.loops.get(key, () =>
       buildLoop(elementwiseLoop({ ...spec(), kernel: this.body }), this.fn),
     );
+  }
+
+  /** The JS loop of a plan (MapKernel). */
+  loop(plan: MapPlan): LoopFn {
+    return this.loopByKey(plan.key, () => plan.spec(this, plan));
   }
 
   /** Source of a loop (for `inspect`). */

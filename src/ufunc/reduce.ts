@@ -150,7 +150,7 @@ export function reduceUfunc(core: UfuncCore, x: unknown, rawOpts: unknown): NdAr
         mask: where,
         shape: a.shape,
         accumulate: true,
-        parallel: targetFor(core.target).splitsMapLoops === true,
+        target: targetFor(core.target),
         identity: typeof core.identity === 'number' ? core.identity : undefined,
         pairwise: pairwiseFor(core, t),
         reorderable: core.identity !== null,
@@ -255,7 +255,7 @@ function foldNoInitial(
       outStrides: [dstStrides],
       shape: rest.shape,
       accumulate: true,
-      parallel: targetFor(core.target).splitsMapLoops === true,
+      target: targetFor(core.target),
       pairwise: pairwiseFor(core, dtypeOf(dst)),
       reorderable: core.identity !== null,
     });

@@ -1,8 +1,12 @@
 /**
  * The `cpu` target as the registry sees it: the reference target, running every kind's
- * loops on the calling thread (the loops are built by `./loops.ts` and by each kind's own
- * generator until they share one loop IR).
+ * loops on the calling thread. Kinds build their loop nests as loop IR
+ * (`compiler/loops.ts`); `./lower-loops.ts` prints them as JS, `./loops.ts` compiles the
+ * elementwise ones, and `./map.ts` chooses the engine of a planned elementwise call.
  */
+import type { MapKernel, MapPlan } from '../../plan/map.js';
+import { runMapInline } from './map.js';
+
 export const cpuTarget = {
   name: 'cpu',
   kinds: { vectorize: true, guvectorize: true, stencil: true, jitclass: true },
@@ -10,4 +14,5 @@ export const cpuTarget = {
   runAsync: <T>(call: () => T): Promise<T> => Promise.resolve().then(call),
   boundscheck: true,
   callsFunctions: true,
+  runMap: (k: MapKernel, plan: MapPlan): void => runMapInline(k, plan),
 } as const;

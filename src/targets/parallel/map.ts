@@ -16,7 +16,8 @@ import { allocData, castScalar, dtypeOfData, type NdArray, view } from '../../co
 import type { TypedArray } from '../../core/dtypes.js';
 import { existingHeap } from '../../core/heap.js';
 import { OwnedCaches } from '../../core/spec-cache.js';
-import type { MapKernel, MapPlan, ScanSplit } from '../../plan/map.js';
+import type { MapKernel, MapPlan, MapSplit, ScanSplit } from '../../plan/map.js';
+import { checkWasmEngine, runMapInline, wasmMapPlan } from '../cpu/map.js';
 import { declined } from './last-call.js';
 import {
   callHasTimeout,
@@ -51,6 +52,20 @@ export interface LoopRef {
 /** The worker-side id and source of `owner`'s loop `key` (made once). */
 export function loopRef(owner: object, key: string, factoryBody: () => string): LoopRef {
   return sources.of(owner).get(key, () => ({ id: newLoopId(), src: factoryBody() }));
+}
+
+/**
+ * The `parallel` target's `runMap`: a call planned for chunks goes to the workers (their
+ * wasm modules when every operand is on the heap); one that was not, or that cannot be cut,
+ * runs on the calling thread as on `cpu`.
+ */
+export function runMapParallel(k: MapKernel, plan: MapPlan, how: MapSplit): void {
+  const on = checkWasmEngine(k, plan);
+  if (how.split) {
+    const route = on && !k.callsFunction ? (p: MapPlan) => wasmMapPlan(k, p) : undefined;
+    if (runParallel(k, plan, how.scan, how.identity, route)) return;
+  }
+  runMapInline(k, plan, on);
 }
 
 function ufuncLoopRef(k: MapKernel, plan: MapPlan): LoopRef {

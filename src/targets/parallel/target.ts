@@ -8,6 +8,7 @@ import { runDeferred } from './deferred.js';
 import { requireNoFreeNames } from './free-names.js';
 import { runGufuncParallel } from './gufunc.js';
 import { decideWorkers, parallelInspectNote } from './last-call.js';
+import { runMapParallel } from './map.js';
 import { checkTimeout, useWorkers, withCallTimeout } from './pool.js';
 import { runRecordsParallel } from './records.js';
 import { runStencilParallel } from './stencil.js';
@@ -20,7 +21,8 @@ export const parallelTarget = {
   withTimeout: <T>(value: unknown, what: string, call: () => T): T =>
     withCallTimeout(checkTimeout(value, what), call),
   checkUfuncKernel: requireNoFreeNames,
-  splitsMapLoops: true,
+  splitsMap: useWorkers,
+  runMap: runMapParallel,
   sharesOutputs: useWorkers,
   workersFor: decideWorkers,
   runGufuncLoop: runGufuncParallel,
