@@ -28,6 +28,50 @@ export interface StencilLoopSource {
   loopSource(key: string): string;
 }
 
+/** A compiled stencil loop, called with the call's arrays (see {@link StencilLoopCall}). */
+export type StencilLoopFn = (
+  D: readonly ArrayLike<number>[],
+  P: readonly number[],
+  N: readonly number[],
+  S: readonly number[],
+  R: readonly number[],
+  A: readonly number[],
+  C: readonly number[],
+) => void;
+
+/**
+ * A planned stencil call, as a target that runs loops takes it (`Target.runStencil`): the
+ * kind's compiled JS loops and their arguments, and what the wasm engine needs to run the
+ * interior band. The target chooses the engine and, with workers, the row bands.
+ */
+export interface StencilLoopCall {
+  /** The compiled stencil: owner of the loops, and their sources by key. */
+  readonly core: StencilLoopSource;
+  readonly name: string;
+  /** Cells of the output. */
+  readonly elements: number;
+  /** Layout key of the whole JS loop, and of the one generated without its interior. */
+  readonly key: string;
+  readonly borderKey: string;
+  /** The JS loop (compiled on first use): the whole one, or with `border` only the border bands. */
+  jsLoop(border: boolean): StencilLoopFn;
+  /** The kernel typed for the wasm engine (with a wrap after every integer operation). */
+  readonly wasmTyped: TypedKernel;
+  /** The interior as the wasm engine takes it. */
+  wasmPlan(): WasmStencilPlan;
+  /** Inputs, then the output. */
+  readonly D: TypedArray[];
+  readonly P: number[];
+  readonly N: number[];
+  readonly S: number[];
+  /** Interior `[b, e)` per level. */
+  readonly R: number[];
+  /** Number parameters. */
+  readonly A: number[];
+  /** cval per input, the fill value and whether to write it. */
+  readonly C: number[];
+}
+
 /** A whole stencil call, for a target that runs calls itself instead of the `cpu` loops (`gpu`). */
 export interface StencilCallPlan {
   readonly typed: TypedKernel;

@@ -1,15 +1,16 @@
 /**
- * Runs a validated stencil call: orders the loop axes, classifies the memory layout, picks
- * (or compiles) the loop for that specialisation and hands it flat arrays of extents,
- * strides and interior bounds.
+ * Plans a validated stencil call: orders the loop axes, classifies the memory layout, and
+ * hands the target the call (`StencilLoopCall`): flat arrays of extents, strides and
+ * interior bounds, the loops for that specialisation (compiled on first use) and the
+ * interior as the wasm engine takes it. The target chooses the engine and the split.
  */
 import { castScalar, dtypeOf, type NdArray, sizeOf } from '../core/array.js';
 import type { DType, TypedArray } from '../core/dtypes.js';
-import { targetFor } from '../targets/registry.js';
+import type { StencilLoopCall, WasmStencilPlan } from '../plan/stencil.js';
+import { CPU, targetFor } from '../targets/registry.js';
 import type { Layout, LoopSpec } from './codegen.js';
 import type { StencilCore, Typing } from './dispatcher.js';
 import type { Boundary } from './types.js';
-import { interiorOnWasm, wasmStencilPlan } from './wasm.js';
 
 /** A call's operands after validation. */
 export interface StencilRun {
@@ -104,24 +105,61 @@ export function runStencil(core: StencilCore, r: StencilRun): void {
   // cval as each input holds it ('constant'), then the fill value and whether to write it ('skip').
   const C = arrays.map((a) => castScalar(r.cval, dtypeOf(a)));
   C.push(fill, r.fill && !Object.is(fill, 0) ? 1 : 0);
-  const D = all.map((x) => x.data);
+  const D = all.map((x) => x.data as TypedArray);
   const P = all.map((x) => x.offset);
+  const borderKey = `${key}|border`;
+  const call: StencilLoopCall = {
+    core,
+    name: core.name,
+    elements: sizeOf(shape),
+    key,
+    borderKey,
+    jsLoop: (border) => core.loop(border ? borderKey : key, spec(border)),
+    wasmTyped: typing.wrapped,
+    wasmPlan: () => wasmStencilPlan(r, perm, D, P, N, S, R, A),
+    D,
+    P,
+    N,
+    S,
+    R,
+    A,
+    C,
+  };
   const target = targetFor(core.target);
-  if (target.workersFor?.(core, core.name, sizeOf(shape))) {
-    // The workers run the body of the loop compiled under `key`; on the heap, the interior
-    // of each row band on wasm and its border rows with the loop compiled under `border`.
-    core.loop(key, spec(false));
-    const wasm = wasmStencilPlan(r, perm, D as TypedArray[], P, N, S, R, A, true);
-    const border = `${key}|border`;
-    if (wasm) core.loop(border, spec(true));
-    const onWasm = wasm && { plan: wasm, borderKey: border };
-    if (target.runStencilLoop?.(core, key, D as TypedArray[], P, N, S, R, A, C, onWasm)) return;
-  }
-  // On the calling thread (a call the workers do not take runs like a `cpu` call).
-  if (interiorOnWasm(r, perm, D as TypedArray[], P, N, S, R, A)) {
-    // The interior ran on wasm; the border bands stay on the JS loop.
-    core.loop(`${key}|border`, spec(true))(D, P, N, S, R, A, C);
-    return;
-  }
-  core.loop(key, spec(false))(D, P, N, S, R, A, C);
+  (target.runStencil ?? CPU.runStencil!)(call);
+}
+
+/**
+ * The call's interior as the wasm engine takes it (`perm`, `D`, …, `A`: the JS loop's
+ * arguments for the same call).
+ */
+function wasmStencilPlan(
+  r: StencilRun,
+  perm: readonly number[],
+  D: readonly TypedArray[],
+  P: readonly number[],
+  N: readonly number[],
+  S: readonly number[],
+  R: readonly number[],
+  A: readonly number[],
+): WasmStencilPlan {
+  const scalarOf = new Map<number, number>();
+  r.ops.forEach((op, p) => {
+    if (op.kind === 'scalar') scalarOf.set(p, scalarOf.size);
+  });
+  return {
+    typed: r.typing.wrapped,
+    sites: r.typing.sites.map((s) => s.data),
+    operandOf: new Map(r.arrayParams.map((p, o) => [p, o])),
+    scalarOf,
+    dtypes: [...r.arrays.map((a) => dtypeOf(a)), r.outDtype],
+    nin: r.arrays.length,
+    perm,
+    D,
+    P,
+    N,
+    S,
+    R,
+    A,
+  };
 }

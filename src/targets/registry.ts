@@ -10,7 +10,7 @@ import { describe, type TypedArray } from '../core/dtypes.js';
 import type { GufuncLayout, ShapePlan, TypedGufunc } from '../plan/gufunc.js';
 import type { MapCallOperands, MapKernel, MapPlan, MapSplit } from '../plan/map.js';
 import type { RecordLoopSource } from '../plan/records.js';
-import type { StencilCallPlan, StencilLoopSource, StencilOnWasm } from '../plan/stencil.js';
+import type { StencilCallPlan, StencilLoopCall } from '../plan/stencil.js';
 import { cpuTarget } from './cpu/target.js';
 import { gpuTarget } from './gpu/target.js';
 import { parallelTarget } from './parallel/target.js';
@@ -48,6 +48,11 @@ export interface Target {
    * target with workers, whether to split it. Absent: as on `cpu` (the calling thread).
    */
   runMap?(k: MapKernel, plan: MapPlan, how: MapSplit): void;
+  /**
+   * Runs a planned stencil call, choosing the engine (wasm interior or the JS loop) and, for
+   * a target with workers, the row bands. Absent: as on `cpu`.
+   */
+  runStencil?(call: StencilLoopCall): void;
 
   // Compile-time checks: a kernel this target cannot run fails at construction.
   checkUfuncKernel?(typed: TypedKernel, name: string): void;
@@ -82,18 +87,6 @@ export interface Target {
     N: number[],
     S: number[],
     C: number[],
-  ): boolean;
-  runStencilLoop?(
-    core: StencilLoopSource,
-    key: string,
-    D: TypedArray[],
-    P: number[],
-    N: number[],
-    S: number[],
-    R: number[],
-    A: number[],
-    C: number[],
-    wasm?: StencilOnWasm,
   ): boolean;
   runRecords?(
     call: RecordLoopSource,

@@ -6,6 +6,7 @@
  */
 import type { MapKernel, MapPlan } from '../../plan/map.js';
 import { runMapInline } from './map.js';
+import { runStencilInline } from './stencil.js';
 
 export const cpuTarget = {
   name: 'cpu',
@@ -15,4 +16,5 @@ export const cpuTarget = {
   boundscheck: true,
   callsFunctions: true,
   runMap: (k: MapKernel, plan: MapPlan): void => runMapInline(k, plan),
+  runStencil: runStencilInline,
 } as const;

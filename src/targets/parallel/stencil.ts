@@ -9,15 +9,35 @@
  */
 
 import type { TypedArray } from '../../core/dtypes.js';
-import type { StencilLoopSource, StencilOnWasm } from '../../plan/stencil.js';
-import { declined } from './last-call.js';
+import type { StencilLoopCall, StencilLoopSource, StencilOnWasm } from '../../plan/stencil.js';
+import { runStencilInline, wasmInterior } from '../cpu/stencil.js';
+import { decideWorkers, declined } from './last-call.js';
 import { type Chunk, dispatch, loopRef } from './map.js';
 import { poolSize } from './pool.js';
 import { chunkRanges, touchedRange } from './split.js';
 import { stencilWasmJob } from './stencil-wasm.js';
 
+/**
+ * The `parallel` target's `runStencil`: a call large enough for the workers runs over row
+ * bands (wasm interiors when every operand is on the heap); one the pool does not take, or
+ * that cannot be cut, runs on the calling thread as on `cpu`.
+ */
+export function runStencilOnPool(call: StencilLoopCall): void {
+  if (decideWorkers(call.core, call.name, call.elements)) {
+    // The workers compile the body of the loop compiled here under `key`; on the heap, each
+    // row band's interior runs on wasm and its border rows with the loop under `borderKey`.
+    call.jsLoop(false);
+    const wasm = wasmInterior(call, true);
+    if (wasm) call.jsLoop(true);
+    const onWasm = wasm && { plan: wasm, borderKey: call.borderKey };
+    const { D, P, N, S, R, A, C } = call;
+    if (runStencilParallel(call.core, call.key, D, P, N, S, R, A, C, onWasm)) return;
+  }
+  runStencilInline(call);
+}
+
 /** Runs a compiled stencil loop over row bands; false when there is nothing to split. */
-export function runStencilParallel(
+function runStencilParallel(
   core: StencilLoopSource,
   key: string,
   D: TypedArray[],

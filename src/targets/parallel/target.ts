@@ -11,7 +11,7 @@ import { decideWorkers, parallelInspectNote } from './last-call.js';
 import { runMapParallel } from './map.js';
 import { checkTimeout, useWorkers, withCallTimeout } from './pool.js';
 import { runRecordsParallel } from './records.js';
-import { runStencilParallel } from './stencil.js';
+import { runStencilOnPool } from './stencil.js';
 
 export const parallelTarget = {
   name: 'parallel',
@@ -26,6 +26,6 @@ export const parallelTarget = {
   sharesOutputs: useWorkers,
   workersFor: decideWorkers,
   runGufuncLoop: runGufuncParallel,
-  runStencilLoop: runStencilParallel,
+  runStencil: runStencilOnPool,
   runRecords: runRecordsParallel,
 } as const;
