@@ -4,6 +4,7 @@
  * these types; the kind produces them (ufunc/gufunc/layout.ts, shapes.ts, compile.ts).
  */
 import type { Ty, TypedKernel } from '../compiler/ir.js';
+import type { NdArray } from '../core/array.js';
 import type { DType, TypedArray } from '../core/dtypes.js';
 
 /** What a view node carries: the view parameter it reads or writes. */
@@ -105,4 +106,24 @@ export interface GufuncCall {
   readonly C: readonly number[];
   /** Runs this call on the JS loop (an engine that times both paths calls it). */
   readonly runJs?: () => void;
+}
+
+/**
+ * A planned gufunc call as a target that runs loops takes it (`Target.runGufunc`): the call,
+ * its JS loop (compiled, and as source for workers), and whether it was planned for chunks.
+ */
+export interface GufuncLoopCall extends GufuncCall {
+  /** The compiled gufunc: owner of the loop sources the workers compile. */
+  readonly owner: object;
+  /** Layout key of the JS loop. */
+  readonly key: string;
+  /** The JS loop's factory source. */
+  source(): string;
+  readonly runJs: () => void;
+  /** Every operand (inputs, then outputs). */
+  readonly all: readonly NdArray[];
+  /** Planned for the target's workers (its `workersFor` said so). */
+  readonly split: boolean;
+  /** The wasm engine may run it (not under `boundscheck`, whose checks only the JS loop has). */
+  readonly wasmAllowed: boolean;
 }

@@ -7,7 +7,7 @@
 import type { TypedKernel } from '../compiler/ir.js';
 import type { NdArray } from '../core/array.js';
 import { describe, type TypedArray } from '../core/dtypes.js';
-import type { GufuncLayout, ShapePlan, TypedGufunc } from '../plan/gufunc.js';
+import type { GufuncLayout, GufuncLoopCall, ShapePlan, TypedGufunc } from '../plan/gufunc.js';
 import type { MapCallOperands, MapKernel, MapPlan, MapSplit } from '../plan/map.js';
 import type { RecordLoopSource } from '../plan/records.js';
 import type { StencilCallPlan, StencilLoopCall } from '../plan/stencil.js';
@@ -53,6 +53,8 @@ export interface Target {
    * a target with workers, the row bands. Absent: as on `cpu`.
    */
   runStencil?(call: StencilLoopCall): void;
+  /** Runs a planned gufunc call: engine (wasm or the JS loop) and split. Absent: as on `cpu`. */
+  runGufunc?(call: GufuncLoopCall): void;
 
   // Compile-time checks: a kernel this target cannot run fails at construction.
   checkUfuncKernel?(typed: TypedKernel, name: string): void;
@@ -76,18 +78,6 @@ export interface Target {
   /** Whether this call of `kernel` goes to the workers (the decision is recorded). */
   workersFor?(kernel: object, name: string, elements: number): boolean;
   /** Each returns false (nothing done) when the call cannot be split; it then runs inline. */
-  runGufuncLoop?(
-    owner: object,
-    key: string,
-    loopSource: () => string,
-    all: readonly NdArray[],
-    nin: number,
-    D: TypedArray[],
-    P: number[],
-    N: number[],
-    S: number[],
-    C: number[],
-  ): boolean;
   runRecords?(
     call: RecordLoopSource,
     cols: readonly TypedArray[],

@@ -5,6 +5,7 @@
  * elementwise ones, and `./map.ts` chooses the engine of a planned elementwise call.
  */
 import type { MapKernel, MapPlan } from '../../plan/map.js';
+import { runGufuncInline } from './gufunc.js';
 import { runMapInline } from './map.js';
 import { runStencilInline } from './stencil.js';
 
@@ -17,4 +18,5 @@ export const cpuTarget = {
   callsFunctions: true,
   runMap: (k: MapKernel, plan: MapPlan): void => runMapInline(k, plan),
   runStencil: runStencilInline,
+  runGufunc: runGufuncInline,
 } as const;

@@ -6,6 +6,8 @@
 
 import { extent, type NdArray } from '../../core/array.js';
 import type { TypedArray } from '../../core/dtypes.js';
+import type { GufuncLoopCall } from '../../plan/gufunc.js';
+import { runGufuncInline } from '../cpu/gufunc.js';
 import { declined } from './last-call.js';
 import { type Chunk, dispatch, loopRef } from './map.js';
 import { chunkRanges, cutLoop, operandRange, splitDim } from './split.js';
@@ -14,17 +16,28 @@ import { chunkRanges, cutLoop, operandRange, splitDim } from './split.js';
  * Runs a planned gufunc loop on the workers; false when no loop dim can be split. The loop
  * is `owner`'s loop `key`, whose source (the `cpu` loop's, built by the kind) is made once.
  */
-export function runGufuncParallel(
+/**
+ * The `parallel` target's `runGufunc`: a call planned for the workers is cut along a loop
+ * dim; one that was not, or that cannot be cut, runs on the calling thread as on `cpu`.
+ */
+export function runGufuncOnPool(call: GufuncLoopCall): void {
+  const { owner, key, all, D, P, N, S, C } = call;
+  if (call.split && runGufuncParallel(owner, key, call.source, all, call.layout.nin, D, P, N, S, C))
+    return;
+  runGufuncInline(call);
+}
+
+function runGufuncParallel(
   owner: object,
   key: string,
   loopSource: () => string,
   all: readonly NdArray[],
   nin: number,
-  D: TypedArray[],
-  P: number[],
-  N: number[],
-  S: number[],
-  C: number[],
+  D: readonly TypedArray[],
+  P: readonly number[],
+  N: readonly number[],
+  S: readonly number[],
+  C: readonly number[],
 ): boolean {
   const d = splitDim(N, S, operandRange(nin, all.length));
   if (d < 0 || N[d] < 2) return declined('no loop dim of 2 or more writes distinct outputs');

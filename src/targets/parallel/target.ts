@@ -6,7 +6,7 @@
  */
 import { runDeferred } from './deferred.js';
 import { requireNoFreeNames } from './free-names.js';
-import { runGufuncParallel } from './gufunc.js';
+import { runGufuncOnPool } from './gufunc.js';
 import { decideWorkers, parallelInspectNote } from './last-call.js';
 import { runMapParallel } from './map.js';
 import { checkTimeout, useWorkers, withCallTimeout } from './pool.js';
@@ -25,7 +25,7 @@ export const parallelTarget = {
   runMap: runMapParallel,
   sharesOutputs: useWorkers,
   workersFor: decideWorkers,
-  runGufuncLoop: runGufuncParallel,
+  runGufunc: runGufuncOnPool,
   runStencil: runStencilOnPool,
   runRecords: runRecordsParallel,
 } as const;

@@ -127,7 +127,7 @@ export function executeGufunc(
   // succeeded.
   const mayThrow = core.boundscheck || kernelMayThrow(kernel.t.typed);
   const staged = out && mayThrow ? outs.map((o) => copy(o)) : null;
-  runGufunc(kernel, layout, plan, [...inputs, ...(staged ?? outs)], par ? target : undefined);
+  runGufunc(kernel, layout, plan, [...inputs, ...(staged ?? outs)], target, par);
   if (staged) for (let j = 0; j < staged.length; j++) copyInto(outs[j], staged[j]);
   return outs;
 }

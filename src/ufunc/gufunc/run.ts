@@ -1,16 +1,15 @@
 /**
- * Runs a typed gufunc kernel over validated operands: plans the loop nest over the loop
- * dims, picks (or generates) the loop for this layout, and calls it. Runs once per call,
+ * Plans a typed gufunc kernel's call over validated operands: the loop nest over the loop
+ * dims and the JS loop for this layout, handed to the target (`GufuncLoopCall`), which
+ * chooses the engine and the split. Runs once per call,
  * so the loop key is built in one pass without intermediate arrays or joins.
  */
 import { dtypeOf, type NdArray } from '../../core/array.js';
 import { broadcastStrides } from '../../core/broadcast.js';
 import { DTYPES, type DType, type TypedArray } from '../../core/dtypes.js';
-import { existingHeap } from '../../core/heap.js';
 import { planLayout } from '../../core/layout.js';
-import type { GufuncLayout, ShapePlan } from '../../plan/gufunc.js';
-import type { Target } from '../../targets/registry.js';
-import { runWasmGufunc } from '../../targets/wasm/gufunc.js';
+import type { GufuncLayout, GufuncLoopCall, ShapePlan } from '../../plan/gufunc.js';
+import { CPU, type Target } from '../../targets/registry.js';
 import type { CompiledGufunc } from './dispatcher.js';
 import { gufuncLoopSource, type LoopStrideClass, type StrideClass } from './loops.js';
 
@@ -28,8 +27,10 @@ export function runGufunc(
   layout: GufuncLayout,
   plan: ShapePlan,
   all: readonly NdArray[],
-  /** A target that splits the loop dims over workers, when this call goes to them. */
-  workers?: Target,
+  /** The target running the call (it chooses the engine, and splits it over workers). */
+  target: Target,
+  /** The call goes to the target's workers (outputs were allocated shared for them). */
+  workers: boolean,
 ): void {
   const nop = all.length;
   const loopStrides = all.map((a, o) => {
@@ -53,7 +54,7 @@ export function runGufunc(
     const a = all[o];
     arrTypes[o] = dtypeOf(a);
     // Parallel chunks move the offsets, so they need the loop form that reads them.
-    zeroOffsets[o] = workers === undefined && a.offset === 0;
+    zeroOffsets[o] = !workers && a.offset === 0;
     // Operands with the same start and loop strides share one base offset in the loop.
     let k = 0;
     while (k < o && !(all[k].offset === a.offset && sameList(lay.strides[k], lay.strides[o]))) k++;
@@ -119,32 +120,8 @@ export function runGufunc(
   for (const st of lay.strides) for (const v of st) S.push(v);
   const D = all.map((a) => a.data as TypedArray);
   const P = all.map((a) => a.offset);
-  const source = () => gufuncLoopSource(kernel.t, spec());
-  if (workers?.runGufuncLoop?.(kernel, key, source, all, layout.nin, D, P, lay.shape, S, C)) return;
-  if (
-    !workers &&
-    !kernel.boundscheck &&
-    onWasm(kernel, layout, arrTypes, plan, D, P, lay.shape, S, C, () => loop(D, P, lay.shape, S, C))
-  )
-    return;
-  loop(D, P, lay.shape, S, C);
-}
-
-/** The call on the wasm engine when its operands live on the heap (see targets/wasm/gufunc.ts). */
-function onWasm(
-  kernel: CompiledGufunc,
-  layout: GufuncLayout,
-  arrTypes: DType[],
-  plan: ShapePlan,
-  D: TypedArray[],
-  P: number[],
-  N: number[],
-  S: number[],
-  C: number[],
-  runJs: () => void,
-): boolean {
-  if (existingHeap() === undefined) return false;
-  return runWasmGufunc({
+  const N = lay.shape;
+  const call: GufuncLoopCall = {
     kernel: kernel.t,
     layout,
     arrTypes,
@@ -154,8 +131,15 @@ function onWasm(
     N,
     S,
     C,
-    runJs,
-  });
+    runJs: () => loop(D, P, N, S, C),
+    owner: kernel,
+    key,
+    source: () => gufuncLoopSource(kernel.t, spec()),
+    all,
+    split: workers,
+    wasmAllowed: !kernel.boundscheck,
+  };
+  (target.runGufunc ?? CPU.runGufunc!)(call);
 }
 
 function sameList(a: readonly number[], b: readonly number[]): boolean {
