@@ -58,10 +58,17 @@ class ExprPrinter {
         if (e.op === '+' && e.r.k === 'num' && e.r.value < 0 && !Object.is(e.r.value, -0)) {
           return [`${this.print(e.l, p)}-${numberLiteral(-e.r.value)}`, p];
         }
-        return [`${this.print(e.l, p)}${e.op}${this.print(e.r, p + 1)}`, p];
+        const r = this.print(e.r, p + 1);
+        // `a - -b` must not print as `a--b` (a decrement).
+        const gap = e.op === '-' && r.startsWith('-') ? ' ' : '';
+        return [`${this.print(e.l, p)}${e.op}${gap}${r}`, p];
       }
       case 'not':
         return [`!${this.print(e.arg, 15)}`, 15];
+      case 'neg': {
+        const arg = this.print(e.arg, 15);
+        return [arg.startsWith('-') ? `-(${arg})` : `-${arg}`, 15];
+      }
       case 'index':
         return [`${this.print(e.array, ATOM)}[${this.print(e.at, 0)}]`, ATOM];
       case 'load': {
