@@ -130,6 +130,10 @@ function stmt(s: LStmt): string {
       return `for(${init};${s.counter}<${p.print(s.to, 11)};${s.counter}++){${printLoops(s.body)}}`;
     }
     case 'if': {
+      // A loop exit reads as one: `if(i>=e)break;`.
+      if (!s.alt && s.cons.length === 1 && s.cons[0].k === 'break') {
+        return `if(${p.print(s.test, 0)})break;`;
+      }
       const alt = s.alt ? `else{${printLoops(s.alt)}}` : '';
       return `if(${p.print(s.test, 0)}){${printLoops(s.cons)}}${alt}`;
     }

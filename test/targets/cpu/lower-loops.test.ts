@@ -6,8 +6,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type LExpr, mul, neg, num, op, v } from '../../../src/compiler/loops.js';
-import { printLoopExpr } from '../../../src/targets/cpu/lower-loops.js';
+import { type LExpr, type LStmt, mul, neg, num, op, v } from '../../../src/compiler/loops.js';
+import { printLoopExpr, printLoops } from '../../../src/targets/cpu/lower-loops.js';
 
 const env = { x: 3, y: -5 };
 
@@ -61,5 +61,14 @@ describe('printLoopExpr', () => {
     expect(printLoopExpr(neg(neg(v('b'))))).toBe('-(-b)');
     expect(printLoopExpr(op('+', v('a'), mul(num(-2), v('s'))))).toBe('a+(-2)*s');
     expect(printLoopExpr(neg(op('+', v('a'), v('b'))))).toBe('-(a+b)');
+  });
+});
+
+describe('printLoops', () => {
+  it('prints a conditional loop exit without a block', () => {
+    const exit: LStmt = { k: 'if', test: op('>=', v('i'), v('e')), cons: [{ k: 'break' }] };
+    expect(printLoops([exit])).toBe('if(i>=e)break;');
+    const twice: LStmt = { ...exit, cons: [{ k: 'break' }, { k: 'break' }] };
+    expect(printLoops([twice])).toBe('if(i>=e){break;break;}');
   });
 });
