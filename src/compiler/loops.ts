@@ -41,6 +41,8 @@ export type LExpr =
   | { k: 'str'; value: string }
   | { k: 'op'; op: LoopOp; l: LExpr; r: LExpr }
   | { k: 'not'; arg: LExpr }
+  /** `-arg` (a negative stride term: `k0_1=-s0_1`). */
+  | { k: 'neg'; arg: LExpr }
   /** `a[at]` of a plain array of the nest's parameters (`D[0]`, `N[1]`, `R[2]`). */
   | { k: 'index'; array: LExpr; at: LExpr }
   /** The element at position `at` of data array `data`, converted from `from` to `to`. */
@@ -124,6 +126,7 @@ export const op = (o: LoopOp, l: LExpr, r: LExpr): LExpr => ({ k: 'op', op: o, l
 /** `a + b + …`, leaving out nothing (callers drop zero terms themselves). */
 export const sum = (...terms: LExpr[]): LExpr => terms.reduce((a, b) => op('+', a, b));
 export const mul = (l: LExpr, r: LExpr): LExpr => op('*', l, r);
+export const neg = (arg: LExpr): LExpr => ({ k: 'neg', arg });
 export const index = (array: string, at: LExpr | number): LExpr => ({
   k: 'index',
   array: v(array),

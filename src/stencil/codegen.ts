@@ -13,16 +13,38 @@
  * interior and fill the rest with `cval`. So the kernel appears 1 + ndim times, and every
  * extra instruction lives in the border band.
  *
+ * The nest is built in the loop-level IR (`compiler/loops.ts`) and printed by its one JS
+ * lowering; an accessor read becomes a loop expression (`KernelLeaf.ext`).
+ *
  * Generated function: `(D, P, N, S, R, A, C)` = data arrays (inputs, then the output),
  * start offsets, extents per level, strides `[operand][level]` flattened, interior bounds
  * `[b, e]` per level, scalar arguments, and `[cval per input, fill value, fill flag]`.
  */
 
-import { HELPERS, type Helpers, JsEmitter } from '../compiler/emit-js.js';
-import type { Expr, TypedKernel } from '../compiler/ir.js';
+import { HELPERS, type Helpers } from '../compiler/emit-js.js';
+import type { ExtNode, TypedKernel, Value } from '../compiler/ir.js';
+import {
+  bump,
+  call,
+  decl,
+  index,
+  type KernelLeaf,
+  type LExpr,
+  type LStmt,
+  line,
+  loop,
+  mul,
+  neg,
+  num,
+  op,
+  sum,
+  v,
+} from '../compiler/loops.js';
+import { subValues } from '../compiler/visit.js';
 import { compileGenerated } from '../core/codegen.js';
 import type { DType } from '../core/dtypes.js';
 import { BORDER_HELPERS } from '../plan/boundary.js';
+import { printLoops } from '../targets/cpu/lower-loops.js';
 import type { RelNode } from './accessors.js';
 import type { Boundary, Extent } from './types.js';
 
@@ -81,18 +103,24 @@ export type StencilLoop = (
 
 type Context = { path: 'int' } | { path: 'bord'; from: number };
 
+const INTERIOR: Context = { path: 'int' };
+const BREAK: LStmt = { k: 'break' };
+const when = (test: LExpr, cons: LStmt[]): LStmt => ({ k: 'if', test, cons });
+const block = (body: LStmt[]): LStmt => ({ k: 'block', body });
+
 class Generator {
-  private ctx: Context = { path: 'int' };
   private temps = 0;
   private labels = 0;
-  /** Interior deltas: name → source, per distinct (operand, constant offsets). */
-  private readonly deltas = new Map<string, { name: string; code: string }>();
+  /** Interior deltas: name → value, per distinct (operand, constant offsets). */
+  private readonly deltas = new Map<string, { name: string; value: LExpr }>();
   /** Level of each axis. */
   private readonly levelOf: number[];
   /** Distinct constant offsets per axis, over every operand (indexes of j/f/x variables). */
   private readonly values: number[][];
   /** Distinct constant offsets per operand and axis. */
   private readonly valuesOf: number[][][];
+  /** The accessor reads in the order the kernel evaluates them (see {@link evaluationOrder}). */
+  private readonly order: readonly RelNode[];
   private readonly out: number;
 
   constructor(private readonly s: LoopSpec) {
@@ -116,60 +144,122 @@ class Generator {
     const sorted = (x: Set<number>) => [...x].sort((p, q) => p - q);
     this.values = sets.map(sorted);
     this.valuesOf = per.map((axes) => axes.map(sorted));
+    this.order = evaluationOrder(s.sites);
   }
 
-  generate(): string {
-    const { nd, nin } = this.s;
-    const ops = Array.from({ length: nin + 1 }, (_, o) => o);
+  /** The whole function body: the nest is built first, as it names the prologue's deltas and temporaries. */
+  generate(): LStmt[] {
+    const { nd } = this.s;
     const body =
       nd === 0
-        ? `const ${ops.map((o) => `p${o}=P${o}`).join(',')};\n${this.cell()}`
+        ? [
+            decl(
+              'const',
+              this.operands().map((o) => [`p${o}`, v(`P${o}`)]),
+            ),
+            line,
+            this.cell(INTERIOR),
+          ]
         : this.level(0);
-    const head: string[] = [`const N$=${JSON.stringify(this.s.name)};`];
-    head.push(`const ${ops.map((o) => `d${o}=D[${o}],P${o}=P[${o}]`).join(',')};`);
+    return [...this.prologue(), ...body];
+  }
+
+  private operands(): number[] {
+    return Array.from({ length: this.s.nin + 1 }, (_, o) => o);
+  }
+
+  /** Parameters unpacked into locals, per-call deltas, and the registers. */
+  private prologue(): LStmt[] {
+    const { nd, nin } = this.s;
+    const ops = this.operands();
+    const head: LStmt[] = [decl('const', [['N$', { k: 'str', value: this.s.name }]])];
+    head.push(
+      decl(
+        'const',
+        ops.flatMap((o) => [
+          [`d${o}`, index('D', o)],
+          [`P${o}`, index('P', o)],
+        ]),
+      ),
+    );
     if (nd > 0) {
-      const ext = Array.from(
-        { length: nd },
-        (_, l) => `n${l}=N[${l}],b${l}=R[${2 * l}],e${l}=R[${2 * l + 1}]`,
+      head.push(
+        decl(
+          'const',
+          Array.from({ length: nd }, (_, l) => l).flatMap((l): [string, LExpr][] => [
+            [`n${l}`, index('N', l)],
+            [`b${l}`, index('R', 2 * l)],
+            [`e${l}`, index('R', 2 * l + 1)],
+          ]),
+        ),
       );
-      head.push(`const ${ext.join(',')};`);
       // Rows u0..v0-1 of the outermost level (all of them unless R carries a band: the
       // parallel target's row bands), with the interior clipped to the band.
+      const banded = op('>', v('R.length'), num(2 * nd));
+      const cond = (a: LExpr, b: LExpr): LExpr => ({ k: 'cond', test: banded, a, b });
       head.push(
-        `const u0=R.length>${2 * nd}?R[${2 * nd}]:0,v0=R.length>${2 * nd}?R[${2 * nd + 1}]:n0,` +
-          'B0=Math.min(Math.max(b0,u0),v0),E0=Math.max(Math.min(e0,v0),B0);',
+        decl('const', [
+          ['u0', cond(index('R', 2 * nd), num(0))],
+          ['v0', cond(index('R', 2 * nd + 1), v('n0'))],
+          ['B0', call('Math.min', call('Math.max', v('b0'), v('u0')), v('v0'))],
+          ['E0', call('Math.max', call('Math.min', v('e0'), v('v0')), v('B0'))],
+        ]),
       );
-      const st: string[] = [];
-      for (const o of ops) for (let l = 0; l < nd; l++) st.push(`s${o}_${l}=S[${o * nd + l}]`);
-      head.push(`const ${st.join(',')};`);
+      const st: [string, LExpr][] = [];
+      for (const o of ops)
+        for (let l = 0; l < nd; l++) st.push([`s${o}_${l}`, index('S', o * nd + l)]);
+      head.push(decl('const', st));
     }
     if (this.s.scalarOf.size > 0)
-      head.push(`const ${[...this.s.scalarOf.values()].map((j) => `a${j}=A[${j}]`).join(',')};`);
-    const cv = Array.from({ length: nin }, (_, o) => `c${o}=C[${o}]`);
-    head.push(`const ${[...cv, `cf=C[${nin}]`, `F=C[${nin + 1}]!==0`].join(',')};`);
+      head.push(
+        decl(
+          'const',
+          [...this.s.scalarOf.values()].map((j) => [`a${j}`, index('A', j)]),
+        ),
+      );
+    const cv = Array.from({ length: nin }, (_, o): [string, LExpr] => [`c${o}`, index('C', o)]);
+    head.push(
+      decl('const', [
+        ...cv,
+        ['cf', index('C', nin)],
+        ['F', op('!==', index('C', nin + 1), num(0))],
+      ]),
+    );
     if (this.deltas.size > 0)
-      head.push(`const ${[...this.deltas.values()].map((d) => `${d.name}=${d.code}`).join(',')};`);
+      head.push(
+        decl(
+          'const',
+          [...this.deltas.values()].map((d) => [d.name, d.value]),
+        ),
+      );
     const temps = Array.from({ length: this.temps }, (_, t) => `t${t}`);
-    head.push(`let ${['r0', ...temps].join(',')};`);
-    return `${head.join('\n')}\n${body}`;
+    head.push(
+      decl(
+        'let',
+        ['r0', ...temps].map((t) => [t, null]),
+      ),
+    );
+    return head.flatMap((s) => [s, line]);
   }
 
   // ---- loop levels ----------------------------------------------------------------------
 
-  private prevW(l: number): string {
-    return l === 0 ? `P${this.out}` : `w${l - 1}`;
+  private prevW(l: number): LExpr {
+    return v(l === 0 ? `P${this.out}` : `w${l - 1}`);
   }
 
-  private prevQ(o: number, l: number): string {
-    return l === 0 ? `P${o}` : `q${o}_${l - 1}`;
+  private prevQ(o: number, l: number): LExpr {
+    return v(l === 0 ? `P${o}` : `q${o}_${l - 1}`);
   }
 
-  private level(l: number, path: 'int' | 'bord' = 'int', from = 0): string {
+  /** `w<l>`: the output position at level `l`. */
+  private outPos(l: number): [string, LExpr] {
+    return [`w${l}`, sum(this.prevW(l), mul(v(`i${l}`), v(`s${this.out}_${l}`)))];
+  }
+
+  private level(l: number, path: 'int' | 'bord' = 'int', from = 0): LStmt[] {
     const { nd, perm, modes } = this.s;
-    if (l === nd) {
-      this.ctx = path === 'int' ? { path } : { path, from };
-      return this.cell();
-    }
+    if (l === nd) return [this.cell(path === 'int' ? INTERIOR : { path, from })];
     const i = `i${l}`;
     const skip = modes[perm[l]] === 'skip';
     if (path === 'int') {
@@ -177,169 +267,224 @@ class Generator {
       const interior =
         l === nd - 1
           ? this.innerSegment(l)
-          : `for(;${i}<${e};${i}++){${this.enterInterior(l)}\n${this.level(l + 1, 'int')}}`;
-      if (skip) return `{let ${i}=${b};${interior}}\n${this.fillEdges(l)}`;
-      return `for(let ${i}=${start};${i}<${end};${i}++){\nif(${i}===${b}){${interior}\nif(${i}>=${end})break;}\n{${this.enterBorder(l)}\n${this.level(l + 1, 'bord', l)}}}`;
+          : [loop(i, null, e, [this.enterInterior(l), line, ...this.level(l + 1, 'int')])];
+      if (skip) return [block([decl('let', [[i, b]]), ...interior]), line, this.fillEdges(l)];
+      const border = block([this.enterBorder(l), line, ...this.level(l + 1, 'bord', l)]);
+      const atInterior = when(op('===', v(i), b), [
+        ...interior,
+        line,
+        when(op('>=', v(i), end), [BREAK]),
+      ]);
+      return [loop(i, start, end, [line, atInterior, line, border])];
     }
-    const body = `${this.enterBorder(l)}\n${this.level(l + 1, 'bord', from)}`;
-    if (skip) return `for(let ${i}=b${l};${i}<e${l};${i}++){${body}}\n${this.fillEdges(l)}`;
-    return `for(let ${i}=0;${i}<n${l};${i}++){${body}}`;
+    const body = [this.enterBorder(l), line, ...this.level(l + 1, 'bord', from)];
+    if (skip) return [loop(i, v(`b${l}`), v(`e${l}`), body), line, this.fillEdges(l)];
+    return [loop(i, num(0), v(`n${l}`), body)];
   }
 
   /**
    * Loop start, end, interior begin and interior end of level `l` on the interior path:
    * the outermost level runs the rows of its band (u0..v0) only.
    */
-  private bounds(l: number): [string, string, string, string] {
-    return l === 0 ? ['u0', 'v0', 'B0', 'E0'] : ['0', `n${l}`, `b${l}`, `e${l}`];
+  private bounds(l: number): [LExpr, LExpr, LExpr, LExpr] {
+    return l === 0
+      ? [v('u0'), v('v0'), v('B0'), v('E0')]
+      : [num(0), v(`n${l}`), v(`b${l}`), v(`e${l}`)];
   }
 
   /** The hot loop: the innermost interior segment. */
-  private innerSegment(l: number): string {
+  private innerSegment(l: number): LStmt[] {
     const { shared, unit } = this.s.layout;
+    const i = `i${l}`;
     const e = this.bounds(l)[3];
-    if (this.s.borderOnly) return `i${l}=${e};`;
+    if (this.s.borderOnly) return [{ k: 'assign', name: i, op: '=', value: e }];
     if (shared) {
-      this.ctx = { path: 'int' };
       const base = this.prevQ(0, l);
-      if (unit) return `for(;i${l}<${e};i${l}++){const p=${base}+i${l};${this.cell()}}`;
-      return `{let p=${base}+i${l}*s0_${l};\nfor(;i${l}<${e};i${l}++){${this.cell()}p+=s0_${l};}}`;
+      if (unit) {
+        return [loop(i, null, e, [decl('const', [['p', sum(base, v(i))]]), this.cell(INTERIOR)])];
+      }
+      const step = v(`s0_${l}`);
+      return [
+        block([
+          decl('let', [['p', sum(base, mul(v(i), step))]]),
+          line,
+          loop(i, null, e, [this.cell(INTERIOR), bump('p', step)]),
+        ]),
+      ];
     }
-    const ops = Array.from({ length: this.s.nin + 1 }, (_, o) => o);
-    const init = ops.map(
-      (o) => `p${o}=${o === this.out ? this.prevW(l) : this.prevQ(o, l)}+i${l}*s${o}_${l}`,
-    );
-    this.ctx = { path: 'int' };
-    const cell = this.cell();
-    const bump = ops.map((o) => `p${o}+=s${o}_${l};`).join('');
-    return `{let ${init.join(',')};\nfor(;i${l}<${e};i${l}++){${cell}${bump}}}`;
+    const ops = this.operands();
+    const init = ops.map((o): [string, LExpr] => [
+      `p${o}`,
+      sum(o === this.out ? this.prevW(l) : this.prevQ(o, l), mul(v(i), v(`s${o}_${l}`))),
+    ]);
+    const cell = this.cell(INTERIOR);
+    const bumps = ops.map((o) => bump(`p${o}`, v(`s${o}_${l}`)));
+    return [block([decl('let', init), line, loop(i, null, e, [cell, ...bumps])])];
   }
 
   /** Positions (and identity contributions for border cells further in) of an interior coordinate. */
-  private enterInterior(l: number): string {
-    const parts = [`w${l}=${this.prevW(l)}+i${l}*s${this.out}_${l}`];
+  private enterInterior(l: number): LStmt {
+    const i = `i${l}`;
+    const parts: [string, LExpr][] = [this.outPos(l)];
     for (let o = 0; o < this.s.nin; o++)
-      parts.push(`q${o}_${l}=${this.prevQ(o, l)}+i${l}*s${o}_${l}`);
+      parts.push([`q${o}_${l}`, sum(this.prevQ(o, l), mul(v(i), v(`s${o}_${l}`)))]);
     const a = this.s.perm[l];
     for (let o = 0; o < this.s.nin; o++) {
-      for (const v of this.valuesOf[o][a]) {
-        parts.push(`x${o}_${l}_${this.values[a].indexOf(v)}=(${shifted(`i${l}`, v)})*s${o}_${l}`);
+      for (const off of this.valuesOf[o][a]) {
+        const x = `x${o}_${l}_${this.values[a].indexOf(off)}`;
+        parts.push([x, mul(shifted(i, off), v(`s${o}_${l}`))]);
       }
     }
-    return `const ${parts.join(',')};`;
+    return decl('const', parts);
   }
 
   /** Remapped contributions of a coordinate in (or under) the border band. */
-  private enterBorder(l: number): string {
+  private enterBorder(l: number): LStmt {
     const a = this.s.perm[l];
     const mode = this.s.modes[a];
-    const parts = [`w${l}=${this.prevW(l)}+i${l}*s${this.out}_${l}`];
-    this.values[a].forEach((v, idx) => {
+    const n = v(`n${l}`);
+    const parts: [string, LExpr][] = [this.outPos(l)];
+    this.values[a].forEach((off, idx) => {
       const j = `j${l}_${idx}`;
-      const raw = shifted(`i${l}`, v);
+      const raw = shifted(`i${l}`, off);
       if (mode === 'constant') {
-        parts.push(`${j}=${raw}`, `f${l}_${idx}=${j}>=0&&${j}<n${l}`);
+        const inside = op('&&', op('>=', v(j), num(0)), op('<', v(j), n));
+        parts.push([j, raw], [`f${l}_${idx}`, inside]);
       } else if (mode === 'skip') {
-        parts.push(`${j}=${raw}`);
+        parts.push([j, raw]);
       } else {
-        parts.push(`${j}=B.${mode}(${raw},n${l})`);
+        parts.push([j, call(`B.${mode}`, raw, n)]);
       }
       for (let o = 0; o < this.s.nin; o++) {
-        if (this.valuesOf[o][a].includes(v)) parts.push(`x${o}_${l}_${idx}=${j}*s${o}_${l}`);
+        if (this.valuesOf[o][a].includes(off)) {
+          parts.push([`x${o}_${l}_${idx}`, mul(v(j), v(`s${o}_${l}`))]);
+        }
       }
     });
-    return `const ${parts.join(',')};`;
+    return decl('const', parts);
   }
 
   /** With `F` (no `out` given, nonzero fill), writes the fill value over a skip axis' border band. */
-  private fillEdges(l: number): string {
+  private fillEdges(l: number): LStmt {
     const i = `i${l}`;
-    const row = this.fillFrom(l);
     const [start, end, b, e] = this.bounds(l);
-    return `if(F){for(let ${i}=${start};${i}<${b};${i}++){${row}}for(let ${i}=${e};${i}<${end};${i}++){${row}}}`;
+    return when(v('F'), [loop(i, start, b, this.fillFrom(l)), loop(i, e, end, this.fillFrom(l))]);
   }
 
-  private fillFrom(l: number): string {
-    const w = `const w${l}=${this.prevW(l)}+i${l}*s${this.out}_${l};`;
-    if (l === this.s.nd - 1) return `${w}d${this.out}[w${l}]=cf;`;
+  private fillFrom(l: number): LStmt[] {
+    const w = decl('const', [this.outPos(l)]);
+    if (l === this.s.nd - 1) {
+      const { outDtype } = this.s;
+      const fill: LExpr = {
+        k: 'store',
+        data: `d${this.out}`,
+        at: v(`w${l}`),
+        value: v('cf'),
+        from: outDtype,
+        to: outDtype,
+      };
+      return [w, { k: 'expr', e: fill }];
+    }
     const n = l + 1;
-    return `${w}for(let i${n}=0;i${n}<n${n};i${n}++){${this.fillFrom(n)}}`;
+    return [w, loop(`i${n}`, num(0), v(`n${n}`), this.fillFrom(n))];
   }
 
   // ---- one cell -------------------------------------------------------------------------
 
-  private cell(): string {
+  /** The kernel for one cell reached on path `ctx`, and the store of its result. */
+  private cell(ctx: Context): LStmt {
     const { typed, outDtype, nd } = this.s;
     const inputs = typed.paramTypes.map((_, p) => {
       const j = this.s.scalarOf.get(p);
-      return j === undefined ? '0' : `a${j}`;
+      return j === undefined ? num(0) : v(`a${j}`);
     });
-    const code = new JsEmitter(typed, (e, args) => this.read(e, args)).body(
+    // Reads are lowered here, in evaluation order, so that deltas and temporaries are
+    // named in the order the kernel's code uses them.
+    const reads = new Map<ExtNode, LExpr>(this.order.map((e) => [e, this.read(e, ctx)]));
+    const leaf: KernelLeaf = {
+      k: 'kernel',
+      kernel: typed,
       inputs,
-      ['r0'],
-      `K${this.labels++}`,
-    );
+      outs: ['r0'],
+      label: `K${this.labels++}`,
+      ext: (e) => {
+        const read = reads.get(e);
+        if (!read) throw new Error(`internal: unknown stencil construct '${e.op}'`);
+        return read;
+      },
+    };
     const pos =
       nd === 0
-        ? `p${this.out}`
-        : this.ctx.path === 'bord'
-          ? `w${nd - 1}`
+        ? v(`p${this.out}`)
+        : ctx.path === 'bord'
+          ? v(`w${nd - 1}`)
           : this.s.layout.shared
             ? this.sharedPos(this.out)
-            : `p${this.out}`;
-    const value = outDtype === 'bool' && typed.outTypes[0] !== 'bool' ? '(r0!==0?1:0)' : 'r0';
-    return `{${code}\nd${this.out}[${pos}]=${value};}`;
+            : v(`p${this.out}`);
+    const store: LExpr = {
+      k: 'store',
+      data: `d${this.out}`,
+      at: pos,
+      value: v('r0'),
+      from: typed.outTypes[0],
+      to: outDtype,
+    };
+    return block([leaf, line, { k: 'expr', e: store }]);
   }
 
-  /** Lowers an accessor read for the current context. */
-  private read(e: Extract<Expr, { k: 'ext' }>, args: string[]): string {
-    if (e.op !== 'rel') throw new Error(`internal: unknown stencil construct '${e.op}'`);
+  /** An accessor read on path `ctx`; `{k:'arg'}` stands for its computed offsets. */
+  private read(e: RelNode, ctx: Context): LExpr {
     const data = e.data;
     const o = this.s.operandOf.get(data.param)!;
-    const ctx = this.ctx;
+    // An accessor reads its array's element type, the kernel parameter's type: no conversion.
+    const ty = e.ty as DType;
+    const load = (at: LExpr): LExpr => ({ k: 'load', data: `d${o}`, at, from: ty, to: ty });
+    const stride = (a: number) => v(`s${o}_${this.levelOf[a]}`);
     let k = 0;
-    const check = (a: number) => {
+    const check = (a: number): LExpr => {
       const [lo, hi] = this.s.neighborhood[a];
-      return `B.check(${args[k++]},${lo},${hi},${a},N$)`;
+      return call('B.check', { k: 'arg', index: k++ }, num(lo), num(hi), num(a), v('N$'));
     };
     if (ctx.path === 'int') {
       const shared = this.s.layout.shared && this.s.nd > 0;
-      const parts = [shared ? 'p' : `p${o}`];
+      const terms = [v(shared ? 'p' : `p${o}`)];
       const delta = this.delta(o, data.offsets, shared);
-      if (delta) parts.push(delta);
-      data.offsets.forEach((v, a) => {
-        if (v === null) parts.push(`${check(a)}*s${o}_${this.levelOf[a]}`);
+      if (delta) terms.push(v(delta));
+      data.offsets.forEach((off, a) => {
+        if (off === null) terms.push(mul(check(a), stride(a)));
       });
-      return `d${o}[${parts.join('+')}]`;
+      return load(sum(...terms));
     }
-    const parts = [`P${o}`];
-    const conds: string[] = [];
-    data.offsets.forEach((v, a) => {
+    const terms = [v(`P${o}`)];
+    const conds: LExpr[] = [];
+    data.offsets.forEach((off, a) => {
       const l = this.levelOf[a];
       const mode = this.s.modes[a];
       const remapped = l >= ctx.from && mode !== 'skip';
-      if (v !== null) {
-        const idx = this.values[a].indexOf(v);
-        parts.push(`x${o}_${l}_${idx}`);
-        if (remapped && mode === 'constant') conds.push(`f${l}_${idx}`);
+      if (off !== null) {
+        const idx = this.values[a].indexOf(off);
+        terms.push(v(`x${o}_${l}_${idx}`));
+        if (remapped && mode === 'constant') conds.push(v(`f${l}_${idx}`));
         return;
       }
-      const raw = `i${l}+${check(a)}`;
-      if (!remapped) parts.push(`(${raw})*s${o}_${l}`);
+      const raw = op('+', v(`i${l}`), check(a));
+      const n = v(`n${l}`);
+      if (!remapped) terms.push(mul(raw, stride(a)));
       else if (mode === 'constant') {
         const t = `t${this.temps++}`;
-        conds.push(`(${t}=${raw})>=0&&${t}<n${l}`);
-        parts.push(`${t}*s${o}_${l}`);
-      } else parts.push(`B.${mode}(${raw},n${l})*s${o}_${l}`);
+        conds.push(op('>=', { k: 'set', name: t, value: raw }, num(0)), op('<', v(t), n));
+        terms.push(mul(v(t), stride(a)));
+      } else terms.push(mul(call(`B.${mode}`, raw, n), stride(a)));
     });
-    const load = `d${o}[${parts.join('+')}]`;
-    return conds.length ? `(${conds.join('&&')}?${load}:c${o})` : load;
+    const read = load(sum(...terms));
+    if (conds.length === 0) return read;
+    return { k: 'cond', test: conds.reduce((x, y) => op('&&', x, y)), a: read, b: v(`c${o}`) };
   }
 
   /** Position of operand `o` in a shared-layout interior cell. */
-  private sharedPos(o: number): string {
+  private sharedPos(o: number): LExpr {
     const d = this.delta(o, [], true);
-    return d ? `p+${d}` : 'p';
+    return d ? sum(v('p'), v(d)) : v('p');
   }
 
   /**
@@ -351,32 +496,52 @@ class Generator {
     offsets: readonly (number | null)[],
     shared = false,
   ): string | undefined {
-    const terms: string[] = [];
-    if (shared && o !== 0 && !this.s.layout.sameOffsets) terms.push(`P${o}-P0`);
-    offsets.forEach((v, a) => {
-      if (v === null || v === 0) return;
-      const s = `s${o}_${this.levelOf[a]}`;
-      terms.push(v === 1 ? s : v === -1 ? `-${s}` : `${v}*${s}`);
+    const terms: LExpr[] = [];
+    if (shared && o !== 0 && !this.s.layout.sameOffsets) terms.push(op('-', v(`P${o}`), v('P0')));
+    offsets.forEach((off, a) => {
+      if (off === null || off === 0) return;
+      const s = v(`s${o}_${this.levelOf[a]}`);
+      terms.push(off === 1 ? s : off === -1 ? neg(s) : mul(num(off), s));
     });
     if (terms.length === 0) return undefined;
-    const key = `${o}:${offsets.map((v) => (v === null ? 'c' : v)).join(',')}${shared ? 's' : ''}`;
+    const key = `${o}:${offsets.map((x) => (x === null ? 'c' : x)).join(',')}${shared ? 's' : ''}`;
     let d = this.deltas.get(key);
     if (!d) {
-      d = { name: `k${o}_${this.deltas.size}`, code: terms.join('+') };
+      d = { name: `k${o}_${this.deltas.size}`, value: sum(...terms) };
       this.deltas.set(key, d);
     }
     return d.name;
   }
 }
 
-/** `i+v` as source (`i`, `i+2`, `i-1`). */
-function shifted(i: string, v: number): string {
-  return v === 0 ? i : v > 0 ? `${i}+${v}` : `${i}${v}`;
+/** `i+v` (`i`, `i+2`, `i-1`). */
+function shifted(i: string, off: number): LExpr {
+  return off === 0 ? v(i) : op('+', v(i), num(off));
+}
+
+/**
+ * The accessor reads in the order the kernel's code evaluates them: a read's computed
+ * offsets (which may read too) before the read itself. `sites` lists a read before the
+ * reads nested in it.
+ */
+function evaluationOrder(sites: readonly RelNode[]): RelNode[] {
+  const isSite = new Set<Value>(sites);
+  const out: RelNode[] = [];
+  const seen = new Set<Value>();
+  const visit = (x: Value): void => {
+    for (const c of subValues(x)) visit(c);
+    if (isSite.has(x) && !seen.has(x)) {
+      seen.add(x);
+      out.push(x as RelNode);
+    }
+  };
+  for (const s of sites) visit(s);
+  return out;
 }
 
 /** Source of the loop function body for a spec. */
 export function stencilSource(spec: LoopSpec): string {
-  return new Generator(spec).generate();
+  return printLoops(new Generator(spec).generate());
 }
 
 /** Compiles a loop function. */

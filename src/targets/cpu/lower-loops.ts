@@ -60,10 +60,17 @@ class ExprPrinter {
         if (e.op === '+' && e.r.k === 'num' && e.r.value < 0 && !Object.is(e.r.value, -0)) {
           return [`${this.print(e.l, p)}-${numberLiteral(-e.r.value)}`, p];
         }
-        return [`${this.print(e.l, p)}${e.op}${this.print(e.r, p + 1)}`, p];
+        const r = this.print(e.r, p + 1);
+        // `a - -b` must not print as `a--b` (a decrement).
+        const gap = e.op === '-' && r.startsWith('-') ? ' ' : '';
+        return [`${this.print(e.l, p)}${e.op}${gap}${r}`, p];
       }
       case 'not':
         return [`!${this.print(e.arg, 15)}`, 15];
+      case 'neg': {
+        const arg = this.print(e.arg, 15);
+        return [arg.startsWith('-') ? `-(${arg})` : `-${arg}`, 15];
+      }
       case 'index':
         return [`${this.print(e.array, ATOM)}[${this.print(e.at, 0)}]`, ATOM];
       case 'load': {
@@ -129,6 +136,10 @@ function stmt(s: LStmt): string {
       return `for(${init};${s.counter}<${p.print(s.to, 11)};${s.counter}${step}){${printLoops(s.body)}}`;
     }
     case 'if': {
+      // A loop exit reads as one: `if(i>=e)break;`.
+      if (!s.alt && s.cons.length === 1 && s.cons[0].k === 'break') {
+        return `if(${p.print(s.test, 0)})break;`;
+      }
       const alt = s.alt ? `else{${printLoops(s.alt)}}` : '';
       return `if(${p.print(s.test, 0)}){${printLoops(s.cons)}}${alt}`;
     }
