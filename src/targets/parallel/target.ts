@@ -4,6 +4,7 @@
  * calls leave their jobs pending instead of blocking, and `inspect()` tells which path a
  * kernel's last call took.
  */
+import type { MapKernel, MapPlan, MapSplit } from '../../plan/map.js';
 import { runDeferred } from './deferred.js';
 import { requireNoFreeNames } from './free-names.js';
 import { runGufuncOnPool } from './gufunc.js';
@@ -22,7 +23,9 @@ export const parallelTarget = {
     withCallTimeout(checkTimeout(value, what), call),
   checkUfuncKernel: requireNoFreeNames,
   splitsMap: useWorkers,
-  runMap: runMapParallel,
+  // Typed here rather than `typeof runMapParallel`, so the package's public types do not
+  // reach the wasm engine's (whose WebAssembly types a consumer without the DOM lib lacks).
+  runMap: (k: MapKernel, plan: MapPlan, how: MapSplit): void => runMapParallel(k, plan, how),
   sharesOutputs: useWorkers,
   workersFor: decideWorkers,
   runGufunc: runGufuncOnPool,

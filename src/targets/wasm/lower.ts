@@ -15,6 +15,7 @@
 import { HELPERS } from '../../compiler/emit-js.js';
 import type { Expr, Stmt, Ty, TypedKernel } from '../../compiler/ir.js';
 import { isWeak } from '../../compiler/ir.js';
+import { conversion } from '../../compiler/numeric.js';
 import { NUMBER_PREDICATES } from '../../compiler/types.js';
 import { castScalar } from '../../core/array.js';
 import { type DType, INFO } from '../../core/dtypes.js';
@@ -306,34 +307,53 @@ export class ScalarLowering {
     else f.op('f32.abs').f32(0).op('f32.gt');
   }
 
-  /** Converts the value on the stack from `from` to `to` as the JS lowering's casts do. */
+  /**
+   * Converts the value on the stack from `from` to `to` as the JS lowering's casts do: what
+   * the conversion takes is `compiler/numeric.ts`'s table (the one the JS and gpu.js
+   * lowerings read); this only spells it in wasm, where floats live in f64/f32 and
+   * integers in i32.
+   */
   convert(from: Ty, to: Ty): void {
-    const f = this.f;
     if (from === to) return;
+    const f = this.f;
     const vf = valType(from);
-    const vt = valType(to);
-    if (isWeak(to) || to === 'float64') {
-      // A JS number is unchanged: only its representation moves to f64.
+    switch (conversion(from, to)) {
+      case 'none':
+      case 'round32':
+        // A JS number is unchanged (or rounded to float32): only its representation moves.
+        this.represent(from, vf, valType(to));
+        return;
+      case 'bool':
+        if (vf === 'f64') f.f64(0).op('f64.ne');
+        else if (vf === 'f32') f.f32(0).op('f32.ne');
+        else f.i32(0).op('i32.ne');
+        return;
+      case 'clamp':
+        throw new NotLowerable('uint8_clamped values');
+      case 'wrap':
+      case 'truncate':
+        // Floats go through ToInt32 first, like `x|0`; then the integer bits are wrapped.
+        if (vf === 'f32') f.op('f64.promote_f32');
+        if (vf !== 'i32') this.toInt32();
+        this.narrow(to as DType);
+        return;
+    }
+  }
+
+  /** Moves a value of type `from` from representation `vf` to `vt` (exact, or float32's rounding). */
+  private represent(from: Ty, vf: ValType, vt: ValType): void {
+    const f = this.f;
+    if (vf === vt) return;
+    const unsigned = from === 'uint32';
+    if (vt === 'f64') {
       if (vf === 'f32') f.op('f64.promote_f32');
-      else if (vf === 'i32') f.op(from === 'uint32' ? 'f64.convert_i32_u' : 'f64.convert_i32_s');
-      return;
-    }
-    if (to === 'float32') {
+      else f.op(unsigned ? 'f64.convert_i32_u' : 'f64.convert_i32_s');
+    } else if (vt === 'f32') {
       if (vf === 'f64') f.op('f32.demote_f64');
-      else if (vf === 'i32') f.op(from === 'uint32' ? 'f32.convert_i32_u' : 'f32.convert_i32_s');
-      return;
+      else f.op(unsigned ? 'f32.convert_i32_u' : 'f32.convert_i32_s');
+    } else {
+      throw new Error(`internal: a ${from} value needs a conversion to become an integer`);
     }
-    if (to === 'bool') {
-      if (from === 'bool') return;
-      if (vf === 'f64') f.f64(0).op('f64.ne');
-      else if (vf === 'f32') f.f32(0).op('f32.ne');
-      else f.i32(0).op('i32.ne');
-      return;
-    }
-    // To an integer type: floats go through ToInt32 first, like `x|0`.
-    if (vf === 'f32') f.op('f64.promote_f32');
-    if (vf !== 'i32') this.toInt32();
-    if (vt === 'i32') this.narrow(to as DType, from);
   }
 
   /** ToInt32 of the f64 on the stack: exact in wasm below 2^63, else the JS operation. */
@@ -353,23 +373,19 @@ export class ScalarLowering {
   }
 
   /** Wraps the i32 on the stack into the value range of `t` (wrapTo on integer bits). */
-  narrow(t: DType, from?: Ty): void {
+  narrow(t: DType): void {
     const f = this.f;
     switch (t) {
       case 'int8':
-        if (from === 'int8' || from === 'bool') return;
         f.op('i32.extend8_s');
         return;
       case 'int16':
-        if (from === 'int8' || from === 'int16' || from === 'uint8' || from === 'bool') return;
         f.op('i32.extend16_s');
         return;
       case 'uint8':
-        if (from === 'uint8' || from === 'bool') return;
         f.i32(255).op('i32.and');
         return;
       case 'uint16':
-        if (from === 'uint8' || from === 'uint16' || from === 'bool') return;
         f.i32(65535).op('i32.and');
         return;
       case 'bool':
