@@ -44,6 +44,7 @@ import { subValues } from '../compiler/visit.js';
 import { compileGenerated } from '../core/codegen.js';
 import type { DType } from '../core/dtypes.js';
 import { BORDER_HELPERS } from '../plan/boundary.js';
+import type { StencilLoopFn } from '../plan/stencil.js';
 import { printLoops } from '../targets/cpu/lower-loops.js';
 import type { RelNode } from './accessors.js';
 import type { Boundary, Extent } from './types.js';
@@ -91,15 +92,8 @@ export interface Layout {
   readonly unit: boolean;
 }
 
-export type StencilLoop = (
-  D: readonly ArrayLike<number>[],
-  P: readonly number[],
-  N: readonly number[],
-  S: readonly number[],
-  R: readonly number[],
-  A: readonly number[],
-  C: readonly number[],
-) => void;
+/** A compiled stencil loop: the plan's type, which targets call. */
+export type StencilLoop = StencilLoopFn;
 
 type Context = { path: 'int' } | { path: 'bord'; from: number };
 

@@ -7,17 +7,14 @@
 import { HELPERS } from '../../compiler/emit-js.js';
 import type { LoopFunction } from '../../compiler/loops.js';
 import { compileGenerated } from '../../core/codegen.js';
+import type { MapLoop } from '../../plan/map.js';
 import { printLoopFunction } from './lower-loops.js';
 
 // The spec is a plan type (kinds build it, targets read it); re-exported for the kinds.
 export type { LoopKernel, LoopSpec } from '../../plan/loop-spec.js';
 
-export type LoopFn = (
-  D: readonly ArrayLike<number>[],
-  P: readonly number[],
-  N: readonly number[],
-  S: readonly number[],
-) => void;
+/** A compiled elementwise loop (the plan's `MapLoop`). */
+export type LoopFn = MapLoop;
 
 /** The loop functions as source, one per line; the last is the entry point. */
 export function loopFunctionsSource(fns: readonly LoopFunction[]): string {
