@@ -151,36 +151,3 @@ export const bump = (name: string, by: LExpr): LStmt => ({
   value: by,
 });
 export const line: LStmt = { k: 'line' };
-
-// ---- visitors ---------------------------------------------------------------------------
-
-/** The statements directly inside `s`. */
-export function loopChildren(s: LStmt): readonly LStmt[] {
-  switch (s.k) {
-    case 'for':
-    case 'block':
-    case 'function':
-      return s.body;
-    case 'if':
-      return s.alt ? [...s.cons, ...s.alt] : s.cons;
-    default:
-      return [];
-  }
-}
-
-/** Calls `f` on every statement of `body`, outer before inner. */
-export function forEachLoopStmt(body: readonly LStmt[], f: (s: LStmt) => void): void {
-  for (const s of body) {
-    f(s);
-    forEachLoopStmt(loopChildren(s), f);
-  }
-}
-
-/** The kernel leaves of a nest. */
-export function kernelLeaves(body: readonly LStmt[]): KernelLeaf[] {
-  const out: KernelLeaf[] = [];
-  forEachLoopStmt(body, (s) => {
-    if (s.k === 'kernel') out.push(s);
-  });
-  return out;
-}

@@ -30,6 +30,21 @@ const ATOM = 20;
 /** An assignment expression: what call arguments, initialisers and branches accept. */
 const ASSIGN = 2;
 
+/**
+ * A name the nest builders made (`d0`, `q1_2`, `H.bc`, `pw$`). Every name is checked
+ * before it is printed, so no string but a generated identifier (or a quoted `str`
+ * literal) can reach generated code, whatever a kind puts in its nest.
+ */
+const GENERATED = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
+
+function id(name: string): string {
+  if (!GENERATED.test(name))
+    throw new Error(`internal: ${JSON.stringify(name)} is not a generated name`);
+  return name;
+}
+
+const ids = (names: readonly string[]) => names.map(id).join(',');
+
 /** An identifier or member chain (`v3`, `H.c`): needs no parentheses anywhere. */
 const SIMPLE = /^[\w$.]+$/;
 
@@ -49,7 +64,7 @@ class ExprPrinter {
   private code(e: LExpr): [string, number] {
     switch (e.k) {
       case 'name':
-        return [e.name, ATOM];
+        return [id(e.name), ATOM];
       case 'num':
         return [numberLiteral(e.value), ATOM];
       case 'str':
@@ -74,31 +89,31 @@ class ExprPrinter {
       case 'index':
         return [`${this.print(e.array, ATOM)}[${this.print(e.at, 0)}]`, ATOM];
       case 'load': {
-        const code = castCode(e.from, e.to, `${e.data}[${this.print(e.at, 0)}]`);
+        const code = castCode(e.from, e.to, `${id(e.data)}[${this.print(e.at, 0)}]`);
         return [code, ATOM];
       }
       case 'store': {
         const value = this.print(e.value);
         const stored = e.to === 'bool' && e.from !== 'bool' ? wrapTo('bool', value) : value;
-        return [`${e.data}[${this.print(e.at, 0)}]=${stored}`, ASSIGN];
+        return [`${id(e.data)}[${this.print(e.at, 0)}]=${stored}`, ASSIGN];
       }
       case 'convert': {
         if (conversion(e.from, e.to) === 'none') return this.code(e.arg);
         return [castCode(e.from, e.to, this.print(e.arg, 0)), ATOM];
       }
       case 'call':
-        return [`${e.fn}(${e.args.map((a) => this.print(a)).join(',')})`, ATOM];
+        return [`${id(e.fn)}(${e.args.map((a) => this.print(a)).join(',')})`, ATOM];
       case 'cond':
         return [`${this.print(e.test, 4)}?${this.print(e.a)}:${this.print(e.b)}`, 3];
       case 'set':
-        return [`${e.name}=${this.print(e.value)}`, ASSIGN];
+        return [`${id(e.name)}=${this.print(e.value)}`, ASSIGN];
       case 'seq':
         return [e.items.map((x) => this.print(x)).join(','), 1];
       case 'list':
         return [`[${e.items.map((x) => this.print(x)).join(',')}]`, ATOM];
       case 'fn':
         // Never printed at the start of a statement (it would read as a declaration).
-        return [`function(${e.params.join(',')}){${printLoops(e.body)}}`, ATOM];
+        return [`function(${ids(e.params)}){${printLoops(e.body)}}`, ATOM];
       case 'arg': {
         const code = this.args[e.index];
         if (code === undefined) throw new Error(`internal: extension argument ${e.index} missing`);
@@ -122,18 +137,19 @@ export function printLoops(body: readonly LStmt[]): string {
 
 /** A loop function as JS source: `function name(params){body}`. */
 export function printLoopFunction(f: LoopFunction): string {
-  return `function ${f.name}(${f.params.join(',')}){${printLoops(f.body)}}`;
+  return `function ${id(f.name)}(${ids(f.params)}){${printLoops(f.body)}}`;
 }
 
 function stmt(s: LStmt): string {
   const p = NO_ARGS;
   switch (s.k) {
     case 'decl':
-      return `${s.kind} ${s.vars.map((d) => (d.init ? `${d.name}=${p.print(d.init)}` : d.name)).join(',')};`;
+      return `${s.kind} ${s.vars.map((d) => (d.init ? `${id(d.name)}=${p.print(d.init)}` : id(d.name))).join(',')};`;
     case 'for': {
-      const init = s.from ? `let ${s.counter}=${p.print(s.from)}` : '';
+      const counter = id(s.counter);
+      const init = s.from ? `let ${counter}=${p.print(s.from)}` : '';
       const step = s.step === undefined || s.step === 1 ? '++' : `+=${s.step}`;
-      return `for(${init};${s.counter}<${p.print(s.to, 11)};${s.counter}${step}){${printLoops(s.body)}}`;
+      return `for(${init};${counter}<${p.print(s.to, 11)};${counter}${step}){${printLoops(s.body)}}`;
     }
     case 'if': {
       // A loop exit reads as one: `if(i>=e)break;`.
@@ -146,7 +162,7 @@ function stmt(s: LStmt): string {
     case 'block':
       return `{${printLoops(s.body)}}`;
     case 'assign':
-      return `${s.name}${s.op}${p.print(s.value)};`;
+      return `${id(s.name)}${s.op}${p.print(s.value)};`;
     case 'expr':
       return `${p.print(s.e, 0)};`;
     case 'kernel':
@@ -156,7 +172,7 @@ function stmt(s: LStmt): string {
     case 'return':
       return s.value ? `return ${p.print(s.value, 0)};` : 'return;';
     case 'function':
-      return `function ${s.name}(${s.params.join(',')}){${printLoops(s.body)}}`;
+      return `function ${id(s.name)}(${ids(s.params)}){${printLoops(s.body)}}`;
     case 'line':
       return '\n';
   }
@@ -165,17 +181,18 @@ function stmt(s: LStmt): string {
 /** A kernel leaf: the kernel's JS body, or a call of the user's function (free variables). */
 function kernel(s: KernelLeaf): string {
   const inputs = s.inputs.map((x) => NO_ARGS.print(x));
+  const outs = s.outs.map(id);
   const t = s.kernel;
   if (s.callsFunction) {
     const fn = `F(${inputs.join(',')})`;
-    const outs = t.outTypes;
-    if (outs.length === 1) return `${s.outs[0]}=${castCode('float64', outs[0], `(+${fn})`)};`;
-    return `{const t$=${fn};${outs.map((ty, j) => `${s.outs[j]}=${castCode('float64', ty, `(+t$[${j}])`)};`).join('')}}`;
+    const types = t.outTypes;
+    if (types.length === 1) return `${outs[0]}=${castCode('float64', types[0], `(+${fn})`)};`;
+    return `{const t$=${fn};${types.map((ty, j) => `${outs[j]}=${castCode('float64', ty, `(+t$[${j}])`)};`).join('')}}`;
   }
   const ext = s.ext;
   const emitter = new JsEmitter(
     t,
     ext ? (e, args) => new ExprPrinter(args).print(ext(e), ATOM) : undefined,
   );
-  return emitter.body(inputs, s.outs, s.label);
+  return emitter.body(inputs, outs, s.label === undefined ? undefined : id(s.label));
 }

@@ -72,3 +72,34 @@ describe('printLoops', () => {
     expect(printLoops([twice])).toBe('if(i>=e){break;break;}');
   });
 });
+
+describe('names and strings in generated loops', () => {
+  const hostile = ["x);alert('pwned');(", 'a b', '1abc', 'd0[0]', 'H..bc', ''];
+
+  it('prints only generated names: anything else is refused before code exists', () => {
+    for (const name of hostile) {
+      expect(() => printLoopExpr(v(name)), name).toThrow(/is not a generated name/);
+      expect(() => printLoopExpr({ k: 'call', fn: name, args: [] }), name).toThrow(
+        /is not a generated name/,
+      );
+      expect(() =>
+        printLoops([{ k: 'decl', kind: 'const', vars: [{ name, init: num(0) }] }]),
+      ).toThrow(/is not a generated name/);
+      expect(() =>
+        printLoops([{ k: 'for', counter: name, from: num(0), to: v('n'), body: [] }]),
+      ).toThrow(/is not a generated name/);
+      const load: LExpr = { k: 'load', data: name, at: v('i'), from: 'float64', to: 'float64' };
+      expect(() => printLoopExpr(load)).toThrow(/is not a generated name/);
+    }
+    expect(printLoopExpr({ k: 'call', fn: 'B.wrap', args: [v('i0'), v('n0')] })).toBe(
+      'B.wrap(i0,n0)',
+    );
+  });
+
+  it('quotes string literals, so text reaches the code only as a value', () => {
+    for (const value of hostile) {
+      const code = printLoopExpr({ k: 'str', value });
+      expect(new Function(`return ${code};`)()).toBe(value);
+    }
+  });
+});
