@@ -9,7 +9,7 @@ import { broadcastStrides } from '../core/broadcast.js';
 import { DTYPES, type DType, type TypedArray } from '../core/dtypes.js';
 import { planLayout } from '../core/layout.js';
 import type { LoopSpec } from '../plan/loop-spec.js';
-import type { MapCallFlags, MapKernel, MapPlan, ScanSplit } from '../plan/map.js';
+import type { MapCallFlags, MapKernel, MapPlan, MapSplit, ScanSplit } from '../plan/map.js';
 import { CPU, type Target } from '../targets/registry.js';
 import type { CompiledKernel } from './kernel.js';
 
@@ -73,8 +73,15 @@ export function runMap(k: CompiledKernel, ops: MapOperands): void {
   const split = target.splitsMap?.(sizeOf(ops.shape)) === true;
   const plan = planMap(ops, split);
   if (!plan) return;
-  const scan = split && ops.scan && ops.scanAxis !== undefined ? scanSplit(ops) : undefined;
-  (target.runMap ?? CPU.runMap!)(k, plan, { split, scan, identity: ops.identity });
+  // Calls that are not split share one answer object: a small call allocates nothing here.
+  const how = split
+    ? {
+        split,
+        scan: ops.scan && ops.scanAxis !== undefined ? scanSplit(ops) : undefined,
+        identity: ops.identity,
+      }
+    : INLINE;
+  (target.runMap ?? CPU.runMap!)(k, plan, how);
 }
 
 function scanSplit(ops: MapOperands): ScanSplit {
@@ -196,14 +203,23 @@ export function planMap(ops: MapOperands, split = false): MapPlan | null {
   };
 }
 
+const INLINE: MapSplit = { split: false };
+
+/** Every combination of call flags, made once (plans share them). */
+const FLAGS: MapCallFlags[] = Array.from({ length: 16 }, (_, b) => ({
+  accumulate: (b & 1) !== 0,
+  reorderable: (b & 2) !== 0,
+  pairwise: (b & 4) !== 0,
+  scan: (b & 8) !== 0,
+}));
+
 /** What the call is, for every plan of it. */
 function callFlags(ops: MapOperands): MapCallFlags {
-  return {
-    accumulate: !!ops.accumulate,
-    reorderable: ops.reorderable === true,
-    pairwise: !!ops.pairwise && !!ops.accumulate && !ops.mask,
-    scan: !!ops.scan,
-  };
+  const accumulate = !!ops.accumulate;
+  const pairwise = !!ops.pairwise && accumulate && !ops.mask;
+  return FLAGS[
+    +accumulate | (+(ops.reorderable === true) << 1) | (+pairwise << 2) | (+!!ops.scan << 3)
+  ];
 }
 
 /** A one-dim contiguous plan (the flat loop, or a single element). */
