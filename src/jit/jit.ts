@@ -25,6 +25,7 @@ import { type DType, describe } from '../core/dtypes.js';
 import { CompileError } from '../core/errors.js';
 import { checkOptionKeys } from '../core/option-keys.js';
 import { SpecCache } from '../core/spec-cache.js';
+import type { FunctionEngine } from '../plan/function.js';
 import { type CompiledFunction, compileFunction } from './emit.js';
 import { inferFunction, type JitCallable, type TypedFunction } from './infer.js';
 import {
@@ -46,7 +47,7 @@ import {
   sameType,
   typeName,
 } from './types.js';
-import { ON_JS, WasmVersion } from './wasm.js';
+import { functionEngine, ON_JS } from './wasm.js';
 
 /** Options of `jit` (Numba's `@jit` keyword arguments). */
 export interface JitOptions {
@@ -139,7 +140,7 @@ interface Version {
   readonly convert: ((r: unknown) => unknown) | null;
   readonly par: ParallelPlan;
   /** The version on the wasm engine (arguments on the numbats heap). */
-  readonly wasm: WasmVersion;
+  readonly wasm: FunctionEngine;
 }
 
 class JitCore implements JitCallable {
@@ -229,7 +230,7 @@ class JitCore implements JitCallable {
         signature: formatJitSignature(args, ret),
         convert,
         par,
-        wasm: new WasmVersion(typed, this.parallel, this.fastmath),
+        wasm: functionEngine(typed, this.parallel, this.fastmath),
       };
       if (!found) this.versions.push(v);
       this.warnRaces(v);

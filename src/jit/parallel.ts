@@ -18,20 +18,17 @@
  * A loop that returns, breaks out of the `prange`, calls a `functions` helper (compiled on
  * this thread only) or rebinds an outer array variable runs serially, and says why.
  *
- * At run time (`runPrange`) the iterations are cut into contiguous chunks (the `parallel`
- * target's `chunkCount`), posted with `dispatch` — which copies arrays that are not on a
- * SharedArrayBuffer in and out as it does for every parallel kernel — and each chunk writes
- * its reduction partials into a shared Float64Array.
+ * At run time (`runPrange`) the loop goes to the `parallel` target's `runRange`
+ * (`targets/parallel/range.ts`), which cuts the iterations into contiguous chunks, posts
+ * them, and has each chunk write its reduction partials into a shared Float64Array.
  */
 
 import { cast } from '../compiler/infer.js';
 import type { BinaryOp, Expr, Stmt, Ty, Value } from '../compiler/ir.js';
 import { isStmtList, someValue, stmtChildren, subValues } from '../compiler/visit.js';
 import type { TypedArray } from '../core/dtypes.js';
-import { runDeferred, runNow } from '../targets/parallel/deferred.js';
-import { type Chunk, dispatch, type LoopRef, loopRef } from '../targets/parallel/map.js';
-import { chunkCount, parallelStatus, useWorkers } from '../targets/parallel/pool.js';
-import { chunkRanges } from '../targets/parallel/split.js';
+import type { RangeCall, RangeSite } from '../plan/range.js';
+import { targetFor } from '../targets/registry.js';
 import type { TypedFunction } from './infer.js';
 import { arithType, INT64, isArrayType } from './types.js';
 
@@ -634,43 +631,14 @@ function noteRun(owner: object, loop: number, path: 'workers' | 'inline', reason
   m.set(loop, { path, reason });
 }
 
-/**
- * Iterations of a loop whose body holds a loop count as this many elements against the
- * pool's threshold: such an iteration does much more work than one element of a ufunc.
- */
-const HEAVY_ITERATION = 1024;
-
 /** A parallel loop as the generated code hands it to `runPrange`. */
-export interface PrangeSite {
-  /** The compiled version (owner of the worker-side loop source). */
-  readonly owner: object;
-  readonly loop: number;
-  readonly heavy: boolean;
-  readonly nred: number;
-  readonly written: number;
-  /** The factory body the workers compile: `(H, B, F) => chunk`. */
-  readonly src: string;
-}
+export type PrangeSite = RangeSite;
 
-let forcedChunks: number | null = null;
+/** The target `prange` loops run on (found in the registry, as every kind finds its target). */
+const PARALLEL = targetFor('parallel');
 
-/** Test hook: cut every parallel loop into this many chunks (null: the pool's `chunkCount`). */
-export function setPrangeChunks(n: number | null): void {
-  forcedChunks = n;
-}
-
-/** Iteration count of `range(start, stop, step)`. */
-function tripCount(start: number, stop: number, step: number): number {
-  if (step > 0) return stop > start ? Math.ceil((stop - start) / step) : 0;
-  return stop < start ? Math.ceil((start - stop) / -step) : 0;
-}
-
-/**
- * Posts a parallel loop's chunks; returns the shared array the chunks write their partials
- * into (read once every job has finished), or null when the loop should run inline.
- * Whether the call waits for its jobs is the caller's: `runNow` or `runDeferred`.
- */
-function post(
+/** The run of a loop site, recording its path in the version's diagnostics. */
+function rangeCall(
   site: PrangeSite,
   start: number,
   stop: number,
@@ -678,49 +646,22 @@ function post(
   data: readonly TypedArray[],
   sc: readonly number[],
   red: readonly number[],
-): Float64Array | null {
-  const n = tripCount(start, stop, step);
-  const work = site.heavy ? n * HEAVY_ITERATION : n;
-  if (n < 2 || !useWorkers(work)) {
-    const st = parallelStatus();
-    noteRun(
-      site.owner,
-      site.loop,
-      'inline',
-      n < 2
-        ? `${n} iteration(s)`
-        : work < st.threshold
-          ? `${n} iterations${site.heavy ? ` (counted as ${work} elements: the body holds a loop)` : ''} < the pool's threshold ${st.threshold} (setParallelOptions({ threshold }) changes it)`
-          : st.reason || 'the pool was still starting',
-    );
-    return null;
-  }
-  const parts = Math.min(n, forcedChunks ?? chunkCount(n));
-  const K = site.nred;
-  const partials = new Float64Array(new SharedArrayBuffer(parts * Math.max(K, 1) * 8));
-  const ref: LoopRef = loopRef(site.owner, `prange${site.loop}`, () => site.src);
-  const chunks: Chunk[] = chunkRanges(n, parts).map(([a, b], c) => ({
-    ref,
-    P: [],
-    args: [c, start + a * step, start + b * step, step, sc, red],
-  }));
-  const D = [...data, partials];
-  const nin = data.length - site.written;
-  const lo = D.map(() => 0);
-  const hi = D.map((d) => d.length - 1);
-  noteRun(
-    site.owner,
-    site.loop,
-    'workers',
-    `${n} iterations in ${parts} chunks over ${parallelStatus().workers} worker(s)`,
-  );
-  dispatch(D, lo, hi, nin, site.written, chunks);
-  return partials;
+): RangeCall {
+  return {
+    site,
+    start,
+    stop,
+    step,
+    data,
+    sc,
+    red,
+    note: (path, reason) => noteRun(site.owner, site.loop, path, reason),
+  };
 }
 
 /**
- * Runs a parallel loop on the pool: the partials (chunk-major, `nred` per chunk), or null
- * when the loop should run inline (small, or no pool here).
+ * Runs a parallel loop on the `parallel` target's pool: the partials (chunk-major, `nred`
+ * per chunk), or null when the loop should run inline (small, or no pool here).
  */
 export function runPrange(
   site: PrangeSite,
@@ -731,13 +672,10 @@ export function runPrange(
   sc: readonly number[],
   red: readonly number[],
 ): Float64Array | null {
-  return runNow(() => post(site, start, stop, step, data, sc, red));
+  return PARALLEL.runRange!(rangeCall(site, start, stop, step, data, sc, red));
 }
 
-/**
- * `runPrange` for an `.async` call: the one deferred runner of every kind's `.async`
- * waits for the jobs without blocking the thread.
- */
+/** `runPrange` for an `.async` call (the jobs are waited for without blocking the thread). */
 export function runPrangeAsync(
   site: PrangeSite,
   start: number,
@@ -747,7 +685,12 @@ export function runPrangeAsync(
   sc: readonly number[],
   red: readonly number[],
 ): Promise<Float64Array | null> {
-  return runDeferred(() => post(site, start, stop, step, data, sc, red));
+  return PARALLEL.runRangeAsync!(rangeCall(site, start, stop, step, data, sc, red));
+}
+
+/** Test hook: cut every parallel loop into this many chunks (null: the pool's own count). */
+export function setPrangeChunks(n: number | null): void {
+  PARALLEL.setRangeChunks!(n);
 }
 
 /**

@@ -45,3 +45,19 @@ export interface HeapArrayArg {
   readonly shape: readonly number[];
   readonly stride: readonly number[];
 }
+
+/** Returned by {@link FunctionEngine.run} when the JS path must run the call. */
+export const ON_JS: unique symbol = Symbol('jit: JS path');
+
+/**
+ * The engine side of one compiled version, made by the target (`Target.functionEngine`):
+ * it runs a call itself when it can (arguments on the numbats heap), and says why not.
+ */
+export interface FunctionEngine {
+  /** `wasm` or `js: <reason>`, for the last call (empty before the first). */
+  readonly lastPath: string;
+  /** Runs the call (its result), or returns {@link ON_JS} with the reason noted. */
+  run(vals: readonly unknown[]): unknown;
+  /** Comment lines for `inspect()`: the last path, and the engine's code once built. */
+  describe(): string;
+}

@@ -7,8 +7,10 @@
 import type { TypedKernel } from '../compiler/ir.js';
 import type { NdArray } from '../core/array.js';
 import { describe, type TypedArray } from '../core/dtypes.js';
+import type { FunctionEngine, WholeFunctionPlan } from '../plan/function.js';
 import type { GufuncLayout, GufuncLoopCall, ShapePlan, TypedGufunc } from '../plan/gufunc.js';
 import type { MapCallOperands, MapKernel, MapPlan, MapSplit } from '../plan/map.js';
+import type { RangeCall } from '../plan/range.js';
 import type { RecordLoopSource } from '../plan/records.js';
 import type { StencilCallPlan, StencilLoopCall } from '../plan/stencil.js';
 import { cpuTarget } from './cpu/target.js';
@@ -53,6 +55,19 @@ export interface Target {
    * a target with workers, the row bands. Absent: as on `cpu`.
    */
   runStencil?(call: StencilLoopCall): void;
+  /**
+   * Runs a `jit` `prange` loop over workers: the chunks' reduction partials, or null when
+   * it should run inline (`.async` calls use `runRangeAsync`). Only targets with workers.
+   */
+  runRange?(call: RangeCall): Float64Array | null;
+  runRangeAsync?(call: RangeCall): Promise<Float64Array | null>;
+  /** Test hook: cut every parallel loop into `n` chunks (null: the target's own count). */
+  setRangeChunks?(n: number | null): void;
+  /**
+   * The engine of one compiled `jit` version: it runs calls itself when it can (the `cpu`
+   * target: on wasm, arrays on the heap) and otherwise leaves them to the JS path.
+   */
+  functionEngine?(plan: WholeFunctionPlan): FunctionEngine;
   /** Runs a planned gufunc call: engine (wasm or the JS loop) and split. Absent: as on `cpu`. */
   runGufunc?(call: GufuncLoopCall): void;
 

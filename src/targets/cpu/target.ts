@@ -4,7 +4,10 @@
  * (`compiler/loops.ts`); `./lower-loops.ts` prints them as JS, `./loops.ts` compiles the
  * elementwise ones, and `./map.ts` chooses the engine of a planned elementwise call.
  */
+
+import type { FunctionEngine, WholeFunctionPlan } from '../../plan/function.js';
 import type { MapKernel, MapPlan } from '../../plan/map.js';
+import { WasmFunctionEngine } from './function.js';
 import { runGufuncInline } from './gufunc.js';
 import { runMapInline } from './map.js';
 import { runStencilInline } from './stencil.js';
@@ -19,4 +22,5 @@ export const cpuTarget = {
   runMap: (k: MapKernel, plan: MapPlan): void => runMapInline(k, plan),
   runStencil: runStencilInline,
   runGufunc: runGufuncInline,
+  functionEngine: (plan: WholeFunctionPlan): FunctionEngine => new WasmFunctionEngine(plan),
 } as const;

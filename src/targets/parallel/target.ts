@@ -5,12 +5,14 @@
  * kernel's last call took.
  */
 import type { MapKernel, MapPlan, MapSplit } from '../../plan/map.js';
+import type { RangeCall } from '../../plan/range.js';
 import { runDeferred } from './deferred.js';
 import { requireNoFreeNames } from './free-names.js';
 import { runGufuncOnPool } from './gufunc.js';
 import { decideWorkers, parallelInspectNote } from './last-call.js';
 import { runMapParallel } from './map.js';
 import { checkTimeout, useWorkers, withCallTimeout } from './pool.js';
+import { runRange, runRangeAsync, setRangeChunks } from './range.js';
 import { runRecordsParallel } from './records.js';
 import { runStencilOnPool } from './stencil.js';
 
@@ -31,4 +33,7 @@ export const parallelTarget = {
   runGufunc: runGufuncOnPool,
   runStencil: runStencilOnPool,
   runRecords: runRecordsParallel,
+  runRange: (call: RangeCall): Float64Array | null => runRange(call),
+  runRangeAsync: (call: RangeCall): Promise<Float64Array | null> => runRangeAsync(call),
+  setRangeChunks,
 } as const;

@@ -8,7 +8,7 @@ import {
   jit,
   type NdArray,
 } from '../../../src/index.js';
-import { lastJitPath } from '../../../src/jit/wasm.js';
+import { lastJitPath } from '../../../src/targets/cpu/function.js';
 import { wasmConfig } from '../../../src/targets/wasm/map.js';
 import { ndarrayArb } from '../../../src/testing/index.js';
 import { expectSameBits, onHeapCopy } from './helpers.js';

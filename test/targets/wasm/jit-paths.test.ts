@@ -6,7 +6,7 @@
 import ndarray from 'ndarray';
 import { afterEach, describe, expect, it } from 'vitest';
 import { jit, type NdArray, prange, zeros } from '../../../src/index.js';
-import { lastJitPath } from '../../../src/jit/wasm.js';
+import { lastJitPath } from '../../../src/targets/cpu/function.js';
 import { setWasmCompiler } from '../../../src/targets/wasm/compile.js';
 import { wasmConfig } from '../../../src/targets/wasm/map.js';
 import { onHeapCopy, useWasmForEveryCall } from './helpers.js';
