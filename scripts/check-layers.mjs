@@ -6,7 +6,10 @@
 //  - no import cycle between folders ("units" below), so each layer can be read, tested and
 //    replaced with only the layers under it in mind;
 //  - no kind compares a target name (`target === 'gpu'`): it asks the target registry, so a
-//    new target needs no edit in the kinds.
+//    new target needs no edit in the kinds;
+//  - a kind imports from src/targets/ only the registry and the loop IR's JS lowering
+//    (targets/cpu/lower-loops.ts, loops.ts): engines and workers are reached through the
+//    registry's hooks, so a kind never chooses one itself.
 // Run by `npm run lint` and CI. `--graph` prints the unit-level import graph.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -16,6 +19,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src');
 
 const KIND_FOLDERS = ['ufunc', 'stencil', 'jitclass', 'jit'];
+/** The modules under src/targets/ a kind may import. */
+const KIND_TARGET_IMPORTS = new Set(['registry.ts', 'cpu/lower-loops.ts', 'cpu/loops.ts']);
 
 // `target === 'x'`, `target !== 'x'`, `'x' === target` (any expression ending in `target`).
 const TARGET_COMPARISON = /\btarget\s*[!=]==?\s*['"]|['"]\s*[!=]==?\s*[\w.]*\btarget\b/;
@@ -83,6 +88,14 @@ for (const file of sourceFiles(src)) {
     if (from.startsWith('targets') && KIND_FOLDERS.includes(to)) {
       problems.push(`target imports a kind: ${edge}`);
     }
+    const inTargets = relative(join(src, 'targets'), target).split(sep).join('/');
+    if (
+      KIND_FOLDERS.includes(from) &&
+      to.startsWith('targets') &&
+      !KIND_TARGET_IMPORTS.has(inTargets)
+    ) {
+      problems.push(`kind imports a target module other than the registry: ${edge}`);
+    }
     if (from === to) continue;
     if (!graph.has(from)) graph.set(from, new Map());
     if (!graph.get(from).has(to)) graph.get(from).set(to, edge);
@@ -136,5 +149,5 @@ if (problems.length > 0) {
 }
 console.log(
   `check-layers: ok (${graph.size} folders, no cycles, targets import no kind, ` +
-    `kinds compare no target name)`,
+    `kinds compare no target name and import only the registry and the loop lowering)`,
 );

@@ -3,9 +3,7 @@
  * over whole arrays, Numba's `@stencil` with scipy.ndimage's boundary modes.
  */
 import { zeros } from '../core/array.js';
-import { withInspectNote } from '../targets/registry.js';
-import { wasmConfig } from '../targets/wasm/map.js';
-import { lastWasmStencilPath, wasmStencilLoops } from '../targets/wasm/stencil.js';
+import { CPU, withInspectNote } from '../targets/registry.js';
 import { withTimeoutOption } from '../ufunc/timeout.js';
 import { callStencil } from './call.js';
 import { StencilCore } from './dispatcher.js';
@@ -58,41 +56,15 @@ function inspectStencil(core: StencilCore): string {
     const shape = new Array<number>(nd).fill(4);
     const args = core.parsed.params.map((_, p) => (core.accessors.has(p) ? zeros(shape) : 0));
     // The whole JS loop (on the heap, the interior of a call may run on wasm instead).
-    const wasm = wasmConfig.enabled;
-    wasmConfig.enabled = false;
-    try {
-      callStencil(core, args);
-    } catch (e) {
-      // A computed offset may fail its run-time check on zeros; the loop is compiled anyway.
-      if (!(e instanceof RangeError)) throw e;
-    } finally {
-      wasmConfig.enabled = wasm;
-    }
+    CPU.withJsLoopsOnly!(() => {
+      try {
+        callStencil(core, args);
+      } catch (e) {
+        // A computed offset may fail its run-time check on zeros; the loop is compiled anyway.
+        if (!(e instanceof RangeError)) throw e;
+      }
+    });
     sources = core.sources();
   }
-  return sources.join('\n\n') + describeWasm(core);
-}
-
-/** Which path each typing's last large call took (wasm interior or JS loop, and why), and its wasm loops. */
-function describeWasm(core: StencilCore): string {
-  const lines: string[] = [];
-  for (const t of core.typingsSoFar()) {
-    const path = lastWasmStencilPath(t.wrapped);
-    const loops = wasmStencilLoops(t.wrapped);
-    if (!path && loops.length === 0) continue;
-    lines.push(
-      `// ${core.name}(${t.typed.paramTypes.join(', ')}): last call on ${wasmConfig.minElements}+ elements: ${path ?? 'none yet'}`,
-    );
-    for (const l of loops) {
-      if (!l.run) {
-        lines.push(`// wasm interior loop ${l.key}: not built (${l.reason})`);
-        continue;
-      }
-      lines.push(
-        `// wasm interior loop ${l.key}: ${l.simd ? `SIMD ${l.simd} inner loop` : 'scalar'}, ${l.bytes} bytes, emitted in ${l.emitMs.toFixed(3)} ms, compiled in ${l.compileMs.toFixed(3)} ms`,
-        l.text,
-      );
-    }
-  }
-  return lines.length ? `\n\n${lines.join('\n')}` : '';
+  return sources.join('\n\n') + CPU.describeStencilEngine!(core.name, core.typingsSoFar());
 }

@@ -68,6 +68,18 @@ export interface Target {
    * target: on wasm, arrays on the heap) and otherwise leaves them to the JS path.
    */
   functionEngine?(plan: WholeFunctionPlan): FunctionEngine;
+  /**
+   * `inspect()`'s engine lines (the `cpu` target, whose engines every loop-running target
+   * shares): the path of a kernel's last large call, and the wasm loops built so far.
+   */
+  describeMapEngine?(typed: TypedKernel): string;
+  describeStencilEngine?(
+    name: string,
+    typings: readonly { readonly typed: TypedKernel; readonly wrapped: TypedKernel }[],
+  ): string;
+  describeGufuncEngine?(typed: TypedKernel): string;
+  /** Runs `f` with only the JS loops (`inspect()` showing a kind's whole loop). */
+  withJsLoopsOnly?<T>(f: () => T): T;
   /** Runs a planned gufunc call: engine (wasm or the JS loop) and split. Absent: as on `cpu`. */
   runGufunc?(call: GufuncLoopCall): void;
 

@@ -8,8 +8,7 @@
 
 import { type ArrayLike, type NdArray, zeros } from '../core/array.js';
 import type { DType } from '../core/dtypes.js';
-import { targetFor, withInspectNote } from '../targets/registry.js';
-import { describeWasmGufunc } from '../targets/wasm/gufunc.js';
+import { CPU, targetFor, withInspectNote } from '../targets/registry.js';
 import { callGufunc, type GufuncCallOptions, type GufuncResult } from './gufunc/call.js';
 import { GufuncCore, type GuvectorizeOptions } from './gufunc/dispatcher.js';
 import { gufuncLoopSource } from './gufunc/loops.js';
@@ -172,7 +171,7 @@ function inspectGufunc(core: GufuncCore, sig?: string): string {
         `// ${name}: ${formatSignature({ ins: t.inTypes, outs: t.outTypes })}, layout ${layout.source}`,
         '// one loop dim, C-contiguous core dims (other layouts differ in the index arithmetic)',
         src,
-        describeWasmGufunc(t.typed),
+        CPU.describeGufuncEngine!(t.typed),
       ].join('\n');
     })
     .join('\n\n');

@@ -6,13 +6,11 @@
 import { SCALAR_KERNEL, type ScalarKernelSource } from '../compiler/callable.js';
 import { type ArrayLike, type NdArray, zeros } from '../core/array.js';
 import type { DType } from '../core/dtypes.js';
-import { targetFor, withInspectNote } from '../targets/registry.js';
-import { lastWasmPath, wasmConfig, wasmLoops } from '../targets/wasm/map.js';
+import { CPU, targetFor, withInspectNote } from '../targets/registry.js';
 import { accumulateUfunc } from './accumulate.js';
 import { type AtIndices, atUfunc } from './at.js';
 import { callUfunc, type UfuncResult } from './call.js';
 import { type Identity, UfuncCore, type VectorizeOptions } from './dispatcher.js';
-import type { CompiledKernel } from './kernel.js';
 import type { AxisOptions, CallOptions, ReduceOptions } from './options.js';
 import { outerUfunc } from './outer.js';
 import { reduceUfunc } from './reduce.js';
@@ -185,27 +183,9 @@ function inspectUfunc(core: UfuncCore, sig?: string): string {
         innerOne: base.inArrays.map(() => false).concat(outs.map(() => false)),
         scan: false,
       });
-      return `${header.join('\n')}\n// contiguous operands: one flat loop\n${flat}\n// strided / broadcast operands (2-D nest, innermost = smallest strides)\n${nd}${describeWasm(k.typed)}`;
+      return `${header.join('\n')}\n// contiguous operands: one flat loop\n${flat}\n// strided / broadcast operands (2-D nest, innermost = smallest strides)\n${nd}${CPU.describeMapEngine!(k.typed)}`;
     })
     .join('\n\n');
-}
-
-/** Which path the last large call ran (JS loop or WebAssembly, and why), and the wasm loops. */
-function describeWasm(typed: CompiledKernel['typed']): string {
-  const lines = [
-    `// last call on ${wasmConfig.minElements}+ elements: ${lastWasmPath(typed) ?? 'none yet'}`,
-  ];
-  for (const l of wasmLoops(typed)) {
-    if (!l.run) {
-      lines.push(`// wasm loop ${l.key}: not built (${l.reason})`);
-      continue;
-    }
-    lines.push(
-      `// wasm loop ${l.key}: ${l.simd ? `SIMD ${l.simd} inner loop` : 'scalar'}, ${l.bytes} bytes, emitted in ${l.emitMs.toFixed(3)} ms, compiled in ${l.compileMs.toFixed(3)} ms`,
-      l.text,
-    );
-  }
-  return `\n${lines.join('\n')}`;
 }
 
 function zerosOf(t: DType): NdArray {

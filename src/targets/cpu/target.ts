@@ -5,10 +5,17 @@
  * elementwise ones, and `./map.ts` chooses the engine of a planned elementwise call.
  */
 
+import type { TypedKernel } from '../../compiler/ir.js';
 import type { FunctionEngine, WholeFunctionPlan } from '../../plan/function.js';
 import type { MapKernel, MapPlan } from '../../plan/map.js';
 import { WasmFunctionEngine } from './function.js';
 import { runGufuncInline } from './gufunc.js';
+import {
+  describeGufuncEngine,
+  describeMapEngine,
+  describeStencilEngine,
+  withJsLoopsOnly,
+} from './inspect.js';
 import { runMapInline } from './map.js';
 import { runStencilInline } from './stencil.js';
 
@@ -23,4 +30,11 @@ export const cpuTarget = {
   runStencil: runStencilInline,
   runGufunc: runGufuncInline,
   functionEngine: (plan: WholeFunctionPlan): FunctionEngine => new WasmFunctionEngine(plan),
+  describeMapEngine: (typed: TypedKernel): string => describeMapEngine(typed),
+  describeStencilEngine: (
+    name: string,
+    typings: readonly { readonly typed: TypedKernel; readonly wrapped: TypedKernel }[],
+  ): string => describeStencilEngine(name, typings),
+  describeGufuncEngine: (typed: TypedKernel): string => describeGufuncEngine(typed),
+  withJsLoopsOnly: <T>(f: () => T): T => withJsLoopsOnly(f),
 } as const;
