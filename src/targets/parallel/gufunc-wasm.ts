@@ -44,6 +44,8 @@ export function gufuncWasmJob(
     record(typed, `js on the workers: ${why}`);
     return why;
   };
+  // `boundscheck` (whose checks only the JS loop has) is refused on `parallel` today; a
+  // call planned without wasm keeps its JS loops all the same.
   if (!c.wasmAllowed) return js('boundscheck is on (only the JS loop has its checks)');
   if (!(heap.memory.buffer instanceof SharedArrayBuffer))
     return js('the heap memory is not shared');

@@ -13,7 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   closePool,
   type DType,
+  free,
   guvectorize,
+  heapStatus,
   type NdArray,
   parallelStatus,
   setParallelOptions,
@@ -222,6 +224,41 @@ describe('parallel guvectorize on wasm workers', () => {
     expectSameBits(out, want, 'rowDot into a reversed strided out');
     // The other elements of the backing buffer are untouched.
     for (let i = 0; i < 2000; i += 2) expect(backing.data[i]).toBe(Math.fround(filledAt(5, i)));
+  });
+});
+
+describe('parallel guvectorize on wasm workers: .async and a grown heap', () => {
+  it('.async resolves to the bits of cpu, run by the wasm module on the workers', async () => {
+    const a = onHeapCopy(filled([400, 3, 5], 'float64', 13));
+    const b = onHeapCopy(filled([400, 5, 2], 'float64', 14));
+    wasmConfig.enabled = false;
+    const want = matmul.cpu(a, b);
+    wasmConfig.enabled = true;
+    // A call off the heap first, so that the kernel's recorded path is the async call's.
+    matmul.par(ndarray(new Float64Array(a.data as Float64Array), a.shape, a.stride, 0), b);
+    expect(engine()).toMatch(/^js on the workers: operand 0 /);
+    const got = (await (matmul.par as unknown as { async: G }).async(a, b)) as NdArray;
+    expect(matmul.par.inspect('float64,float64->float64')).toMatch(
+      /\/\/ last call on heap arrays: wasm on \d+ worker\(s\), \d+ chunk\(s\): scalar gufunc loop /,
+    );
+    expect(engine()).toMatch(ON_WASM);
+    expectSameBits(got, want, 'matmul.async');
+  });
+
+  it('workers keep running the module after the heap grows under them', () => {
+    const x = onHeapCopy(filled([50, 6], 'float64', 15));
+    expect(fourWays(rowDot, (g) => g(x, x), 'rowDot before growth')).toMatch(ON_WASM);
+    const before = heapStatus().size;
+    // Rows past the current end: the heap must grow to hold them.
+    const rows = Math.ceil(before / 8 / 6) + 512;
+    const big = onHeapCopy(filled([rows, 6], 'float64', 16));
+    try {
+      const d = big.data as Float64Array;
+      expect(d.byteOffset + d.byteLength).toBeGreaterThan(before);
+      expect(fourWays(rowDot, (g) => g(big, big), 'rowDot after growth')).toMatch(ON_WASM);
+    } finally {
+      free(big);
+    }
   });
 });
 
