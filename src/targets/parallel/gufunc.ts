@@ -1,7 +1,9 @@
 /**
  * guvectorize on the `parallel` target: the loop dims of the gufunc's `cpu` loop are split
  * like a ufunc's (chunks along a loop dim where no output repeats), each worker running
- * whole kernel calls (core dims are never split), so results equal `cpu`'s.
+ * whole kernel calls (core dims are never split), so results equal `cpu`'s. With every
+ * operand on the numbats heap the chunks run the `cpu` target's wasm gufunc module instead
+ * (./gufunc-wasm.ts), where it needs no run-time index check.
  */
 
 import { extent } from '../../core/array.js';
