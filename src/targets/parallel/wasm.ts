@@ -53,10 +53,17 @@ export interface WasmJob {
   after(ok: boolean, rescued: boolean): void;
 }
 
-/** Worker-side ids of wasm loop modules, one per compiled loop. */
-const refs = new WeakMap<WasmLoop, LoopRef>();
+/** A compiled wasm loop module as the workers take it: the module and its `js` import names. */
+export interface WorkerModule {
+  readonly module?: WebAssembly.Module;
+  readonly importNames?: readonly string[];
+}
 
-function refOf(loop: WasmLoop): LoopRef {
+/** Worker-side ids of wasm loop modules, one per compiled loop. */
+const refs = new WeakMap<WorkerModule, LoopRef>();
+
+/** The worker-side id and code of a compiled loop module (made once per loop). */
+export function refOf(loop: WorkerModule): LoopRef {
   let r = refs.get(loop);
   if (!r) {
     r = { id: newLoopId(), src: { module: loop.module!, imports: loop.importNames ?? [] } };
@@ -159,13 +166,13 @@ export function onCallingThread(path: string): string {
 }
 
 /** The path, for the kernel's `inspect()` and `parallelStatus().lastCall.engine`. */
-function record(typed: TypedKernel, path: string): void {
+export function record(typed: TypedKernel, path: string): void {
   notePath(typed, path);
   noteEngine(path);
 }
 
 /** Whether a worker can build every import of the module (the same function resolves them there). */
-function importsResolvable(loop: WasmLoop): boolean {
+export function importsResolvable(loop: WorkerModule): boolean {
   try {
     for (const n of loop.importNames ?? []) wasmImport(n, HELPERS);
     return true;

@@ -45,6 +45,12 @@ export interface WasmGufuncLoop {
   readonly counters?: string;
   /** `auto` mode's trials and choices, by core size class. */
   readonly choices?: Map<number, PathChoice>;
+  /**
+   * The compiled module and the names of its `js` imports, in order: what the `parallel`
+   * target's workers instantiate on the same shared memory (set once `run` is).
+   */
+  readonly module?: WebAssembly.Module;
+  readonly importNames?: readonly string[];
 }
 
 /** Thrown by the `oob` import: a view index left its buffer (the JS loop reruns the call). */
@@ -86,52 +92,11 @@ export function runWasmGufunc(c: GufuncCall): boolean {
   const heap = existingHeap();
   const typed = c.kernel.typed;
   if (!heap || !wasmConfig.enabled) return false;
-  if (wasmGufuncConfig.mode === 'never') {
-    noteJsPath(typed, "gufunc wasm loops are off (mode 'never')");
-    return false;
-  }
-  let size = 1;
-  for (const n of c.N) size *= n;
-  let core = 1;
-  for (const z of c.C.slice(0, c.layout.dims.length)) core *= z;
-  size *= core;
-  if (size < wasmConfig.minElements) return false;
-  const refused = wasmRefused();
-  if (refused !== undefined) {
-    noteJsPath(typed, refused);
-    return false;
-  }
-  for (const n of c.N)
-    if (n > MAX_CORE_SIZE) {
-      noteJsPath(typed, 'a loop dim of 2^31 or more elements');
-      return false;
-    }
-  for (let l = 0; l < c.layout.dims.length; l++)
-    if (c.C[l] > MAX_CORE_SIZE) {
-      noteJsPath(typed, 'a core dim of 2^31 or more elements');
-      return false;
-    }
-  const nop = c.D.length;
-  for (let o = 0; o < nop; o++) {
-    if (!heap.owns(c.D[o])) {
-      noteJsPath(typed, `operand ${o} is not on the numbats heap`);
-      return false;
-    }
-    if (!spanInside(c, o)) {
-      noteJsPath(typed, `operand ${o}'s view reaches outside its buffer`);
-      return false;
-    }
-  }
-  const nin = c.layout.nin;
-  for (let o = nin; o < nop; o++)
-    for (let i = 0; i < nin; i++)
-      if (overlaps(c.D[o], c.D[i])) {
-        noteJsPath(typed, `output ${o - nin} shares memory with input ${i}`);
-        return false;
-      }
-  const loop = gufuncLoop(c);
-  if (!loop.run) {
-    noteJsPath(typed, loop.reason ?? 'no wasm loop');
+  const { size, core } = elementsOf(c);
+  if (wasmGufuncConfig.mode !== 'never' && size < wasmConfig.minElements) return false;
+  const loop = checkedLoop(c);
+  if (typeof loop === 'string') {
+    noteJsPath(typed, loop);
     return false;
   }
   let choice: PathChoice | undefined;
@@ -149,26 +114,8 @@ export function runWasmGufunc(c: GufuncCall): boolean {
       return true;
     }
   }
-  const args: number[] = [];
-  for (let o = 0; o < nop; o++) {
-    const d = c.D[o];
-    const bpe = STORAGE[c.arrTypes[o]].BYTES_PER_ELEMENT;
-    args.push(d.byteOffset + c.P[o] * bpe, d.byteOffset, d.byteOffset + (d.length - 1) * bpe);
-  }
-  const nd = c.N.length;
-  for (let l = 0; l < nd; l++) args.push(c.N[l]);
-  for (let o = 0; o < nop; o++) {
-    const bpe = STORAGE[c.arrTypes[o]].BYTES_PER_ELEMENT;
-    for (let l = 0; l < nd; l++) args.push(c.S[o * nd + l] * bpe);
-  }
-  const ndims = c.layout.dims.length;
-  for (let l = 0; l < ndims; l++) args.push(c.C[l]);
-  let k = ndims;
-  for (let o = 0; o < nop; o++) {
-    const bpe = STORAGE[c.arrTypes[o]].BYTES_PER_ELEMENT;
-    for (let d = 0; d < c.layout.operands[o].length; d++) args.push(c.C[k++] * bpe);
-  }
-  const run = loop.run;
+  const args = gufuncRunArgs(c, c.P, c.N);
+  const run = loop.run!;
   try {
     if (choice && !choice.chosen) choice.trial('wasm', size, () => run(...args));
     else run(...args);
@@ -188,6 +135,93 @@ export function runWasmGufunc(c: GufuncCall): boolean {
       : ', timed against the JS loop (auto)';
   notePath(typed, `wasm: scalar gufunc loop ${loop.key}${why}`);
   return true;
+}
+
+/** The call's elements (loop elements times core elements) and its core elements. */
+function elementsOf(c: GufuncCall): { size: number; core: number } {
+  let size = 1;
+  for (const n of c.N) size *= n;
+  let core = 1;
+  for (const z of c.C.slice(0, c.layout.dims.length)) core *= z;
+  return { size: size * core, core };
+}
+
+/**
+ * The call's wasm loop, compiled, when the call may run on it (every operand on the heap
+ * and its view inside its buffer, no output sharing memory with an input, sizes in i32,
+ * a kernel that lowers); otherwise why not. The caller checked that the heap exists and
+ * the engine is on.
+ */
+function checkedLoop(c: GufuncCall): WasmGufuncLoop | string {
+  const heap = existingHeap()!;
+  if (wasmGufuncConfig.mode === 'never') return "gufunc wasm loops are off (mode 'never')";
+  const refused = wasmRefused();
+  if (refused !== undefined) return refused;
+  for (const n of c.N) if (n > MAX_CORE_SIZE) return 'a loop dim of 2^31 or more elements';
+  for (let l = 0; l < c.layout.dims.length; l++)
+    if (c.C[l] > MAX_CORE_SIZE) return 'a core dim of 2^31 or more elements';
+  const nop = c.D.length;
+  for (let o = 0; o < nop; o++) {
+    if (!heap.owns(c.D[o])) return `operand ${o} is not on the numbats heap`;
+    if (!spanInside(c, o)) return `operand ${o}'s view reaches outside its buffer`;
+  }
+  const nin = c.layout.nin;
+  for (let o = nin; o < nop; o++)
+    for (let i = 0; i < nin; i++)
+      if (overlaps(c.D[o], c.D[i])) return `output ${o - nin} shares memory with input ${i}`;
+  const loop = gufuncLoop(c);
+  return loop.run ? loop : (loop.reason ?? 'no wasm loop');
+}
+
+/**
+ * The call's wasm loop as the `parallel` target's workers would run it, chunk by chunk, or
+ * why they run their JS loops. Besides the calling thread's conditions (`checkedLoop`), the
+ * module must check no view index at run time: an index leaving its view stops the call
+ * for the JS loop to rerun it from the start, which only the calling thread can do. In
+ * `auto` mode the workers take wasm unless the calling thread's timing chose the JS loop
+ * for this loop and core size class (the workers time nothing: a choice still open, or one
+ * for wasm, runs wasm; both give the same bits, so this changes only speed).
+ */
+export function wasmGufuncForWorkers(c: GufuncCall): WasmGufuncLoop | string {
+  const loop = checkedLoop(c);
+  if (typeof loop === 'string') return loop;
+  if (loop.importNames!.includes('oob'))
+    return 'a view index is checked at run time (leaving its view, the calling thread would rerun the call on the JS loop)';
+  if (wasmGufuncConfig.mode === 'auto') {
+    const choice = loop.choices!.get(sizeClass(elementsOf(c).core));
+    if (choice?.chosen === 'js')
+      return `the JS loop was faster for this loop and core size on the calling thread: ${choice.describe()}`;
+  }
+  return loop;
+}
+
+/**
+ * The module's `run` arguments for the call's loop nest from offsets `P` (elements) with
+ * extents `N`: a chunk of the call is its own offsets and extents with the call's strides
+ * and core sizes.
+ */
+export function gufuncRunArgs(c: GufuncCall, P: readonly number[], N: readonly number[]): number[] {
+  const nop = c.D.length;
+  const args: number[] = [];
+  for (let o = 0; o < nop; o++) {
+    const d = c.D[o];
+    const bpe = STORAGE[c.arrTypes[o]].BYTES_PER_ELEMENT;
+    args.push(d.byteOffset + P[o] * bpe, d.byteOffset, d.byteOffset + (d.length - 1) * bpe);
+  }
+  const nd = N.length;
+  for (let l = 0; l < nd; l++) args.push(N[l]);
+  for (let o = 0; o < nop; o++) {
+    const bpe = STORAGE[c.arrTypes[o]].BYTES_PER_ELEMENT;
+    for (let l = 0; l < nd; l++) args.push(c.S[o * nd + l] * bpe);
+  }
+  const ndims = c.layout.dims.length;
+  for (let l = 0; l < ndims; l++) args.push(c.C[l]);
+  let k = ndims;
+  for (let o = 0; o < nop; o++) {
+    const bpe = STORAGE[c.arrTypes[o]].BYTES_PER_ELEMENT;
+    for (let d = 0; d < c.layout.operands[o].length; d++) args.push(c.C[k++] * bpe);
+  }
+  return args;
 }
 
 /** Whether operand o's loop and core extents stay inside its TypedArray. */
@@ -234,7 +268,16 @@ function buildGufuncLoop(c: GufuncCall, key: string): WasmGufuncLoop {
   const r = instantiateSync(bytes, imports.object(heap.memory as WebAssembly.Memory));
   if ('reason' in r) return { key, reason: r.reason, text, bytes: bytes.length };
   const run = r.exports.run as (...a: number[]) => void;
-  return { key, run, text, bytes: bytes.length, counters, choices: new Map() };
+  return {
+    key,
+    run,
+    text,
+    bytes: bytes.length,
+    counters,
+    choices: new Map(),
+    module: r.module,
+    importNames: imports.list.map((i) => i.name),
+  };
 }
 
 /** Whether a kernel reads one of its output views (a rerun would then see its own writes). */
@@ -305,7 +348,9 @@ export function emitGufuncLoop(
     return i + d;
   };
   const imports = new Imports();
-  const oobFn = imports.get('oob', [], [], oob);
+  // Imported only by a module that checks some index at run time (the `parallel` target's
+  // workers run only modules without it: they cannot rerun a call on the JS loop).
+  const oobFn = () => imports.get('oob', [], [], oob);
   const q: number[][] = Array.from({ length: nop }, () =>
     Array.from({ length: nd }, () => f.local('i32')),
   );
@@ -364,7 +409,7 @@ export function emitGufuncLoop(
         extent(p, d);
         f.op('i32.ge_u').op('i32.or');
         f.open('if');
-        f.call(oobFn, 'oob');
+        f.call(oobFn(), 'oob');
         f.op('end');
         f.get(ii);
       } else if (!inBounds?.[d]) {
@@ -372,7 +417,7 @@ export function emitGufuncLoop(
         extent(p, d);
         f.op('i32.ge_u');
         f.open('if');
-        f.call(oobFn, 'oob');
+        f.call(oobFn(), 'oob');
         f.op('end');
         f.get(ii);
       }
