@@ -19,7 +19,7 @@ import type { GufuncCall } from '../../plan/gufunc.js';
 import { gufuncRunArgs, wasmGufuncForWorkers } from '../wasm/gufunc.js';
 import { wasmConfig } from '../wasm/map.js';
 import type { Chunk } from './map.js';
-import { importsResolvable, onCallingThread, record, refOf, type WasmJob } from './wasm.js';
+import { importsResolvable, record, refOf, type WasmJob, wasmJob } from './wasm.js';
 
 /** A chunk of the call's loop nest: operand offsets and loop extents (elements). */
 export interface GufuncChunk {
@@ -56,12 +56,5 @@ export function gufuncWasmJob(
   const ref = refOf(loop);
   const out: Chunk[] = chunks.map((k) => ({ ref, P: [], args: gufuncRunArgs(c, k.P, k.N) }));
   const path = `wasm on ${Math.min(workers, chunks.length)} worker(s), ${chunks.length} chunk(s): scalar gufunc loop ${loop.key}`;
-  record(typed, path);
-  return {
-    chunks: out,
-    memory: heap.memory,
-    after(_ok, rescued) {
-      if (rescued) record(typed, onCallingThread(path));
-    },
-  };
+  return wasmJob(out, heap.memory, path, (p) => record(typed, p));
 }

@@ -18,7 +18,7 @@ import { recordStencilPath, type WasmStencilLoop, wasmStencilCall } from '../was
 import { noteEngine } from './last-call.js';
 import type { Chunk, LoopRef } from './map.js';
 import { newLoopId } from './pool.js';
-import { onCallingThread, type WasmJob } from './wasm.js';
+import { type WasmJob, wasmJob } from './wasm.js';
 import { wasmImport } from './wasm-imports.js';
 
 /** Worker-side ids of stencil modules, one per compiled module. */
@@ -94,14 +94,7 @@ export function stencilWasmJob(
     });
   }
   const path = `wasm on ${Math.min(workers, bands.length)} worker(s), ${bands.length} band(s): ${loop.simd ? `SIMD ${loop.simd}` : 'scalar'} interior loop ${loop.key}; border rows on the JS worker loops`;
-  record(plan, path);
-  return {
-    chunks,
-    memory: heap.memory,
-    after(_ok, rescued) {
-      if (rescued) record(plan, onCallingThread(path));
-    },
-  };
+  return wasmJob(chunks, heap.memory, path, (p) => record(plan, p));
 }
 
 function note(plan: WasmStencilPlan, reason: string): string {

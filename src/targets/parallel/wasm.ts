@@ -134,12 +134,12 @@ export function wasmChunks(
   }));
   const l0 = loops[0];
   const path = `wasm on ${Math.min(workers, chunks.length)} worker(s), ${chunks.length} chunk(s): ${l0.simd ? `SIMD ${l0.simd}` : 'scalar'}${l0.pairwise ? ' pairwise' : ''} loop ${l0.key}`;
-  record(typed, path);
-  return {
-    chunks: out,
-    memory: heap.memory,
-    after(ok, rescued) {
-      if (rescued) record(typed, onCallingThread(path));
+  return wasmJob(
+    out,
+    heap.memory,
+    path,
+    (p) => record(typed, p),
+    (ok) => {
       if (!temps) return;
       if (ok) {
         for (let o = nin; o < nin + nout; o++) {
@@ -148,6 +148,29 @@ export function wasmChunks(
         }
       }
       for (const t of temps.values()) heap.free(t);
+    },
+  );
+}
+
+/**
+ * A job running wasm `chunks` on the workers: records its `path` through `note` now, and
+ * again as the calling thread's when the pool's workers could not start and that thread
+ * ran the chunks; `after` then runs (copies back and frees what the job placed).
+ */
+export function wasmJob(
+  chunks: Chunk[],
+  memory: object,
+  path: string,
+  note: (path: string) => void,
+  after?: (ok: boolean) => void,
+): WasmJob {
+  note(path);
+  return {
+    chunks,
+    memory,
+    after(ok, rescued) {
+      if (rescued) note(onCallingThread(path));
+      after?.(ok);
     },
   };
 }
@@ -158,7 +181,7 @@ function note(typed: TypedKernel, reason: string): string {
 }
 
 /** A `wasm on N worker(s), …` path as it reads when the calling thread ran the chunks. */
-export function onCallingThread(path: string): string {
+function onCallingThread(path: string): string {
   return path.replace(
     /^wasm on \d+ worker\(s\)/,
     "wasm on the calling thread (the pool's workers could not start)",
